@@ -16,7 +16,8 @@ export interface PlanChoices {
 
 const toNode = (peer: Peer, role: Role, access: Access | undefined): PlanNode => ({
   id: peer.id,
-  name: peer.hostName,
+  // kubelet registers the lowercased host name; kubeadm must use the same.
+  name: peer.hostName.toLowerCase(),
   dnsName: peer.dnsName,
   ip: peer.ipv4 ?? '',
   role,
@@ -58,7 +59,8 @@ export const buildPlan = (tailnet: Tailnet, choices: PlanChoices): Plan => {
 export const controlPlanes = (plan: Plan): PlanNode[] =>
   plan.nodes.filter((node) => node.role === 'control-plane');
 
-export const workers = (plan: Plan): PlanNode[] => plan.nodes.filter((node) => node.role === 'worker');
+export const workers = (plan: Plan): PlanNode[] =>
+  plan.nodes.filter((node) => node.role === 'worker');
 
 /** The node that runs `kubeadm init`: the first control plane. */
 export const initNode = (plan: Plan): PlanNode | undefined => controlPlanes(plan)[0];

@@ -8,7 +8,9 @@ export const quorumLine = (controlPlanes: number): string => {
   const noun = controlPlanes === 1 ? 'control plane' : 'control planes';
   const failures = tolerableFailures(controlPlanes);
   const tolerance =
-    failures === 0 ? 'tolerates no failure' : `tolerates ${failures} failure${failures === 1 ? '' : 's'}`;
+    failures === 0
+      ? 'tolerates no failure'
+      : `tolerates ${failures} failure${failures === 1 ? '' : 's'}`;
   const even =
     controlPlanes % 2 === 0
       ? ` (an even count adds no tolerance over ${controlPlanes - 1})`

@@ -72,4 +72,5 @@ export const demoStatus = (now: Date) => {
 };
 
 /** Goes through the same parser as real input, so the demo cannot drift from it. */
-export const demoTailnet = (now: Date): Tailnet => parseStatus(JSON.stringify(demoStatus(now)), 'demo');
+export const demoTailnet = (now: Date): Tailnet =>
+  parseStatus(JSON.stringify(demoStatus(now)), 'demo');

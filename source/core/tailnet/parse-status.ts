@@ -60,11 +60,14 @@ const toPeer = (raw: RawPeer, fallbackId: string, isSelf: boolean): Peer => {
   const addresses = (raw.TailscaleIPs ?? []).flatMap((text) => normaliseIp(text) ?? []);
   const ipv4 = addresses.find((address) => address.kind() === 'ipv4')?.toString();
   const ipv6 = addresses.find((address) => address.kind() === 'ipv6')?.toString();
-  const own = new Set(addresses.map((address) => `${address.toString()}/${address.kind() === 'ipv4' ? 32 : 128}`));
+  const own = new Set(
+    addresses.map((address) => `${address.toString()}/${address.kind() === 'ipv4' ? 32 : 128}`),
+  );
   const routes = [...(raw.PrimaryRoutes ?? []), ...(raw.AllowedIPs ?? [])]
     .flatMap((text) => normaliseCidr(text) ?? [])
     .filter((route) => !own.has(route) && !exitRoutes.has(route));
-  const keyExpiry = raw.KeyExpiry && !Number.isNaN(Date.parse(raw.KeyExpiry)) ? raw.KeyExpiry : undefined;
+  const keyExpiry =
+    raw.KeyExpiry && !Number.isNaN(Date.parse(raw.KeyExpiry)) ? raw.KeyExpiry : undefined;
   return {
     id: printable(String(raw.ID ?? fallbackId)),
     hostName: printable(raw.HostName ?? ''),
@@ -94,10 +97,13 @@ const jsonErrorPlace = (text: string, error: unknown): string => {
   return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
 };
 
-const looksLikeTextStatus = (text: string): boolean => /^\s*(?:\d{1,3}\.){3}\d{1,3}\s+\S+/m.test(text);
+const looksLikeTextStatus = (text: string): boolean =>
+  /^\s*(?:\d{1,3}\.){3}\d{1,3}\s+\S+/m.test(text);
 
 const describeIssue = (issue: z.core.$ZodIssue): string => {
-  const path = issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
+  const path = issue.path
+    .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
+    .join('');
   return `${printable(path.replace(/^\./, '')) || 'the top level'}: ${issue.message}`;
 };
 
@@ -107,7 +113,8 @@ const describeIssue = (issue: z.core.$ZodIssue): string => {
  */
 export const parseStatus = (input: Uint8Array | string, source: string): Tailnet => {
   const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : decodeStatusBytes(input);
-  if (text.trim() === '') throw new InputError(`${source} is empty: expected the output of \`tailscale status --json\`.`);
+  if (text.trim() === '')
+    throw new InputError(`${source} is empty: expected the output of \`tailscale status --json\`.`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -117,7 +124,9 @@ export const parseStatus = (input: Uint8Array | string, source: string): Tailnet
         `${source} holds the text output of \`tailscale status\`; run \`tailscale status --json\` instead.`,
       );
     }
-    throw new InputError(`${source} is not valid JSON (${jsonErrorPlace(text, error)}); save it again with \`tailscale status --json > FILE\`.`);
+    throw new InputError(
+      `${source} is not valid JSON (${jsonErrorPlace(text, error)}); save it again with \`tailscale status --json > FILE\`.`,
+    );
   }
   const parsed = statusSchema.safeParse(json);
   if (!parsed.success) {

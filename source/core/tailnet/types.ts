@@ -44,4 +44,5 @@ export interface Tailnet {
   readonly peers: readonly Peer[];
 }
 
-export type Eligibility = {readonly eligible: true} | {readonly eligible: false; readonly reason: string};
+export type Eligibility =
+  {readonly eligible: true} | {readonly eligible: false; readonly reason: string};

@@ -7,7 +7,8 @@ export interface Finding {
   /** One sentence naming the offending values and the fix. */
   readonly message: string;
   /** Which input it is about, so a screen can show it next to the field. */
-  readonly field?: 'vip' | 'podCidr' | 'serviceCidr' | 'kubernetesVersion' | 'clusterName' | 'roles' | 'access';
+  readonly field?:
+    'vip' | 'podCidr' | 'serviceCidr' | 'kubernetesVersion' | 'clusterName' | 'roles' | 'access';
 }
 
 export const hasErrors = (findings: readonly Finding[]): boolean =>
