@@ -16,6 +16,7 @@ describe('parseStatus on every real capture', () => {
     expect(tailnet.peers.length).toBeGreaterThan(0);
     for (const peer of tailnet.peers) {
       expect(peer.id).not.toBe('');
+      // eslint-disable-next-line no-control-regex -- asserting no control character survives
       expect(peer.hostName).not.toMatch(/[\u0000-\u001f]/);
     }
   });
