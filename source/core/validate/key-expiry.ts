@@ -13,7 +13,15 @@ export const keyExpiry: Rule = ({plan, now}) => {
   for (const node of plan.nodes) {
     if (node.keyExpired || !node.keyExpiry) continue;
     const left = Date.parse(node.keyExpiry) - now.getTime();
-    if (left < soon) {
+    if (left <= 0) {
+      findings.push(
+        warning(
+          'key-expiry-soon',
+          `${node.name}'s node key expired on ${node.keyExpiry.slice(0, 10)} according to the status, so the node may already be gone from the tailnet; re-authenticate it, then tag it or disable key expiry for it.`,
+          'roles',
+        ),
+      );
+    } else if (left < soon) {
       const days = Math.max(0, Math.floor(left / day));
       findings.push(
         warning(

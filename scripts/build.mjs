@@ -1,0 +1,30 @@
+// Bundles the CLI so `npx ha-wizard` installs no runtime dependency tree.
+// Ink and React land in a separate chunk that only the wizard itself loads.
+import {build} from 'esbuild';
+import {rm} from 'node:fs/promises';
+import {fileURLToPath} from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+await rm(new URL('../dist', import.meta.url), {recursive: true, force: true});
+await build({
+  absWorkingDir: root,
+  entryPoints: ['source/cli.ts'],
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'linked',
+  // ssh2's native speed-ups are optional: it falls back to pure JS without them.
+  external: ['cpu-features', '*.node'],
+  alias: {'react-devtools-core': './scripts/stubs/react-devtools-core.js'},
+  define: {'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"'},
+  banner: {
+    js: "import {createRequire as __createRequire} from 'node:module';import {fileURLToPath as __fileURLToPath} from 'node:url';import {dirname as __dirnameOf} from 'node:path';const require = __createRequire(import.meta.url);const __filename = __fileURLToPath(import.meta.url);const __dirname = __dirnameOf(__filename);",
+  },
+  logLevel: 'warning',
+});

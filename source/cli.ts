@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// The composition root: the only module that knows the core, the engine and the
+// screens. Ink and React load lazily (tui.js), so `--version` and `plan` stay fast.
+import {Command, Option} from 'commander';
+import packageJson from '../package.json' with {type: 'json'};
+import {InputError} from './core/errors.js';
+import {defaults} from './core/plan/defaults.js';
+import {runPlan, type PlanOptions} from './commands/plan.js';
+
+// HA_WIZARD_NOW pins the clock (key-expiry findings depend on it) for reproducible output and tests.
+const now = () => {
+  const pinned = process.env['HA_WIZARD_NOW'];
+  return pinned && !Number.isNaN(Date.parse(pinned)) ? new Date(pinned) : new Date();
+};
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const networkOptions = (command: Command) =>
+  command
+    .option('--vip <ip>', 'virtual IP for the Kubernetes API', defaults.vip)
+    .option('--pod-cidr <cidr>', 'pod network', defaults.podCidr)
+    .option('--service-cidr <cidr>', 'service network', defaults.serviceCidr)
+    .option('--kubernetes-version <x.y>', 'Kubernetes/kubeadm version', defaults.kubernetesVersion)
+    .option('--cluster-name <name>', 'cluster name', defaults.clusterName)
+    .option('--ssh-user <user>', 'SSH user on every node', defaults.sshUser);
+
+const sourceOptions = (command: Command) =>
+  command
+    .option('--status-file <file>', 'read `tailscale status --json` output from FILE instead of running tailscale')
+    .option('--demo', 'use the built-in demo tailnet');
+
+const program = new Command()
+  .name('ha-wizard')
+  .description('Build a highly-available kubeadm cluster on a homelab tailnet: several control planes behind one virtual IP.')
+  .version(packageJson.version, '-v, --version', 'print the version')
+  .helpOption('-h, --help', 'show this help')
+  .showSuggestionAfterError()
+  .addHelpText(
+    'after',
+    `
+Without a command, opens the full-screen wizard (needs a terminal); it reads
+\`tailscale status --json\` and offers the demo tailnet when tailscale is missing.
+
+Examples:
+  ha-wizard                          open the wizard
+  ha-wizard --demo                   try it on the built-in demo tailnet
+  ha-wizard plan --demo --control-plane rpi4-a,rpi4-b,opi5 --worker nuc --out ./homelab`,
+  );
+
+sourceOptions(networkOptions(program)).action(async (options: Record<string, string | boolean | undefined>) => {
+  const {runTui} = await import('./tui.js');
+  process.exitCode = await runTui({
+    statusFile: options['statusFile'] as string | undefined,
+    demo: options['demo'] === true,
+    now: now(),
+    initial: {
+      vip: options['vip'] as string,
+      podCidr: options['podCidr'] as string,
+      serviceCidr: options['serviceCidr'] as string,
+      kubernetesVersion: options['kubernetesVersion'] as string,
+      clusterName: options['clusterName'] as string,
+      sshUser: options['sshUser'] as string,
+    },
+  });
+});
+
+const plan = program
+  .command('plan')
+  .description('validate a cluster plan without the TUI; optionally write plan.json and every generated file')
+  .requiredOption('--control-plane <names>', 'control-plane nodes, comma-separated; the first is the init node (HostName, MagicDNS name or Tailscale IP)', collect, [])
+  .option('--worker <names>', 'worker nodes, comma-separated', collect, [])
+  .option('--allow-even-control-planes', 'accept an even number of control planes (adds no failure tolerance)')
+  .addOption(new Option('--identity <file>', 'SSH private key for every node (default: the ssh-agent)').conflicts('tailscaleSsh'))
+  .option('--tailscale-ssh', 'log in with Tailscale SSH')
+  .option('--out <dir>', 'write plan.json and the generated files to DIR (only when the plan has no errors)')
+  .option('--json', 'print one JSON object: {ok, findings, nodes}')
+  .addHelpText(
+    'after',
+    `
+Exit codes: 0 no error findings, 2 error findings, 1 unusable input
+(unreadable or malformed status JSON, tailscale not logged in, unknown node).`,
+  );
+sourceOptions(networkOptions(plan)).action(async (options: PlanOptions) => {
+  process.exitCode = await runPlan(options, {
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+    now: now(),
+  });
+});
+
+// A closed pipe (`ha-wizard plan | head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof InputError) {
+    process.stderr.write(`ha-wizard: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    const debug = process.argv.includes('--debug') || process.env['HA_WIZARD_DEBUG'] === '1';
+    process.stderr.write(
+      debug && error instanceof Error
+        ? `${error.stack}\n`
+        : `ha-wizard: unexpected error: ${error instanceof Error ? error.message : String(error)} (a bug: set HA_WIZARD_DEBUG=1 for details and report it)\n`,
+    );
+    process.exitCode = 1;
+  }
+}

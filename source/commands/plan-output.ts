@@ -1,0 +1,36 @@
+import type {Plan} from '../core/plan/types.js';
+import type {Finding} from '../core/validate/finding.js';
+
+/** The `plan --json` contract: keep these keys exactly, scripts rely on them. */
+export const planJson = (plan: Plan, findings: readonly Finding[]) => ({
+  ok: !findings.some((finding) => finding.severity === 'error'),
+  findings: findings.map(({code, severity, message}) => ({code, severity, message})),
+  nodes: plan.nodes.map(({name, role, ip}) => ({name, role, ip})),
+});
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** Plain text for people, the same whether or not stdout is a terminal. */
+export const planText = (plan: Plan, findings: readonly Finding[]): string[] => {
+  const width = Math.max(...plan.nodes.map((node) => node.name.length), 4);
+  const lines = [
+    `Cluster ${plan.clusterName}: Kubernetes ${plan.kubernetesVersion}, API at ${plan.network.vip}:6443, pods ${plan.network.podCidr}, services ${plan.network.serviceCidr}`,
+    ...plan.nodes.map(
+      (node, index) =>
+        `  ${node.role.padEnd(13)}  ${node.name.padEnd(width)}  ${node.ip || '(no IPv4)'}${index === 0 && node.role === 'control-plane' ? '  (init node)' : ''}`,
+    ),
+  ];
+  if (findings.length > 0) lines.push('');
+  for (const finding of findings) {
+    lines.push(`${finding.severity === 'error' ? '✗ error  ' : '! warning'} ${finding.code}: ${finding.message}`);
+  }
+  const errors = findings.filter((finding) => finding.severity === 'error').length;
+  const warnings = findings.length - errors;
+  lines.push(
+    '',
+    errors > 0
+      ? `${plural(errors, 'error')}, ${plural(warnings, 'warning')}: fix the errors and run the plan again.`
+      : `No errors${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}: the plan is ready.`,
+  );
+  return lines;
+};

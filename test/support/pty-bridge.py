@@ -1,0 +1,52 @@
+"""Runs a command in a real pseudo-terminal of a given size.
+
+Usage: pty-bridge.py COLUMNS ROWS COMMAND [ARGS...]
+Bytes on our stdin go to the terminal's keyboard; everything the program
+draws comes out on our stdout. Exits with the program's exit code. Used by the
+lifecycle tests instead of node-pty, which needs a native build.
+"""
+import fcntl, os, pty, select, signal, struct, sys, termios
+
+columns, rows, argv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+pid, master = pty.fork()
+if pid == 0:
+    os.execvp(argv[0], argv)
+
+# A signal sent to the bridge is meant for the program in the terminal.
+for forwarded in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+    signal.signal(forwarded, lambda number, _frame: os.kill(pid, number))
+
+fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+os.kill(pid, signal.SIGWINCH)
+stdin_open = True
+while True:
+    readable = [master] + ([0] if stdin_open else [])
+    ready, _, _ = select.select(readable, [], [], 0.05)
+    if master in ready:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            data = b""
+        if not data:
+            break
+        os.write(1, data)
+    if 0 in ready:
+        data = os.read(0, 65536)
+        if data:
+            os.write(master, data)
+        else:
+            stdin_open = False
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        # Drain what the program wrote just before it exited.
+        while select.select([master], [], [], 0.05)[0]:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            os.write(1, data)
+        sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
