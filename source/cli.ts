@@ -13,7 +13,8 @@ const now = () => {
   return pinned && !Number.isNaN(Date.parse(pinned)) ? new Date(pinned) : new Date();
 };
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+// Repeatable list flags: `--worker a,b --worker c`. No default, so help shows none.
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const networkOptions = (command: Command) =>
   command
@@ -35,6 +36,8 @@ const program = new Command()
   .version(packageJson.version, '-v, --version', 'print the version')
   .helpOption('-h, --help', 'show this help')
   .showSuggestionAfterError()
+  // `ha-wizard plan --demo`: options after a command belong to that command, not the wizard.
+  .enablePositionalOptions()
   .addHelpText(
     'after',
     `
@@ -67,8 +70,8 @@ sourceOptions(networkOptions(program)).action(async (options: Record<string, str
 const plan = program
   .command('plan')
   .description('validate a cluster plan without the TUI; optionally write plan.json and every generated file')
-  .requiredOption('--control-plane <names>', 'control-plane nodes, comma-separated; the first is the init node (HostName, MagicDNS name or Tailscale IP)', collect, [])
-  .option('--worker <names>', 'worker nodes, comma-separated', collect, [])
+  .requiredOption('--control-plane <names>', 'control-plane nodes, comma-separated; the first is the init node (HostName, MagicDNS name or Tailscale IP)', collect)
+  .option('--worker <names>', 'worker nodes, comma-separated', collect)
   .option('--allow-even-control-planes', 'accept an even number of control planes (adds no failure tolerance)')
   .addOption(new Option('--identity <file>', 'SSH private key for every node (default: the ssh-agent)').conflicts('tailscaleSsh'))
   .option('--tailscale-ssh', 'log in with Tailscale SSH')

@@ -12,7 +12,7 @@ export interface PlanOptions {
   readonly statusFile?: string;
   readonly demo?: boolean;
   readonly controlPlane: string[];
-  readonly worker: string[];
+  readonly worker?: string[];
   readonly vip: string;
   readonly podCidr: string;
   readonly serviceCidr: string;
@@ -41,7 +41,7 @@ export const runPlan = async (options: PlanOptions, io: CommandIo): Promise<numb
   const tailnet = await discover({statusFile: options.statusFile, demo: options.demo, now: io.now});
   const resolveAll = (names: readonly string[]) => nameList(names).map((name) => resolvePeer(tailnet, name));
   const cps = resolveAll(options.controlPlane);
-  const workers = resolveAll(options.worker);
+  const workers = resolveAll(options.worker ?? []);
   const twice = cps.find((peer) => workers.some((worker) => worker.id === peer.id));
   if (twice) throw new InputError(`${twice.hostName} is named as both a control plane and a worker; give it one role.`);
   const unique = <T extends {id: string}>(peers: T[]) => [...new Map(peers.map((peer) => [peer.id, peer])).values()];

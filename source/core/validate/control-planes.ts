@@ -26,7 +26,8 @@ export const controlPlaneCount: Rule = ({plan}) => {
   }
   if (count % 2 === 0) {
     const demote = cps.at(-1)?.name ?? '';
-    const message = `${count} control planes tolerate ${tolerableFailures(count)} failure${tolerableFailures(count) === 1 ? '' : 's'}, no more than ${count - 1} do, and add one more etcd member to lose; make ${demote} a worker, or add a control plane.`;
+    const failures = tolerableFailures(count);
+    const message = `${count} control planes tolerate ${failures} failure${failures === 1 ? '' : 's'}, the same as ${count - 1}, yet add one more etcd member that can fail; make ${demote} a worker, or add a control plane.`;
     return plan.allowEvenControlPlanes
       ? [warning('even-control-planes', message, 'roles')]
       : [

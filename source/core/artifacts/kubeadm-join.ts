@@ -1,0 +1,49 @@
+import type {Plan, PlanNode} from '../plan/types.js';
+import {localApiEndpoint, nodeRegistration} from './kubeadm-node.js';
+import {kubeadmApiVersion, parseKubernetesVersion} from './kubernetes-version.js';
+import {placeholders} from './placeholders.js';
+import {apiEndpoint} from './vip.js';
+import {yamlText} from './yaml-text.js';
+
+const workerHeader = [
+  'kubeadm join --config for a worker.',
+  'The @@...@@ placeholders are filled in memory right before the join and never saved.',
+].join('\n');
+
+const controlPlaneHeader = [
+  'kubeadm join --config for a control plane. Until its own /readyz passes, this node',
+  'must not hold the VIP: Linux would deliver the join traffic to its own, not yet',
+  'running, apiserver (DOMAIN.md phase 9, anchors 3.5).',
+  'The @@...@@ placeholders are filled in memory right before the join and never saved.',
+].join('\n');
+
+/** JoinConfiguration for one node; control planes also get `controlPlane`. */
+export const kubeadmJoinYaml = (plan: Plan, node: PlanNode): string => {
+  const apiVersion = kubeadmApiVersion(parseKubernetesVersion(plan.kubernetesVersion));
+  const isControlPlane = node.role === 'control-plane';
+  return yamlText([
+    {
+      comment: isControlPlane ? controlPlaneHeader : workerHeader,
+      contents: {
+        apiVersion,
+        kind: 'JoinConfiguration',
+        discovery: {
+          bootstrapToken: {
+            apiServerEndpoint: apiEndpoint(plan),
+            token: placeholders.bootstrapToken,
+            caCertHashes: [placeholders.caCertHash],
+          },
+        },
+        nodeRegistration: nodeRegistration(node, apiVersion),
+        ...(isControlPlane
+          ? {
+              controlPlane: {
+                localAPIEndpoint: localApiEndpoint(node),
+                certificateKey: placeholders.certificateKey,
+              },
+            }
+          : {}),
+      },
+    },
+  ]);
+};

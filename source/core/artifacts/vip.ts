@@ -1,0 +1,12 @@
+import {defaults} from '../plan/defaults.js';
+import type {Plan} from '../plan/types.js';
+
+/** The VIP as a bare address, whether or not the user typed a `/32`. */
+export const vipAddress = (vip: string): string => vip.trim().replace(/\/32$/, '');
+
+/** The subnet route every control plane advertises for the VIP. */
+export const vipRoute = (vip: string): string => `${vipAddress(vip)}/32`;
+
+/** kubeadm's `controlPlaneEndpoint` and the join discovery endpoint. */
+export const apiEndpoint = (plan: Plan): string =>
+  `${vipAddress(plan.network.vip)}:${defaults.apiServerPort}`;

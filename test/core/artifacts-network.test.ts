@@ -1,0 +1,199 @@
+import {execFileSync} from 'node:child_process';
+import {describe, expect, it} from 'vitest';
+import {generateArtifacts} from '../../source/core/artifacts/index.js';
+import {lo1Netdev, lo1Network} from '../../source/core/artifacts/networkd.js';
+import {nmcliAddLo1Argv} from '../../source/core/artifacts/nmcli.js';
+import {controlPlaneTag, tailnetPolicy} from '../../source/core/artifacts/tailnet-policy.js';
+import {
+  acceptRoutesArgv,
+  advertiseRoutesArgv,
+  withdrawRouteArgv,
+} from '../../source/core/artifacts/tailscale-routes.js';
+import {tailscaleSetCommands} from '../../source/core/artifacts/tailscale-set-commands.js';
+import type {Plan} from '../../source/core/plan/types.js';
+import {goldenCases, planFor} from './artifacts-plans.js';
+
+const vip = '10.200.0.1';
+
+describe('tailscale set argv', () => {
+  it('turns accept-routes on with set, never up', () => {
+    expect(acceptRoutesArgv()).toEqual(['tailscale', 'set', '--accept-routes=true']);
+  });
+
+  it('advertises the union of the existing routes and the VIP, in a stable order', () => {
+    expect(advertiseRoutesArgv([], vip)).toEqual([
+      'tailscale',
+      'set',
+      '--advertise-routes=10.200.0.1/32',
+    ]);
+    expect(advertiseRoutesArgv(['192.168.1.0/24', 'fd00:1::/64'], vip)).toEqual([
+      'tailscale',
+      'set',
+      '--advertise-routes=192.168.1.0/24,fd00:1::/64,10.200.0.1/32',
+    ]);
+  });
+
+  it('does not repeat a VIP or a route that is already there', () => {
+    expect(advertiseRoutesArgv(['10.200.0.1/32', '192.168.1.0/24', '192.168.1.0/24'], vip)).toEqual(
+      ['tailscale', 'set', '--advertise-routes=10.200.0.1/32,192.168.1.0/24'],
+    );
+    expect(advertiseRoutesArgv(['192.168.1.0/24'], '10.200.0.1/32')[2]).toBe(
+      '--advertise-routes=192.168.1.0/24,10.200.0.1/32',
+    );
+  });
+
+  it('withdraws only the VIP, and clears the list when nothing else is left', () => {
+    expect(withdrawRouteArgv(['192.168.1.0/24', '10.200.0.1/32'], vip)).toEqual([
+      'tailscale',
+      'set',
+      '--advertise-routes=192.168.1.0/24',
+    ]);
+    expect(withdrawRouteArgv(['10.200.0.1/32'], vip)).toEqual([
+      'tailscale',
+      'set',
+      '--advertise-routes=',
+    ]);
+  });
+});
+
+describe('lo1', () => {
+  it('writes systemd-networkd files in systemd syntax', () => {
+    expect(lo1Netdev()).toBe('[NetDev]\nName=lo1\nKind=dummy\n');
+    expect(lo1Network(vip)).toBe(
+      '[Match]\nName=lo1\n\n[Network]\nAddress=10.200.0.1/32\n\n[Link]\nRequiredForOnline=no\n',
+    );
+  });
+
+  it('builds the nmcli argv of DOMAIN.md phase 6', () => {
+    expect(nmcliAddLo1Argv(vip).join(' ')).toBe(
+      'nmcli connection add type dummy ifname lo1 con-name lo1 ipv4.method manual ipv4.addresses 10.200.0.1/32 ipv6.method ignore',
+    );
+  });
+});
+
+describe('tailnet policy', () => {
+  it('uses a tag every control plane already carries', () => {
+    const plan = planFor('1.36', ['rpi4-a', 'rpi4-b', 'opi5'], ['nuc']);
+    expect(controlPlaneTag(plan)).toEqual({tag: 'tag:k8s', carried: true});
+    const policy = JSON.parse(tailnetPolicy(plan)) as {
+      autoApprovers: {routes: Record<string, string[]>};
+    };
+    expect(policy.autoApprovers.routes).toEqual({'10.200.0.1/32': ['tag:k8s']});
+  });
+
+  it('proposes tag:k8s-control-plane when the control planes share no tag', () => {
+    expect(controlPlaneTag(goldenCases['A']!)).toEqual({
+      tag: 'tag:k8s-control-plane',
+      carried: false,
+    });
+    expect(controlPlaneTag(planFor('1.36', ['rpi4-a', 'cloud-arm'], []))).toEqual({
+      tag: 'tag:k8s-control-plane',
+      carried: false,
+    });
+  });
+
+  it('lets the nodes and the tailnet members reach VIP:6443', () => {
+    const policy = JSON.parse(tailnetPolicy(goldenCases['A']!)) as {
+      acls: Array<{src: string[]; dst: string[]}>;
+    };
+    expect(policy.acls).toHaveLength(1);
+    expect(policy.acls[0]?.dst).toEqual(['10.200.0.1:6443']);
+    expect(policy.acls[0]?.src).toContain('autogroup:member');
+    expect(policy.acls[0]?.src).toContain('100.101.7.14');
+  });
+});
+
+describe('untrusted strings from the tailnet', () => {
+  // A host name or route that tries to become shell text of its own.
+  const hostile = (): Plan => {
+    const base = goldenCases['A']!;
+    return {
+      ...base,
+      nodes: base.nodes.map((node) =>
+        node.name === 'nas'
+          ? {
+              ...node,
+              name: "nas\nrm -rf / #'$(reboot)",
+              advertisedRoutes: ['192.168.1.0/24;reboot', "$(id)'"],
+            }
+          : node.name === 'nuc'
+            ? {...node, name: '../../../etc/cron.d/x'}
+            : node,
+      ),
+    };
+  };
+
+  it('keeps every line of set-commands.sh a comment, a blank or a tailscale set command', () => {
+    const text = tailscaleSetCommands(hostile());
+    for (const line of text.split('\n')) {
+      expect(line === '' || line.startsWith('# ') || line.startsWith('tailscale set ')).toBe(true);
+    }
+    expect(text).toContain(
+      "tailscale set '--advertise-routes=192.168.1.0/24;reboot,$(id)'\"'\"',10.200.0.1/32'",
+    );
+  });
+
+  it('passes the hostile routes through a real shell as one argument', () => {
+    const text = tailscaleSetCommands(hostile());
+    const line = text
+      .split('\n')
+      .find((candidate) => candidate.startsWith('tailscale set') && candidate.includes('reboot'));
+    // Replace the command with printf to see the argv the shell would pass.
+    const argv = execFileSync('sh', ['-c', `tailscale() { printf '%s\\n' "$@"; }\n${line}`], {
+      encoding: 'utf8',
+    });
+    expect(argv).toBe("set\n--advertise-routes=192.168.1.0/24;reboot,$(id)',10.200.0.1/32\n");
+  });
+
+  it('keeps every artifact path inside the output folder', () => {
+    for (const artifact of generateArtifacts(hostile())) {
+      expect(artifact.path).not.toMatch(/(^|\/)\.\.?(\/|$)/);
+      expect(artifact.path).not.toMatch(/^\//);
+      expect(artifact.path.split('/')).toHaveLength(2);
+    }
+  });
+
+  it('gives colliding file names distinct paths', () => {
+    const base = goldenCases['A']!;
+    const plan: Plan = {
+      ...base,
+      nodes: base.nodes.map((node) =>
+        node.name === 'opi5'
+          ? {...node, name: 'a b'}
+          : node.name === 'nuc'
+            ? {...node, name: 'a/b'}
+            : node,
+      ),
+    };
+    const paths = generateArtifacts(plan).map((artifact) => artifact.path);
+    expect(paths).toContain('kubeadm/join-a-b.yaml');
+    expect(paths).toContain('kubeadm/join-a-b-2.yaml');
+  });
+});
+
+describe('generateArtifacts', () => {
+  it('returns the artifacts in a stable order: init, joins in plan order, then the rest', () => {
+    expect(generateArtifacts(goldenCases['A']!).map((artifact) => artifact.path)).toEqual([
+      'kubeadm/init.yaml',
+      'kubeadm/join-rpi4-b.yaml',
+      'kubeadm/join-nas.yaml',
+      'kubeadm/join-opi5.yaml',
+      'kubeadm/join-nuc.yaml',
+      'network/lo1.netdev',
+      'network/lo1.network',
+      'network/nmcli.sh',
+      'tailscale/set-commands.sh',
+      'tailscale/policy.hujson',
+      'containerd/systemd-cgroup.v2.toml',
+      'containerd/systemd-cgroup.v3.toml',
+      'cilium/values.yaml',
+    ]);
+  });
+
+  it('leaves out the init config, not the rest, when the plan has no control plane', () => {
+    const paths = generateArtifacts(planFor('1.36', [], ['nuc'])).map((artifact) => artifact.path);
+    expect(paths).not.toContain('kubeadm/init.yaml');
+    expect(paths).toContain('kubeadm/join-nuc.yaml');
+    expect(paths).toContain('cilium/values.yaml');
+  });
+});
