@@ -99,12 +99,17 @@ describe('setSystemdCgroup on hand-written configs', () => {
 
   it.each([
     ['version = 5\n', /version = 5/],
-    ['version = "2"\n', /version = 2/],
+    ['version = "2"\n', /version = "2"/],
     ['version = 0\n', /version = 0/],
   ])('refuses an unknown version: %j', (text, message) => {
     expect(() => setSystemdCgroup(text)).toThrow(InputError);
     expect(() => setSystemdCgroup(text)).toThrow(message);
     expect(() => readSystemdCgroup(text)).toThrow(InputError);
+  });
+
+  it('refuses an empty config rather than guess its version', () => {
+    expect(() => setSystemdCgroup('')).toThrow(/empty/);
+    expect(() => setSystemdCgroup('# nothing but a comment\n')).toThrow(InputError);
   });
 
   it('refuses a config that disables the CRI plugin (Docker containerd.io)', () => {

@@ -55,8 +55,9 @@ const configVersion = (config: Table): ContainerdConfigVersion => {
   if (version === undefined) return 1;
   if (typeof version === 'bigint' && version >= 1n && version <= 4n)
     return Number(version) as ContainerdConfigVersion;
+  const shown = typeof version === 'string' ? JSON.stringify(version) : String(version);
   throw new InputError(
-    `The containerd config says version = ${String(version)}; ha-wizard knows versions 1 to 4.`,
+    `The containerd config says version = ${shown}; ha-wizard knows the numbers 1 to 4.`,
     'Check `containerd --version`; a newer containerd may need a newer ha-wizard.',
   );
 };
@@ -114,6 +115,11 @@ export interface SystemdCgroupEdit {
  */
 export const setSystemdCgroup = (configText: string): SystemdCgroupEdit => {
   const config = parseConfig(configText);
+  // An empty file would read as version 1, which containerd 2.x no longer
+  // loads: a real config from `containerd config default` is the way out.
+  if (Object.keys(config).length === 0) {
+    throw new InputError('The containerd config is empty.', regenerateHint);
+  }
   const version = configVersion(config);
   refuseDisabledCri(config);
   const optionsPath = runcOptionsPaths[version];
