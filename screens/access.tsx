@@ -1,0 +1,302 @@
+import {Box, Text} from 'ink';
+import {useReducer} from 'react';
+import type {Role} from '../source/core/plan/types.js';
+import type {Finding} from '../source/core/validate/finding.js';
+import {accessScreenReducer, initialAccessScreenState} from './access-state.js';
+import {stepBlockers, type AccessDraft, type AuthKind} from './app-state.js';
+import {Cell} from './components/cell.js';
+import {Choice, cycle} from './components/choice.js';
+import {ContinueLine} from './components/continue-line.js';
+import {FindingList, findingsHeight} from './components/finding-lines.js';
+import {
+  visibleFocus,
+  type FormFocus,
+  type FormFocusAction,
+  type RowKind,
+} from './components/form-focus.js';
+import {Frame, type KeyHint} from './components/frame.js';
+import {isContinueKey, isQuitKey, useKeys} from './components/keys.js';
+import {bodyRows, type Size} from './components/layout.js';
+import {windowAround} from './components/scroll.js';
+import {textEditFor, type TextEdit} from './components/text-edit.js';
+import {TextField} from './components/text-field.js';
+import {symbols, theme} from './theme.js';
+
+export const authOptions: ReadonlyArray<{readonly value: AuthKind; readonly label: string}> = [
+  {value: 'agent', label: 'ssh-agent'},
+  {value: 'key', label: 'key file'},
+  {value: 'tailscale-ssh', label: 'Tailscale SSH'},
+];
+const authKinds = authOptions.map((option) => option.value);
+
+export const describeAccess = (draft: AccessDraft): string => {
+  switch (draft.auth) {
+    case 'agent':
+      return `${draft.user} · ssh-agent`;
+    case 'key':
+      return `${draft.user} · key file ${draft.keyFile || '(no path yet)'}`;
+    case 'tailscale-ssh':
+      return `${draft.user} · Tailscale SSH`;
+  }
+};
+
+export interface AccessNode {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+}
+
+export interface AccessScreenProps {
+  readonly size: Size;
+  /** The cluster's nodes, control planes first. */
+  readonly nodes: readonly AccessNode[];
+  readonly access: AccessDraft;
+  readonly hostAccess: Readonly<Record<string, AccessDraft>>;
+  /** Findings about access, from `validatePlan`. */
+  readonly findings: readonly Finding[];
+  readonly isActive: boolean;
+  /** `host` undefined: the cluster-wide setting; a peer ID: that host's override. */
+  readonly onEdit: (host: string | undefined, field: 'user' | 'keyFile', edit: TextEdit) => void;
+  readonly onSetAuth: (host: string | undefined, auth: AuthKind) => void;
+  readonly onClearOverride: (id: string) => void;
+  readonly onContinue: () => void;
+  readonly onBack: () => void;
+  readonly onQuit: () => void;
+}
+
+type RowId = 'user' | 'auth' | 'keyFile' | 'continue' | 'remove' | 'done' | {readonly host: string};
+
+const formRows = (draft: AccessDraft): RowId[] =>
+  draft.auth === 'key' ? ['user', 'auth', 'keyFile'] : ['user', 'auth'];
+
+const kindOf = (row: RowId): RowKind => {
+  if (typeof row === 'object') return 'item';
+  if (row === 'user' || row === 'keyFile') return 'text';
+  return row === 'auth' ? 'choice' : 'action';
+};
+
+const labelWidth = 16;
+
+const editingKeys: readonly KeyHint[] = [
+  ['Tab/↓', 'next'],
+  ['↑', 'previous'],
+  ['Ctrl-U', 'clear'],
+  ['Esc', 'leave field'],
+  ['Ctrl-C', 'quit'],
+];
+
+const keysFor = (row: RowId | undefined, editing: boolean, inHost: boolean): readonly KeyHint[] => {
+  if (editing) return editingKeys;
+  const back: KeyHint = inHost ? ['Esc', 'done'] : ['Esc', 'back'];
+  if (row === 'auth') return [['↑↓', 'move'], ['←→', 'method'], back, ['q', 'quit']];
+  if (typeof row === 'object')
+    return [['↑↓', 'move'], ['Enter', 'override'], ['x', 'remove override'], back, ['q', 'quit']];
+  if (row === 'continue') return [['Enter/→', 'continue'], ['↑', 'move'], back, ['q', 'quit']];
+  if (row === 'remove' || row === 'done')
+    return [['Enter', 'choose'], ['↑↓', 'move'], back, ['q', 'quit']];
+  return [['↑↓', 'move'], ['Enter', 'edit'], back, ['q', 'quit']];
+};
+
+const AccessForm = ({
+  draft,
+  rows,
+  focus,
+  width,
+}: {
+  readonly draft: AccessDraft;
+  readonly rows: readonly RowId[];
+  readonly focus: FormFocus;
+  readonly width: number;
+}) => (
+  <Box flexDirection="column">
+    <TextField
+      label="SSH user"
+      value={draft.user}
+      isHighlighted={rows[focus.row] === 'user'}
+      isEditing={focus.editing && rows[focus.row] === 'user'}
+      labelWidth={labelWidth}
+      width={width}
+    />
+    <Choice
+      label="Authentication"
+      options={authOptions}
+      value={draft.auth}
+      isHighlighted={rows[focus.row] === 'auth'}
+      labelWidth={labelWidth}
+    />
+    {draft.auth === 'key' ? (
+      <TextField
+        label="Key file"
+        value={draft.keyFile}
+        isHighlighted={rows[focus.row] === 'keyFile'}
+        isEditing={focus.editing && rows[focus.row] === 'keyFile'}
+        labelWidth={labelWidth}
+        width={width}
+        hint={draft.keyFile ? '' : 'e.g. ~/.ssh/id_ed25519'}
+      />
+    ) : null}
+  </Box>
+);
+
+const Pointer = ({on}: {readonly on: boolean}) => (
+  <Box width={2} flexShrink={0}>
+    <Text color={theme.cursor}>{on ? symbols.pointer : ' '}</Text>
+  </Box>
+);
+
+/** Step 4: how the wizard will log in to the nodes, for the cluster and per host. */
+export const AccessScreen = (props: AccessScreenProps) => {
+  const {size, nodes, access, hostAccess, findings, isActive} = props;
+  const width = size.columns;
+  const blockers = stepBlockers('access', findings);
+
+  const mainRows: RowId[] = [
+    ...formRows(access),
+    ...nodes.map((node) => ({host: node.id})),
+    'continue',
+  ];
+  const mainKinds = mainRows.map(kindOf);
+  const [state, dispatch] = useReducer(accessScreenReducer, mainKinds, initialAccessScreenState);
+
+  const openHost = state.host ? nodes.find((node) => node.id === state.host?.id) : undefined;
+  const hostDraft = openHost ? (hostAccess[openHost.id] ?? access) : undefined;
+  const hostRows: RowId[] = hostDraft
+    ? [
+        ...formRows(hostDraft),
+        ...(openHost && hostAccess[openHost.id] ? (['remove'] as const) : []),
+        'done',
+      ]
+    : [];
+  const inHost = Boolean(openHost && state.host);
+  const rows = inHost ? hostRows : mainRows;
+  const kinds = rows.map(kindOf);
+  const focus = visibleFocus(inHost && state.host ? state.host.focus : state.main, kinds);
+  const row = rows[focus.row];
+  const target = inHost ? openHost?.id : undefined;
+  const draft = (inHost ? hostDraft : access) ?? access;
+
+  const focusAction = (action: FormFocusAction) =>
+    dispatch(inHost ? {type: 'host', action} : {type: 'main', action});
+  const leave = () => {
+    if (inHost) {
+      dispatch({type: 'close-host'});
+      const index = mainRows.findIndex(
+        (other) => typeof other === 'object' && other.host === openHost?.id,
+      );
+      dispatch({type: 'main', action: {type: 'focus', row: index, kinds: mainKinds}});
+      dispatch({type: 'main', action: {type: 'leave'}});
+    } else props.onBack();
+  };
+
+  useKeys(
+    (input, key) => {
+      if (focus.editing && (row === 'user' || row === 'keyFile')) {
+        if (key.escape) focusAction({type: 'leave'});
+        else if (key.tab) focusAction({type: 'move', delta: key.shift ? -1 : 1, wrap: true, kinds});
+        else if (key.downArrow || key.return) focusAction({type: 'move', delta: 1, kinds});
+        else if (key.upArrow) focusAction({type: 'move', delta: -1, kinds});
+        else {
+          const edit = textEditFor(input, key);
+          if (edit) props.onEdit(target, row, edit);
+        }
+        return;
+      }
+      if (key.escape) leave();
+      else if (isQuitKey(input, key)) props.onQuit();
+      else if (key.tab) focusAction({type: 'move', delta: key.shift ? -1 : 1, wrap: true, kinds});
+      else if (key.downArrow) focusAction({type: 'move', delta: 1, kinds});
+      else if (key.upArrow) focusAction({type: 'move', delta: -1, kinds});
+      else if (row === 'auth' && (key.leftArrow || key.rightArrow || input === ' ')) {
+        props.onSetAuth(target, cycle(authKinds, draft.auth, key.leftArrow ? -1 : 1));
+      } else if (row === 'continue' && isContinueKey(key)) {
+        if (blockers.length === 0) props.onContinue();
+      } else if (typeof row === 'object') {
+        if (key.return) {
+          const opened = hostAccess[row.host] ?? access;
+          dispatch({type: 'open-host', id: row.host, kinds: formRows(opened).map(kindOf)});
+        } else if (input === 'x') props.onClearOverride(row.host);
+      } else if (row === 'remove' && key.return && target) {
+        props.onClearOverride(target);
+        leave();
+      } else if (row === 'done' && key.return) leave();
+      else if (key.return) focusAction({type: 'edit', kinds});
+    },
+    {isActive, onQuit: props.onQuit},
+  );
+
+  if (openHost && hostDraft) {
+    const overridden = Boolean(hostAccess[openHost.id]);
+    return (
+      <Frame size={size} step="access" keys={keysFor(row, focus.editing, true)}>
+        <Text bold wrap="truncate-end">
+          Override for {openHost.name}
+          <Text dimColor>
+            {overridden ? '' : ' (now the cluster default; a change makes an override)'}
+          </Text>
+        </Text>
+        <Text> </Text>
+        <AccessForm draft={hostDraft} rows={rows} focus={focus} width={width} />
+        <Text> </Text>
+        {rows.includes('remove') ? (
+          <Box>
+            <Pointer on={row === 'remove'} />
+            <Text bold={row === 'remove'}>Remove override (use the cluster default)</Text>
+          </Box>
+        ) : null}
+        <Box>
+          <Pointer on={row === 'done'} />
+          <Text bold={row === 'done'}>Done</Text>
+        </Box>
+      </Frame>
+    );
+  }
+
+  // Title, form, blank, hosts heading, findings, blank, continue line.
+  const fixed = 1 + formRows(access).length + 2 + findingsHeight(findings, width) + 2;
+  const hostHeight = Math.max(2, bodyRows(size) - fixed);
+  const hostStart = formRows(access).length;
+  const hostCursor = typeof row === 'object' ? focus.row - hostStart : 0;
+  const window = windowAround(hostCursor, nodes.length, hostHeight);
+  const nameWidth = Math.max(12, Math.min(24, Math.floor(width / 4)));
+  return (
+    <Frame size={size} step="access" keys={keysFor(row, focus.editing, false)}>
+      <Text wrap="truncate-end" dimColor>
+        How the wizard logs in to the nodes over SSH.
+      </Text>
+      <AccessForm draft={access} rows={rows} focus={focus} width={width} />
+      <Text> </Text>
+      <Text bold wrap="truncate-end">
+        Per-host overrides <Text dimColor>(Enter on a host to change its user or method)</Text>
+      </Text>
+      <Box flexDirection="column" height={hostHeight}>
+        {nodes.slice(window.start, window.end).map((node) => {
+          const override = hostAccess[node.id];
+          const isCursor = typeof row === 'object' && row.host === node.id;
+          return (
+            <Box key={node.id}>
+              <Pointer on={isCursor} />
+              <Cell width={nameWidth} bold={isCursor}>
+                {node.name}
+              </Cell>
+              <Cell width={15} dim>
+                {node.role === 'control-plane' ? 'control plane' : 'worker'}
+              </Cell>
+              <Text wrap="truncate-end" dimColor={!override}>
+                {override
+                  ? `${describeAccess(override)} (override)`
+                  : `${describeAccess(access)} (cluster default)`}
+              </Text>
+            </Box>
+          );
+        })}
+      </Box>
+      <FindingList findings={findings} width={width} />
+      <Text> </Text>
+      <ContinueLine
+        blockers={blockers}
+        isHighlighted={row === 'continue'}
+        label="Continue to Review"
+      />
+    </Frame>
+  );
+};

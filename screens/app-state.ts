@@ -1,0 +1,266 @@
+import type {PlanChoices} from '../source/core/plan/build.js';
+import {defaults} from '../source/core/plan/defaults.js';
+import type {Access, AuthMethod} from '../source/core/plan/types.js';
+import type {Tailnet} from '../source/core/tailnet/types.js';
+import type {Finding} from '../source/core/validate/finding.js';
+import {applyEdit, type TextEdit} from './components/text-edit.js';
+
+export const steps = ['discover', 'roles', 'network', 'access', 'review'] as const;
+export type Step = (typeof steps)[number];
+
+export const stepTitles: Readonly<Record<Step, string>> = {
+  discover: 'Discover',
+  roles: 'Roles',
+  network: 'Network',
+  access: 'Access',
+  review: 'Review',
+};
+
+export type AuthKind = AuthMethod['kind'];
+
+/**
+ * SSH access as the user is editing it. The key file is kept while another
+ * method is selected, so switching back and forth loses nothing.
+ */
+export interface AccessDraft {
+  readonly user: string;
+  readonly auth: AuthKind;
+  readonly keyFile: string;
+}
+
+export type NetworkField = 'vip' | 'podCidr' | 'serviceCidr' | 'kubernetesVersion' | 'clusterName';
+export type NetworkInputs = Readonly<Record<NetworkField, string>>;
+
+export type RoleChoice = 'control-plane' | 'worker' | 'none';
+
+/** Everything the user has entered, and which screen they are on. */
+export interface WizardState {
+  readonly step: Step;
+  /** Undefined until a tailnet is read or the demo is loaded. */
+  readonly tailnet: Tailnet | undefined;
+  /** Peer IDs; the first is the init node. */
+  readonly controlPlanes: readonly string[];
+  readonly workers: readonly string[];
+  /** The user confirmed an even control-plane count. Reset whenever that count changes. */
+  readonly allowEvenControlPlanes: boolean;
+  readonly network: NetworkInputs;
+  readonly access: AccessDraft;
+  /** Per-host overrides by peer ID. */
+  readonly hostAccess: Readonly<Record<string, AccessDraft>>;
+}
+
+export type InitialValues = Partial<{
+  vip: string;
+  podCidr: string;
+  serviceCidr: string;
+  kubernetesVersion: string;
+  clusterName: string;
+  sshUser: string;
+}>;
+
+export const initialState = (
+  tailnet: Tailnet | undefined,
+  initial: InitialValues = {},
+): WizardState => ({
+  step: 'discover',
+  tailnet,
+  controlPlanes: [],
+  workers: [],
+  allowEvenControlPlanes: false,
+  network: {
+    vip: initial.vip ?? defaults.vip,
+    podCidr: initial.podCidr ?? defaults.podCidr,
+    serviceCidr: initial.serviceCidr ?? defaults.serviceCidr,
+    kubernetesVersion: initial.kubernetesVersion ?? defaults.kubernetesVersion,
+    clusterName: initial.clusterName ?? defaults.clusterName,
+  },
+  access: {user: initial.sshUser ?? defaults.sshUser, auth: 'agent', keyFile: ''},
+  hostAccess: {},
+});
+
+export type WizardAction =
+  | {readonly type: 'next'}
+  | {readonly type: 'back'}
+  | {readonly type: 'load-tailnet'; readonly tailnet: Tailnet}
+  | {readonly type: 'set-role'; readonly id: string; readonly role: RoleChoice}
+  | {readonly type: 'make-init'; readonly id: string}
+  | {readonly type: 'allow-even-control-planes'; readonly allow: boolean}
+  | {readonly type: 'edit-network'; readonly field: NetworkField; readonly edit: TextEdit}
+  /** `host` undefined edits the cluster-wide access; a peer ID edits (or creates) its override. */
+  | {
+      readonly type: 'edit-access';
+      readonly host: string | undefined;
+      readonly field: 'user' | 'keyFile';
+      readonly edit: TextEdit;
+    }
+  | {readonly type: 'set-auth'; readonly host: string | undefined; readonly auth: AuthKind}
+  | {readonly type: 'clear-host-access'; readonly id: string};
+
+export const roleOf = (
+  state: Pick<WizardState, 'controlPlanes' | 'workers'>,
+  id: string,
+): RoleChoice =>
+  state.controlPlanes.includes(id)
+    ? 'control-plane'
+    : state.workers.includes(id)
+      ? 'worker'
+      : 'none';
+
+const without = (ids: readonly string[], id: string): readonly string[] =>
+  ids.filter((other) => other !== id);
+
+const withControlPlanes = (
+  state: WizardState,
+  controlPlanes: readonly string[],
+  workers: readonly string[],
+) => ({
+  ...state,
+  controlPlanes,
+  workers,
+  // Confirming "4 control planes" says nothing about 2 or 6: ask again.
+  allowEvenControlPlanes:
+    controlPlanes.length === state.controlPlanes.length ? state.allowEvenControlPlanes : false,
+});
+
+const updateAccess = (
+  state: WizardState,
+  host: string | undefined,
+  update: (draft: AccessDraft) => AccessDraft,
+): WizardState => {
+  if (host === undefined) return {...state, access: update(state.access)};
+  const current = state.hostAccess[host] ?? state.access;
+  return {...state, hostAccess: {...state.hostAccess, [host]: update(current)}};
+};
+
+const move = (step: Step, delta: number): Step => {
+  const index = Math.min(Math.max(steps.indexOf(step) + delta, 0), steps.length - 1);
+  return steps[index] ?? step;
+};
+
+export const wizardReducer = (state: WizardState, action: WizardAction): WizardState => {
+  switch (action.type) {
+    case 'next':
+      // Nothing to plan without a tailnet; the Discover screen says so.
+      if (!state.tailnet || state.step === 'review') return state;
+      return {...state, step: move(state.step, 1)};
+    case 'back':
+      return state.step === 'discover' ? state : {...state, step: move(state.step, -1)};
+    case 'load-tailnet':
+      return {...state, tailnet: action.tailnet, controlPlanes: [], workers: [], hostAccess: {}};
+    case 'set-role': {
+      if (roleOf(state, action.id) === action.role) return state;
+      const controlPlanes = without(state.controlPlanes, action.id);
+      const workers = without(state.workers, action.id);
+      if (action.role === 'control-plane') {
+        return withControlPlanes(state, [...controlPlanes, action.id], workers);
+      }
+      if (action.role === 'worker')
+        return withControlPlanes(state, controlPlanes, [...workers, action.id]);
+      return withControlPlanes(state, controlPlanes, workers);
+    }
+    case 'make-init': {
+      if (state.controlPlanes[0] === action.id) return state;
+      return withControlPlanes(
+        state,
+        [action.id, ...without(state.controlPlanes, action.id)],
+        without(state.workers, action.id),
+      );
+    }
+    case 'allow-even-control-planes':
+      return state.allowEvenControlPlanes === action.allow
+        ? state
+        : {...state, allowEvenControlPlanes: action.allow};
+    case 'edit-network':
+      return {
+        ...state,
+        network: {
+          ...state.network,
+          [action.field]: applyEdit(state.network[action.field], action.edit),
+        },
+      };
+    case 'edit-access':
+      return updateAccess(state, action.host, (draft) => ({
+        ...draft,
+        [action.field]: applyEdit(draft[action.field], action.edit),
+      }));
+    case 'set-auth':
+      return updateAccess(state, action.host, (draft) => ({...draft, auth: action.auth}));
+    case 'clear-host-access': {
+      if (!(action.id in state.hostAccess)) return state;
+      const {[action.id]: _removed, ...rest} = state.hostAccess;
+      return {...state, hostAccess: rest};
+    }
+  }
+};
+
+export const toAccess = (draft: AccessDraft): Access => {
+  switch (draft.auth) {
+    case 'key':
+      return {user: draft.user, auth: {kind: 'key', keyFile: draft.keyFile}};
+    case 'agent':
+      return {user: draft.user, auth: {kind: 'agent'}};
+    case 'tailscale-ssh':
+      return {user: draft.user, auth: {kind: 'tailscale-ssh'}};
+  }
+};
+
+/** What `buildPlan` needs. Overrides of hosts no longer in the cluster are kept in the state but left out here. */
+export const planChoices = (
+  state: Pick<
+    WizardState,
+    'controlPlanes' | 'workers' | 'allowEvenControlPlanes' | 'network' | 'access' | 'hostAccess'
+  >,
+): PlanChoices => {
+  const inCluster = new Set([...state.controlPlanes, ...state.workers]);
+  const hostAccess = Object.fromEntries(
+    Object.entries(state.hostAccess)
+      .filter(([id]) => inCluster.has(id))
+      .map(([id, draft]) => [id, toAccess(draft)]),
+  );
+  return {
+    controlPlanes: state.controlPlanes,
+    workers: state.workers,
+    network: {
+      vip: state.network.vip,
+      podCidr: state.network.podCidr,
+      serviceCidr: state.network.serviceCidr,
+    },
+    kubernetesVersion: state.network.kubernetesVersion,
+    clusterName: state.network.clusterName,
+    access: toAccess(state.access),
+    hostAccess,
+    allowEvenControlPlanes: state.allowEvenControlPlanes,
+  };
+};
+
+/** The screen on which the input a finding is about can be changed. */
+export const stepOfFinding = (finding: Finding): Step => {
+  switch (finding.field) {
+    case 'roles':
+      return 'roles';
+    case 'vip':
+    case 'podCidr':
+    case 'serviceCidr':
+    case 'kubernetesVersion':
+    case 'clusterName':
+      return 'network';
+    case 'access':
+      return 'access';
+    case undefined:
+      return 'review';
+  }
+};
+
+/**
+ * The error findings that stop the user leaving `step` forward: those about
+ * an input on that screen. Review (where writing happens) is blocked by every error.
+ */
+export const stepBlockers = (step: Step, findings: readonly Finding[]): Finding[] =>
+  findings.filter(
+    (finding) =>
+      finding.severity === 'error' && (step === 'review' || stepOfFinding(finding) === step),
+  );
+
+/** The findings to show on `step`: those about its inputs (Review shows them all). */
+export const findingsFor = (step: Step, findings: readonly Finding[]): Finding[] =>
+  step === 'review' ? [...findings] : findings.filter((finding) => stepOfFinding(finding) === step);

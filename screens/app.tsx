@@ -1,0 +1,207 @@
+import {Box, Text, useApp} from 'ink';
+import {useCallback, useMemo, useReducer} from 'react';
+import {generateArtifacts} from '../source/core/artifacts/index.js';
+import type {Artifact} from '../source/core/artifacts/types.js';
+import {buildPlan} from '../source/core/plan/build.js';
+import type {Plan} from '../source/core/plan/types.js';
+import {eligibility} from '../source/core/tailnet/eligibility.js';
+import type {Tailnet} from '../source/core/tailnet/types.js';
+import type {Finding} from '../source/core/validate/finding.js';
+import {validatePlan} from '../source/core/validate/index.js';
+import {AccessScreen} from './access.js';
+import {
+  findingsFor,
+  initialState,
+  planChoices,
+  wizardReducer,
+  type InitialValues,
+} from './app-state.js';
+import {useKeys} from './components/keys.js';
+import {fitsMinimum, minimumSize, type Size} from './components/layout.js';
+import {useTerminalSize} from './components/use-terminal-size.js';
+import {DiscoverScreen} from './discover.js';
+import {NetworkScreen} from './network.js';
+import {ReviewScreen} from './review.js';
+import {RolesScreen} from './roles.js';
+import {symbols, theme} from './theme.js';
+
+export type Discovery =
+  | {readonly kind: 'tailnet'; readonly tailnet: Tailnet}
+  | {readonly kind: 'unavailable'; readonly reason: string};
+
+export interface AppProps {
+  readonly discovery: Discovery;
+  /** The built-in demo tailnet, offered when `discovery` is unavailable. */
+  readonly loadDemo: () => Tailnet;
+  /** For validation (key expiry). */
+  readonly now: Date;
+  /** Values given on the command line, e.g. --vip */
+  readonly initial?: InitialValues;
+  /** Writes every artifact and `plan.json` to `dir`; resolves with a one-line report. */
+  readonly writeArtifacts: (dir: string, plan: Plan) => Promise<string>;
+  /** Called when the user quits (q or Ctrl-C), just before the app exits. */
+  readonly onQuit?: () => void;
+}
+
+// The core's rules are pure and should never throw; if one does on some odd
+// input, show it as an error instead of tearing down the user's terminal.
+const safeValidate = (plan: Plan, now: Date): Finding[] => {
+  try {
+    return validatePlan(plan, {now});
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return [
+      {code: 'validation-failed', severity: 'error', message: `Validation failed: ${message}`},
+    ];
+  }
+};
+
+const safeArtifacts = (plan: Plan): {readonly artifacts: Artifact[]; readonly error?: string} => {
+  try {
+    return {artifacts: generateArtifacts(plan)};
+  } catch (error) {
+    return {artifacts: [], error: error instanceof Error ? error.message : String(error)};
+  }
+};
+
+const TooSmall = ({size, onQuit}: {readonly size: Size; readonly onQuit: () => void}) => {
+  useKeys(
+    (input) => {
+      if (input === 'q') onQuit();
+    },
+    {isActive: true, onQuit},
+  );
+  return (
+    <Box flexDirection="column" width={size.columns}>
+      <Text color={theme.warning} wrap="wrap">
+        {symbols.warning} This terminal is {size.columns}×{size.rows}; the wizard needs at least{' '}
+        {minimumSize.columns}×{minimumSize.rows}. Make it larger, or press q to quit.
+      </Text>
+    </Box>
+  );
+};
+
+/** The planning wizard: Discover → Roles → Network → Access → Review. */
+export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}: AppProps) => {
+  const [state, dispatch] = useReducer(wizardReducer, undefined, () =>
+    initialState(discovery.kind === 'tailnet' ? discovery.tailnet : undefined, initial),
+  );
+  const {exit} = useApp();
+  const size = useTerminalSize();
+  const quit = useCallback(() => {
+    onQuit?.();
+    exit();
+  }, [onQuit, exit]);
+  const next = useCallback(() => dispatch({type: 'next'}), []);
+  const back = useCallback(() => dispatch({type: 'back'}), []);
+
+  const {tailnet, controlPlanes, workers, allowEvenControlPlanes, network, access, hostAccess} =
+    state;
+  const eligiblePeers = useMemo(
+    () => (tailnet ? tailnet.peers.filter((peer) => eligibility(peer).eligible) : []),
+    [tailnet],
+  );
+  const plan = useMemo(
+    () =>
+      tailnet
+        ? buildPlan(
+            tailnet,
+            planChoices({
+              controlPlanes,
+              workers,
+              allowEvenControlPlanes,
+              network,
+              access,
+              hostAccess,
+            }),
+          )
+        : undefined,
+    [tailnet, controlPlanes, workers, allowEvenControlPlanes, network, access, hostAccess],
+  );
+  // Every keystroke on Network rebuilds the plan and validates it again.
+  const findings = useMemo(() => (plan ? safeValidate(plan, now) : []), [plan, now]);
+  const onReview = state.step === 'review';
+  const generated = useMemo(
+    () => (onReview && plan ? safeArtifacts(plan) : {artifacts: []}),
+    [onReview, plan],
+  );
+
+  if (!fitsMinimum(size)) return <TooSmall size={size} onQuit={quit} />;
+
+  switch (state.step) {
+    case 'discover':
+      return (
+        <DiscoverScreen
+          size={size}
+          tailnet={tailnet}
+          unavailableReason={discovery.kind === 'unavailable' ? discovery.reason : undefined}
+          isActive
+          onLoadDemo={() => dispatch({type: 'load-tailnet', tailnet: loadDemo()})}
+          onContinue={next}
+          onQuit={quit}
+        />
+      );
+    case 'roles':
+      return (
+        <RolesScreen
+          size={size}
+          peers={eligiblePeers}
+          controlPlanes={controlPlanes}
+          workers={workers}
+          allowEvenControlPlanes={allowEvenControlPlanes}
+          findings={findingsFor('roles', findings)}
+          isActive
+          onSetRole={(id, role) => dispatch({type: 'set-role', id, role})}
+          onMakeInit={(id) => dispatch({type: 'make-init', id})}
+          onAllowEvenControlPlanes={(allow) => dispatch({type: 'allow-even-control-planes', allow})}
+          onContinue={next}
+          onBack={back}
+          onQuit={quit}
+        />
+      );
+    case 'network':
+      return (
+        <NetworkScreen
+          size={size}
+          inputs={network}
+          findings={findingsFor('network', findings)}
+          isActive
+          onEdit={(field, edit) => dispatch({type: 'edit-network', field, edit})}
+          onContinue={next}
+          onBack={back}
+          onQuit={quit}
+        />
+      );
+    case 'access':
+      return (
+        <AccessScreen
+          size={size}
+          nodes={plan?.nodes ?? []}
+          access={access}
+          hostAccess={hostAccess}
+          findings={findingsFor('access', findings)}
+          isActive
+          onEdit={(host, field, edit) => dispatch({type: 'edit-access', host, field, edit})}
+          onSetAuth={(host, auth) => dispatch({type: 'set-auth', host, auth})}
+          onClearOverride={(id) => dispatch({type: 'clear-host-access', id})}
+          onContinue={next}
+          onBack={back}
+          onQuit={quit}
+        />
+      );
+    case 'review':
+      return plan ? (
+        <ReviewScreen
+          size={size}
+          plan={plan}
+          findings={findings}
+          artifacts={generated.artifacts}
+          artifactError={generated.error}
+          isActive
+          onWrite={(dir) => writeArtifacts(dir, plan)}
+          onBack={back}
+          onQuit={quit}
+        />
+      ) : null;
+  }
+};

@@ -1,0 +1,71 @@
+import {Box, Text} from 'ink';
+import type {ReactNode} from 'react';
+import {steps, stepTitles, type Step} from '../app-state.js';
+import {symbols, theme} from '../theme.js';
+import {bodyRows, type Size} from './layout.js';
+
+/** One key and what it does, for the footer: `['Esc', 'back']`. */
+export type KeyHint = readonly [key: string, action: string];
+
+const Rule = ({width}: {readonly width: number}) => (
+  <Text dimColor>{symbols.rule.repeat(width)}</Text>
+);
+
+const Header = ({step, width}: {readonly step: Step; readonly width: number}) => {
+  const index = steps.indexOf(step);
+  return (
+    <Box flexDirection="column" height={2}>
+      <Text wrap="truncate-end">
+        <Text bold>ha-wizard</Text>
+        <Text>{`  ${index + 1}/${steps.length} `}</Text>
+        <Text bold color={theme.accent}>
+          {stepTitles[step]}
+        </Text>
+        <Text dimColor>{'   '}</Text>
+        {steps.map((name, position) => (
+          <Text key={name} dimColor={position !== index} bold={position === index}>
+            {position === 0 ? '' : ' › '}
+            {stepTitles[name]}
+          </Text>
+        ))}
+      </Text>
+      <Rule width={width} />
+    </Box>
+  );
+};
+
+const Footer = ({keys, width}: {readonly keys: readonly KeyHint[]; readonly width: number}) => (
+  <Box flexDirection="column" height={2}>
+    <Rule width={width} />
+    <Text wrap="truncate-end">
+      {keys.map(([key, action], position) => (
+        <Text key={key}>
+          {position === 0 ? '' : '  '}
+          <Text bold>{key}</Text> <Text dimColor>{action}</Text>
+        </Text>
+      ))}
+    </Text>
+  </Box>
+);
+
+export interface FrameProps {
+  readonly size: Size;
+  readonly step: Step;
+  /** The keys that work right now, in the order a user needs them. */
+  readonly keys: readonly KeyHint[];
+  readonly children: ReactNode;
+}
+
+/**
+ * Header, body, footer at exactly the terminal's size. The body has a fixed
+ * height and clips, so however long its content the footer stays on screen.
+ */
+export const Frame = ({size, step, keys, children}: FrameProps) => (
+  <Box flexDirection="column" width={size.columns} height={size.rows}>
+    <Header step={step} width={size.columns} />
+    <Box flexDirection="column" height={bodyRows(size)} overflow="hidden">
+      {children}
+    </Box>
+    <Footer keys={keys} width={size.columns} />
+  </Box>
+);

@@ -1,0 +1,256 @@
+import {Box, Text} from 'ink';
+import {useMemo, useState} from 'react';
+import {eligibility} from '../source/core/tailnet/eligibility.js';
+import type {Peer, Tailnet} from '../source/core/tailnet/types.js';
+import {Cell} from './components/cell.js';
+import {Frame, type KeyHint} from './components/frame.js';
+import {isContinueKey, isQuitKey, useKeys} from './components/keys.js';
+import {bodyRows, type Size} from './components/layout.js';
+import {clamp, windowAround} from './components/scroll.js';
+import {plural} from './components/text.js';
+import {symbols, theme} from './theme.js';
+
+export interface DiscoverScreenProps {
+  readonly size: Size;
+  /** Undefined when the tailnet could not be read; `unavailableReason` says why. */
+  readonly tailnet: Tailnet | undefined;
+  readonly unavailableReason?: string;
+  readonly isActive: boolean;
+  /** Load the built-in demo tailnet (`d`), offered when the real one is unavailable. */
+  readonly onLoadDemo: () => void;
+  readonly onContinue: () => void;
+  readonly onQuit: () => void;
+}
+
+interface Columns {
+  readonly host: number;
+  readonly os: number;
+  readonly ip: number;
+  readonly online: number;
+  readonly tags: number;
+  readonly routes: number;
+  /** A separate "why not" column on wide terminals; at 80 columns the reason replaces tags and routes. */
+  readonly note: number;
+}
+
+const marker = 2;
+
+export const discoverColumns = (width: number): Columns => {
+  const os = 9;
+  const ip = 16;
+  const online = 8;
+  const flexible = Math.max(30, width - marker - os - ip - online);
+  if (width >= 110) {
+    const host = Math.floor(flexible * 0.25);
+    const tags = Math.floor(flexible * 0.2);
+    const routes = Math.floor(flexible * 0.25);
+    return {host, os, ip, online, tags, routes, note: flexible - host - tags - routes};
+  }
+  const host = Math.floor(flexible * 0.36);
+  const tags = Math.floor(flexible * 0.3);
+  return {host, os, ip, online, tags, routes: flexible - host - tags, note: 0};
+};
+
+const list = (items: readonly string[]): string => (items.length ? items.join(',') : '—');
+
+const Row = ({
+  peer,
+  columns,
+  isCursor,
+}: {
+  readonly peer: Peer;
+  readonly columns: Columns;
+  readonly isCursor: boolean;
+}) => {
+  const verdict = eligibility(peer);
+  const dim = !verdict.eligible;
+  const host = `${peer.isSelf ? symbols.self : ''}${peer.hostName}`;
+  const reason = verdict.eligible ? '' : `not a node: ${verdict.reason}`;
+  return (
+    <Box>
+      <Box width={marker} flexShrink={0}>
+        <Text color={theme.cursor}>{isCursor ? symbols.pointer : ' '}</Text>
+      </Box>
+      <Cell width={columns.host} dim={dim} bold={isCursor}>
+        {host}
+      </Cell>
+      <Cell width={columns.os} dim={dim}>
+        {peer.os || '?'}
+      </Cell>
+      <Cell width={columns.ip} dim={dim}>
+        {peer.ipv4 ?? '—'}
+      </Cell>
+      <Cell width={columns.online} dim={dim}>
+        {peer.online ? 'online' : 'offline'}
+      </Cell>
+      {columns.note === 0 && !verdict.eligible ? (
+        <Cell width={columns.tags + columns.routes} dim>
+          {reason}
+        </Cell>
+      ) : (
+        <>
+          <Cell width={columns.tags} dim={dim}>
+            {list(peer.tags)}
+          </Cell>
+          <Cell width={columns.routes} dim={dim}>
+            {list(peer.advertisedRoutes)}
+          </Cell>
+          {columns.note > 0 ? (
+            <Cell width={columns.note} dim>
+              {reason}
+            </Cell>
+          ) : null}
+        </>
+      )}
+    </Box>
+  );
+};
+
+const HeaderRow = ({columns}: {readonly columns: Columns}) => (
+  <Box>
+    <Box width={marker} flexShrink={0} />
+    <Cell width={columns.host} bold>
+      Host
+    </Cell>
+    <Cell width={columns.os} bold>
+      OS
+    </Cell>
+    <Cell width={columns.ip} bold>
+      Tailscale IPv4
+    </Cell>
+    <Cell width={columns.online} bold>
+      Online
+    </Cell>
+    <Cell width={columns.tags} bold>
+      Tags
+    </Cell>
+    <Cell width={columns.routes} bold>
+      Routes
+    </Cell>
+    {columns.note > 0 ? (
+      <Cell width={columns.note} bold>
+        Note
+      </Cell>
+    ) : null}
+  </Box>
+);
+
+/** Everything about the highlighted device, untruncated where the table had to cut. */
+const Detail = ({peer}: {readonly peer: Peer}) => {
+  const verdict = eligibility(peer);
+  return (
+    <Box flexDirection="column" height={2}>
+      <Text wrap="truncate-end">
+        <Text bold>{peer.hostName}</Text>
+        {peer.isSelf ? <Text> (this machine)</Text> : null}
+        <Text dimColor>{`  ${peer.dnsName || 'no MagicDNS name'}`}</Text>
+        {verdict.eligible ? (
+          <Text color={theme.ok}>{`  ${symbols.ok} can be a node`}</Text>
+        ) : (
+          <Text color={theme.warning}>{`  cannot be a node: ${verdict.reason}`}</Text>
+        )}
+      </Text>
+      <Text wrap="truncate-end" dimColor>
+        {`tags ${list(peer.tags)} · routes ${list(peer.advertisedRoutes)}`}
+      </Text>
+    </Box>
+  );
+};
+
+const Unavailable = ({reason}: {readonly reason: string | undefined}) => (
+  <Box flexDirection="column">
+    <Text color={theme.error} wrap="wrap">
+      {symbols.error} Could not read the tailnet: {reason ?? 'no status was given'}.
+    </Text>
+    <Text> </Text>
+    <Text wrap="wrap">
+      Press <Text bold>d</Text> to try the whole wizard on a demo tailnet (made-up Raspberry Pis, a
+      mini PC, a NAS, a phone and an offline laptop), or <Text bold>q</Text> to quit and fix the
+      problem first.
+    </Text>
+  </Box>
+);
+
+const tableKeys: readonly KeyHint[] = [
+  ['↑↓', 'move'],
+  ['PgUp/PgDn', 'page'],
+  ['Enter/→', 'continue'],
+  ['q', 'quit'],
+];
+const unavailableKeys: readonly KeyHint[] = [
+  ['d', 'demo tailnet'],
+  ['q', 'quit'],
+];
+
+/** Step 1: every device on the tailnet, and which can be nodes. */
+export const DiscoverScreen = ({
+  size,
+  tailnet,
+  unavailableReason,
+  isActive,
+  onLoadDemo,
+  onContinue,
+  onQuit,
+}: DiscoverScreenProps) => {
+  const [cursor, setCursor] = useState(0);
+  const peers = tailnet?.peers ?? [];
+  // One pass per tailnet, not per key press.
+  const eligibleCount = useMemo(
+    () => (tailnet ? tailnet.peers.filter((peer) => eligibility(peer).eligible).length : 0),
+    [tailnet],
+  );
+  // Summary, table header, detail (2 lines) around the list.
+  const listHeight = Math.max(1, bodyRows(size) - 4);
+  const last = peers.length - 1;
+
+  useKeys(
+    (input, key) => {
+      if (isQuitKey(input, key)) onQuit();
+      else if (!tailnet) {
+        if (input === 'd') onLoadDemo();
+      } else if (key.upArrow) setCursor((value) => clamp(value - 1, 0, last));
+      else if (key.downArrow) setCursor((value) => clamp(value + 1, 0, last));
+      else if (key.pageUp) setCursor((value) => clamp(value - listHeight, 0, last));
+      else if (key.pageDown) setCursor((value) => clamp(value + listHeight, 0, last));
+      else if (key.home) setCursor(0);
+      else if (key.end) setCursor(last);
+      else if (isContinueKey(key)) onContinue();
+    },
+    {isActive, onQuit},
+  );
+
+  if (!tailnet) {
+    return (
+      <Frame size={size} step="discover" keys={unavailableKeys}>
+        <Unavailable reason={unavailableReason} />
+      </Frame>
+    );
+  }
+
+  const columns = discoverColumns(size.columns);
+  const position = clamp(cursor, 0, last);
+  const window = windowAround(position, peers.length, listHeight);
+  const current = peers[position];
+  const scrolled = peers.length > listHeight ? `  ${position + 1}/${peers.length}` : '';
+  return (
+    <Frame size={size} step="discover" keys={tableKeys}>
+      <Text wrap="truncate-end">
+        {plural(peers.length, 'device')} from {tailnet.source} · {eligibleCount} can be nodes ·{' '}
+        {symbols.self} this machine
+        <Text dimColor>{scrolled}</Text>
+      </Text>
+      <HeaderRow columns={columns} />
+      <Box flexDirection="column" height={listHeight}>
+        {peers.slice(window.start, window.end).map((peer, offset) => (
+          <Row
+            key={peer.id}
+            peer={peer}
+            columns={columns}
+            isCursor={window.start + offset === position}
+          />
+        ))}
+      </Box>
+      {current ? <Detail peer={current} /> : <Text dimColor>No devices on this tailnet.</Text>}
+    </Frame>
+  );
+};

@@ -1,0 +1,205 @@
+import {Box, Text} from 'ink';
+import {useState} from 'react';
+import {quorumLine} from '../source/core/plan/quorum.js';
+import type {Peer} from '../source/core/tailnet/types.js';
+import type {Finding} from '../source/core/validate/finding.js';
+import {roleOf, stepBlockers, type RoleChoice} from './app-state.js';
+import {Cell} from './components/cell.js';
+import {cycle} from './components/choice.js';
+import {ContinueLine} from './components/continue-line.js';
+import {FindingList, findingsHeight} from './components/finding-lines.js';
+import {Frame, type KeyHint} from './components/frame.js';
+import {isQuitKey, useKeys} from './components/keys.js';
+import {bodyRows, type Size} from './components/layout.js';
+import {clamp, windowAround} from './components/scroll.js';
+import {symbols, theme} from './theme.js';
+
+/** The finding `validatePlan` raises for 2, 4, ... control planes unless the user insists. */
+export const evenControlPlanesCode = 'even-control-planes';
+
+const roleOrder: readonly RoleChoice[] = ['none', 'control-plane', 'worker'];
+
+export interface RolesScreenProps {
+  readonly size: Size;
+  /** The peers that can be nodes, in tailnet order. */
+  readonly peers: readonly Peer[];
+  /** Peer IDs; the first is the init node. */
+  readonly controlPlanes: readonly string[];
+  readonly workers: readonly string[];
+  readonly allowEvenControlPlanes: boolean;
+  /** Findings about roles, from `validatePlan`. */
+  readonly findings: readonly Finding[];
+  readonly isActive: boolean;
+  readonly onSetRole: (id: string, role: RoleChoice) => void;
+  readonly onMakeInit: (id: string) => void;
+  readonly onAllowEvenControlPlanes: (allow: boolean) => void;
+  readonly onContinue: () => void;
+  readonly onBack: () => void;
+  readonly onQuit: () => void;
+}
+
+const roleText = (role: RoleChoice, isInit: boolean): string => {
+  if (role === 'control-plane') return `control plane${isInit ? ` ${symbols.init} init` : ''}`;
+  return role === 'worker' ? 'worker' : '· not in cluster';
+};
+
+const roleColor = (role: RoleChoice): string | undefined =>
+  role === 'control-plane' ? theme.controlPlane : role === 'worker' ? theme.worker : undefined;
+
+const listKeys: readonly KeyHint[] = [
+  ['↑↓', 'move'],
+  ['←→/c w n', 'role'],
+  ['i', 'init node'],
+  ['Enter', 'continue'],
+  ['Esc', 'back'],
+  ['q', 'quit'],
+];
+const confirmKeys: readonly KeyHint[] = [
+  ['y', 'keep the even count'],
+  ['n/Esc', 'change roles'],
+  ['Ctrl-C', 'quit'],
+];
+
+/** Step 2: control plane, worker or neither for each eligible device. */
+export const RolesScreen = (props: RolesScreenProps) => {
+  const {size, peers, controlPlanes, workers, findings, isActive} = props;
+  const [cursor, setCursor] = useState(0);
+  const [confirming, setConfirming] = useState(false);
+  const blockers = stepBlockers('roles', findings);
+  const evenOnly =
+    blockers.length > 0 && blockers.every((finding) => finding.code === evenControlPlanesCode);
+  const isConfirming = confirming && evenOnly;
+  const last = peers.length - 1;
+  const position = clamp(cursor, 0, last);
+  const current = peers[position];
+  const width = size.columns;
+
+  const confirmHeight = isConfirming ? 2 : 0;
+  // Quorum line, table header, findings, confirmation, continue line.
+  const listHeight = Math.max(
+    3,
+    bodyRows(size) -
+      2 -
+      findingsHeight(findings, width) -
+      confirmHeight -
+      2 -
+      (props.allowEvenControlPlanes ? 1 : 0),
+  );
+
+  useKeys(
+    (input, key) => {
+      if (isConfirming) {
+        if (input === 'y') {
+          setConfirming(false);
+          props.onAllowEvenControlPlanes(true);
+          // The even count was the only thing in the way.
+          props.onContinue();
+        } else if (input === 'n' || key.escape) setConfirming(false);
+        return;
+      }
+      if (key.escape) props.onBack();
+      else if (isQuitKey(input, key)) props.onQuit();
+      else if (key.upArrow) setCursor((value) => clamp(value - 1, 0, last));
+      else if (key.downArrow) setCursor((value) => clamp(value + 1, 0, last));
+      else if (key.pageUp) setCursor((value) => clamp(value - listHeight, 0, last));
+      else if (key.pageDown) setCursor((value) => clamp(value + listHeight, 0, last));
+      else if (key.return) {
+        if (blockers.length === 0) props.onContinue();
+        else if (evenOnly) setConfirming(true);
+      } else if (current) {
+        const role = roleOf({controlPlanes, workers}, current.id);
+        if (key.rightArrow || input === ' ') props.onSetRole(current.id, cycle(roleOrder, role, 1));
+        else if (key.leftArrow) props.onSetRole(current.id, cycle(roleOrder, role, -1));
+        else if (input === 'c') props.onSetRole(current.id, 'control-plane');
+        else if (input === 'w') props.onSetRole(current.id, 'worker');
+        else if (input === 'n') props.onSetRole(current.id, 'none');
+        else if (input === 'i') props.onMakeInit(current.id);
+      }
+    },
+    {isActive, onQuit: props.onQuit},
+  );
+
+  const window = windowAround(position, peers.length, listHeight);
+  const hostWidth = Math.max(14, Math.floor((width - 2 - 16 - 24) * 0.5));
+  const tagsWidth = Math.max(4, width - 2 - hostWidth - 16 - 24);
+  return (
+    <Frame size={size} step="roles" keys={isConfirming ? confirmKeys : listKeys}>
+      <Text bold wrap="truncate-end">
+        {quorumLine(controlPlanes.length)}
+      </Text>
+      <Box>
+        <Box width={2} flexShrink={0} />
+        <Cell width={hostWidth} bold>
+          Host
+        </Cell>
+        <Cell width={16} bold>
+          Tailscale IPv4
+        </Cell>
+        <Cell width={24} bold>
+          Role
+        </Cell>
+        <Cell width={tagsWidth} bold>
+          Tags
+        </Cell>
+      </Box>
+      <Box flexDirection="column" height={listHeight}>
+        {peers.length === 0 ? (
+          <Text color={theme.error} wrap="wrap">
+            {symbols.error} No device on this tailnet can be a node (they must be Linux, online,
+            with a Tailscale IPv4 address). Go back to see why.
+          </Text>
+        ) : null}
+        {peers.slice(window.start, window.end).map((peer, offset) => {
+          const role = roleOf({controlPlanes, workers}, peer.id);
+          const isCursor = window.start + offset === position;
+          return (
+            <Box key={peer.id}>
+              <Box width={2} flexShrink={0}>
+                <Text color={theme.cursor}>{isCursor ? symbols.pointer : ' '}</Text>
+              </Box>
+              <Cell width={hostWidth} bold={isCursor}>
+                {`${peer.isSelf ? symbols.self : ''}${peer.hostName}`}
+              </Cell>
+              <Cell width={16}>{peer.ipv4 ?? '—'}</Cell>
+              <Cell width={24} color={roleColor(role)} dim={role === 'none'}>
+                {roleText(role, controlPlanes[0] === peer.id)}
+              </Cell>
+              <Cell width={tagsWidth} dim>
+                {peer.tags.join(',') || '—'}
+              </Cell>
+            </Box>
+          );
+        })}
+      </Box>
+      {props.allowEvenControlPlanes ? (
+        <Text color={theme.warning} wrap="truncate-end">
+          {symbols.warning} You chose to keep an even number of control planes.
+        </Text>
+      ) : null}
+      <FindingList findings={findings} width={width} />
+      {isConfirming ? (
+        <Box flexDirection="column">
+          <Text color={theme.warning} wrap="truncate-end">
+            {symbols.warning} {controlPlanes.length} control planes tolerate no more failures than{' '}
+            {controlPlanes.length - 1}.
+          </Text>
+          <Text bold wrap="truncate-end">
+            Keep {controlPlanes.length} control planes anyway? (y/n)
+          </Text>
+        </Box>
+      ) : null}
+      {evenOnly && !isConfirming ? (
+        <Text color={theme.warning} wrap="truncate-end">
+          {'  '}
+          {symbols.warning} Enter: keep the even count or change a role.
+        </Text>
+      ) : isConfirming ? null : (
+        <ContinueLine
+          blockers={blockers}
+          isHighlighted={false}
+          label="Continue to Network (Enter)"
+        />
+      )}
+    </Frame>
+  );
+};
