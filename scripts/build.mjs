@@ -1,15 +1,16 @@
 // Bundles the CLI so `npx ha-wizard` installs no runtime dependency tree.
 // Ink and React land in a separate chunk that only the wizard itself loads.
 import {build} from 'esbuild';
-import {rm} from 'node:fs/promises';
+import {rename, rm} from 'node:fs/promises';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-await rm(new URL('../dist', import.meta.url), {recursive: true, force: true});
+// Build beside dist/ and swap it in, so a test run using dist/ never sees it half-built.
+const staging = `dist.tmp-${process.pid}`;
 await build({
   absWorkingDir: root,
   entryPoints: ['source/cli.ts'],
-  outdir: 'dist',
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -28,3 +29,7 @@ await build({
   },
   logLevel: 'warning',
 });
+await rm(`${root}/dist.old-${process.pid}`, {recursive: true, force: true});
+await rename(`${root}/dist`, `${root}/dist.old-${process.pid}`).catch(() => {});
+await rename(`${root}/${staging}`, `${root}/dist`);
+await rm(`${root}/dist.old-${process.pid}`, {recursive: true, force: true});

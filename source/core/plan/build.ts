@@ -16,8 +16,9 @@ export interface PlanChoices {
 
 const toNode = (peer: Peer, role: Role, access: Access | undefined): PlanNode => ({
   id: peer.id,
-  // kubelet registers the lowercased host name; kubeadm must use the same.
-  name: peer.hostName.toLowerCase(),
+  // kubelet registers the lowercased host name; kubeadm must use the same. Some
+  // clients report no host name at all: their MagicDNS label is the next best name.
+  name: (peer.hostName || peer.dnsName.split('.')[0] || '').toLowerCase(),
   dnsName: peer.dnsName,
   ip: peer.ipv4 ?? '',
   role,
