@@ -8,7 +8,7 @@ const uiModules = ['ink', 'ink-*', 'react', 'react/*', '@inquirer/*', 'chalk'];
 const ioModules = ['node:fs', 'node:fs/*', 'node:child_process', 'node:os', 'node:net', 'ssh2', 'conf'];
 
 export default tseslint.config(
-  {ignores: ['dist/', 'node_modules/', 'coverage/']},
+  {ignores: ['dist/', 'dist.*/', 'node_modules/', 'coverage/']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
