@@ -284,7 +284,7 @@ export const AccessScreen = (props: AccessScreenProps) => {
               <Text wrap="truncate-end" dimColor={!override}>
                 {override
                   ? `${describeAccess(override)} (override)`
-                  : `${describeAccess(access)} (cluster default)`}
+                  : `${describeAccess(access)} (default)`}
               </Text>
             </Box>
           );

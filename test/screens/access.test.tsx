@@ -1,0 +1,144 @@
+import {cleanup} from 'ink-testing-library';
+import {afterEach, describe, expect, test, vi} from 'vitest';
+import {AccessScreen, type AccessScreenProps} from '../../screens/access.js';
+import {
+  initialState,
+  wizardReducer,
+  type AccessDraft,
+  type WizardAction,
+  type WizardState,
+} from '../../screens/app-state.js';
+import type {Finding} from '../../source/core/validate/finding.js';
+import {
+  ARROW_DOWN,
+  ARROW_RIGHT,
+  ARROW_UP,
+  CTRL_U,
+  ENTER,
+  ESC,
+  expectFits,
+  lineOf,
+  render,
+  type Screen,
+} from './harness.js';
+
+afterEach(() => cleanup());
+
+const nodes: AccessScreenProps['nodes'] = [
+  {id: 'a', name: 'rpi4-a', role: 'control-plane'},
+  {id: 'b', name: 'rpi4-b', role: 'control-plane'},
+  {id: 'c', name: 'opi5', role: 'control-plane'},
+  {id: 'd', name: 'nuc', role: 'worker'},
+];
+
+/**
+ * The Access screen wired to the real wizard reducer, re-rendered on every
+ * action, so the test sees what the app would show.
+ */
+const renderAccess = async (findings: readonly Finding[] = []) => {
+  let state: WizardState = initialState(undefined);
+  const onContinue = vi.fn();
+  const onBack = vi.fn();
+  let screen: Screen | undefined;
+  const view = () => (
+    <AccessScreen
+      size={{columns: 80, rows: 24}}
+      nodes={nodes}
+      access={state.access}
+      hostAccess={state.hostAccess}
+      findings={findings}
+      isActive
+      onEdit={(host, field, edit) => dispatch({type: 'edit-access', host, field, edit})}
+      onSetAuth={(host, auth) => dispatch({type: 'set-auth', host, auth})}
+      onClearOverride={(id) => dispatch({type: 'clear-host-access', id})}
+      onContinue={onContinue}
+      onBack={onBack}
+      onQuit={() => {}}
+    />
+  );
+  const dispatch = (action: WizardAction) => {
+    state = wizardReducer(state, action);
+    screen?.rerender(view());
+  };
+  screen = await render(view());
+  return {screen, state: () => state, onContinue, onBack};
+};
+
+describe('Access', () => {
+  test('defaults to root over ssh-agent; every node uses the cluster default', async () => {
+    const {screen} = await renderAccess();
+    const frame = screen.frame();
+    expect(frame).toMatch(/› SSH user\s+root▌/);
+    expect(frame).toMatch(/Authentication\s+● ssh-agent {2}○ key file {2}○ Tailscale SSH/);
+    expect(frame).toMatch(/rpi4-a\s+control plane\s+root · ssh-agent \(default\)/);
+    expect(frame).toMatch(/nuc\s+worker\s+root · ssh-agent \(default\)/);
+    expectFits(screen);
+  });
+
+  test('a key file: choose the method with → and type its path', async () => {
+    const {screen, state} = await renderAccess();
+    await screen.press(ESC, ARROW_DOWN, ARROW_RIGHT);
+    await screen.waitForText('● key file');
+    await screen.press(ARROW_DOWN);
+    await screen.waitFor((frame) => /› Key file\s+▌/.test(frame));
+    await screen.type('~/.ssh/lab');
+    await screen.waitForText('~/.ssh/lab▌');
+    expect(state().access).toEqual<AccessDraft>({user: 'root', auth: 'key', keyFile: '~/.ssh/lab'});
+    expect(screen.frame()).toMatch(
+      /opi5\s+control plane\s+root · key file ~\/\.ssh\/lab \(default\)/,
+    );
+  });
+
+  test('a per-host override: Enter on a host, change its user and method, Esc; x removes it', async () => {
+    const {screen, state} = await renderAccess();
+    // user, auth, then the hosts: rpi4-a, rpi4-b.
+    await screen.press(ESC, ARROW_DOWN, ARROW_DOWN, ARROW_DOWN);
+    await screen.waitFor((frame) => /› rpi4-b/.test(frame));
+    expect(screen.frame()).toContain('x remove override');
+    await screen.press(ENTER);
+    await screen.waitForText('Override for rpi4-b');
+    await screen.press(CTRL_U);
+    await screen.type('pi');
+    await screen.press(ARROW_DOWN, ARROW_RIGHT, ARROW_RIGHT);
+    await screen.waitForText('● Tailscale SSH');
+    expect(screen.frame()).toContain('Remove override');
+    expectFits(screen);
+    await screen.press(ESC);
+    await screen.waitForText('Per-host overrides');
+    expect(screen.frame()).toMatch(/› rpi4-b\s+control plane\s+pi · Tailscale SSH \(override\)/);
+    expect(screen.frame()).toMatch(/ rpi4-a\s+control plane\s+root · ssh-agent \(default\)/);
+    expect(state().hostAccess['b']).toEqual({user: 'pi', auth: 'tailscale-ssh', keyFile: ''});
+
+    await screen.press('x');
+    await screen.waitFor((frame) =>
+      /› rpi4-b\s+control plane\s+root · ssh-agent \(default\)/.test(frame),
+    );
+    expect(state().hostAccess).toEqual({});
+  });
+
+  test('an access finding is shown and blocks Continue; Esc on the list goes back', async () => {
+    const finding: Finding = {
+      code: 'ssh-key-missing',
+      severity: 'error',
+      message: 'The SSH key file for the cluster is empty; enter its path.',
+      field: 'access',
+    };
+    const {screen, onContinue, onBack} = await renderAccess([finding]);
+    expect(screen.frame()).toContain('✗ The SSH key file for the cluster is empty');
+    expect(lineOf(screen, '✗ Cannot continue')).toBeGreaterThan(
+      lineOf(screen, '✗ The SSH key file'),
+    );
+    await screen.press(ESC, ...Array<string>(8).fill(ARROW_DOWN), ENTER);
+    expect(onContinue).not.toHaveBeenCalled();
+    await screen.press(ARROW_UP, ESC);
+    expect(onBack).toHaveBeenCalledOnce();
+  });
+
+  test('Continue at the bottom moves on when nothing blocks', async () => {
+    const {screen, onContinue} = await renderAccess();
+    await screen.press(ESC, ...Array<string>(8).fill(ARROW_DOWN));
+    await screen.waitForText('Enter/→ continue');
+    await screen.press(ENTER);
+    expect(onContinue).toHaveBeenCalledOnce();
+  });
+});

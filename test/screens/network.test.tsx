@@ -1,0 +1,202 @@
+import {cleanup} from 'ink-testing-library';
+import {afterEach, describe, expect, test, vi} from 'vitest';
+import {App} from '../../screens/app.js';
+import type {NetworkInputs} from '../../screens/app-state.js';
+import {NetworkScreen, type NetworkScreenProps} from '../../screens/network.js';
+import {demoTailnet} from '../../source/core/tailnet/demo.js';
+import type {Finding} from '../../source/core/validate/finding.js';
+import {now} from './fixtures.js';
+import {
+  ARROW_DOWN,
+  ARROW_UP,
+  BACKSPACE,
+  CTRL_U,
+  ENTER,
+  ESC,
+  TAB,
+  expectFits,
+  lineOf,
+  render,
+  type Screen,
+} from './harness.js';
+
+afterEach(() => cleanup());
+
+const inputs: NetworkInputs = {
+  vip: '10.200.0.1',
+  podCidr: '10.244.0.0/16',
+  serviceCidr: '10.96.0.0/12',
+  kubernetesVersion: '1.36',
+  clusterName: 'homelab',
+};
+
+const base: NetworkScreenProps = {
+  size: {columns: 80, rows: 24},
+  inputs,
+  findings: [],
+  isActive: true,
+  onEdit: () => {},
+  onContinue: () => {},
+  onBack: () => {},
+  onQuit: () => {},
+};
+
+describe('Network, as a component', () => {
+  test('a finding about the VIP is shown right under the VIP field', async () => {
+    const finding: Finding = {
+      code: 'cidr-overlap',
+      severity: 'error',
+      message:
+        'The VIP 10.244.0.1 lies inside pod CIDR 10.244.0.0/16; choose another VIP such as 10.200.0.1.',
+      field: 'vip',
+    };
+    const screen = await render(
+      <NetworkScreen {...base} inputs={{...inputs, vip: '10.244.0.1'}} findings={[finding]} />,
+    );
+    const vip = lineOf(screen, 'VIP ');
+    expect(screen.lines()[vip]).toMatch(/› VIP\s+10\.244\.0\.1▌/);
+    expect(screen.lines()[vip + 1]).toMatch(/^\s{18}✗ The VIP 10\.244\.0\.1 lies inside pod CIDR/);
+    expect(lineOf(screen, 'Pod CIDR')).toBeGreaterThan(vip + 1);
+    expect(screen.frame()).toContain('✗ Cannot continue: fix the 1 error shown above.');
+    expectFits(screen);
+  });
+
+  test('each field shows its own findings; a warning does not block', async () => {
+    const onContinue = vi.fn();
+    const findings: Finding[] = [
+      {
+        code: 'a',
+        severity: 'error',
+        message: 'Cluster name "Bad" must be lowercase.',
+        field: 'clusterName',
+      },
+      {code: 'b', severity: 'warning', message: 'Service CIDR is large.', field: 'serviceCidr'},
+    ];
+    const screen = await render(
+      <NetworkScreen {...base} findings={findings} onContinue={onContinue} />,
+    );
+    expect(lineOf(screen, '✗ Cluster name "Bad"')).toBe(lineOf(screen, 'Cluster name ') + 1);
+    expect(lineOf(screen, '! Service CIDR is large.')).toBe(lineOf(screen, 'Service CIDR ') + 1);
+
+    const warningOnly = await render(
+      <NetworkScreen {...base} findings={[findings[1]!]} onContinue={onContinue} />,
+    );
+    await warningOnly.press(ESC);
+    await warningOnly.press(...Array<string>(5).fill(ARROW_DOWN), ENTER);
+    expect(onContinue).toHaveBeenCalledOnce();
+  });
+
+  test('keys: typing edits the focused field; Tab and arrows move; Esc leaves the field, then Esc goes back', async () => {
+    const onEdit = vi.fn();
+    const onBack = vi.fn();
+    const onQuit = vi.fn();
+    const screen = await render(
+      <NetworkScreen {...base} onEdit={onEdit} onBack={onBack} onQuit={onQuit} />,
+    );
+    expect(screen.frame()).toContain('Esc leave field');
+    await screen.press('q', BACKSPACE, CTRL_U);
+    expect(onEdit.mock.calls).toEqual([
+      ['vip', {kind: 'insert', text: 'q'}],
+      ['vip', {kind: 'backspace'}],
+      ['vip', {kind: 'clear'}],
+    ]);
+    expect(onQuit).not.toHaveBeenCalled();
+
+    await screen.press(TAB, '1');
+    expect(onEdit).toHaveBeenLastCalledWith('podCidr', {kind: 'insert', text: '1'});
+    await screen.press(ARROW_DOWN, ARROW_UP, ARROW_DOWN, ARROW_DOWN, 'x');
+    expect(onEdit).toHaveBeenLastCalledWith('kubernetesVersion', {kind: 'insert', text: 'x'});
+    expect(screen.frame()).toMatch(/› Kubernetes\s+1\.36▌/);
+
+    await screen.press(ESC);
+    await screen.waitFor((frame) => !frame.includes('▌'));
+    expect(screen.frame()).toContain('Enter edit');
+    expect(onBack).not.toHaveBeenCalled();
+    await screen.press(ENTER);
+    await screen.waitForText('1.36▌');
+    await screen.press(ESC);
+    await screen.waitFor((frame) => !frame.includes('▌'));
+    await screen.press(ESC);
+    expect(onBack).toHaveBeenCalledOnce();
+    await screen.press('q');
+    expect(onQuit).toHaveBeenCalledOnce();
+  });
+});
+
+describe('Network, in the app: validation on every keystroke', () => {
+  const openNetwork = async (): Promise<Screen> => {
+    const tailnet = demoTailnet(now);
+    const screen = await render(
+      <App
+        discovery={{kind: 'tailnet', tailnet}}
+        loadDemo={() => tailnet}
+        now={now}
+        writeArtifacts={async () => ''}
+      />,
+    );
+    await screen.press(ENTER);
+    await screen.waitForText('2/5 Roles');
+    // Three control planes: opi5, rpi4-a, rpi4-b (rows 4, 5, 6).
+    await screen.press(
+      ARROW_DOWN,
+      ARROW_DOWN,
+      ARROW_DOWN,
+      ARROW_DOWN,
+      'c',
+      ARROW_DOWN,
+      'c',
+      ARROW_DOWN,
+      'c',
+    );
+    await screen.waitForText('3 control planes');
+    await screen.press(ENTER);
+    await screen.waitForText('3/5 Network');
+    return screen;
+  };
+
+  test('a VIP inside the pod CIDR is flagged next to the VIP and blocks; fixing it clears the message', async () => {
+    const screen = await openNetwork();
+    expect(screen.frame()).toContain('Continue to Access ▸');
+    await screen.press(CTRL_U);
+    await screen.type('10.244.0.1');
+    const frame = await screen.waitForText('lies inside pod CIDR 10.244.0.0/16');
+    const vip = lineOf(screen, '› VIP');
+    expect(screen.lines()[vip]).toContain('10.244.0.1▌');
+    expect(screen.lines()[vip + 1]).toMatch(
+      /✗ The VIP 10\.244\.0\.1 lies inside pod CIDR 10\.244\.0\.0\/16/,
+    );
+    expect(frame).toContain('✗ Cannot continue');
+    expectFits(screen);
+
+    // Blocked: Enter on Continue stays here.
+    await screen.press(ESC, ...Array<string>(5).fill(ARROW_DOWN), ENTER);
+    expect(screen.frame()).toContain('3/5 Network');
+
+    await screen.press(...Array<string>(5).fill(ARROW_UP), CTRL_U);
+    await screen.type('10.200.0.1');
+    await screen.waitFor((current) => !current.includes('lies inside'));
+    expect(screen.frame()).toContain('Continue to Access ▸');
+  });
+
+  test('a malformed CIDR quotes the text, as typed, on its own field', async () => {
+    const screen = await openNetwork();
+    await screen.press(TAB, BACKSPACE, BACKSPACE, BACKSPACE);
+    const frame = await screen.waitForText('Pod CIDR "10.244.0.0"');
+    expect(lineOf(screen, '✗ Pod CIDR "10.244.0.0"')).toBe(lineOf(screen, '› Pod CIDR') + 1);
+    expect(frame).not.toMatch(/VIP\s+10\.200\.0\.1\n\s+✗/);
+  });
+
+  test('an invalid cluster name and version are flagged on their fields', async () => {
+    const screen = await openNetwork();
+    await screen.press(TAB, TAB, TAB, CTRL_U);
+    await screen.type('one');
+    await screen.waitForText('Kubernetes version "one" is not X.Y or X.Y.Z');
+    await screen.press(CTRL_U);
+    await screen.type('1.36');
+    await screen.press(TAB, CTRL_U);
+    await screen.type('Home Lab');
+    await screen.waitForText('Cluster name "Home Lab"');
+    expect(screen.frame()).not.toContain('Kubernetes version "');
+    expectFits(screen);
+  });
+});
