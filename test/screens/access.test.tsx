@@ -39,7 +39,7 @@ const renderAccess = async (findings: readonly Finding[] = []) => {
   let state: WizardState = initialState(undefined);
   const onContinue = vi.fn();
   const onBack = vi.fn();
-  let screen: Screen | undefined;
+  const mounted: {screen?: Screen} = {};
   const view = () => (
     <AccessScreen
       size={{columns: 80, rows: 24}}
@@ -58,9 +58,10 @@ const renderAccess = async (findings: readonly Finding[] = []) => {
   );
   const dispatch = (action: WizardAction) => {
     state = wizardReducer(state, action);
-    screen?.rerender(view());
+    mounted.screen?.rerender(view());
   };
-  screen = await render(view());
+  const screen = await render(view());
+  mounted.screen = screen;
   return {screen, state: () => state, onContinue, onBack};
 };
 
