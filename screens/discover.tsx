@@ -7,7 +7,7 @@ import {Frame, type KeyHint} from './components/frame.js';
 import {isContinueKey, isQuitKey, useKeys} from './components/keys.js';
 import {bodyRows, type Size} from './components/layout.js';
 import {clamp, windowAround} from './components/scroll.js';
-import {plural} from './components/text.js';
+import {plural, wrapWords} from './components/text.js';
 import {symbols, theme} from './theme.js';
 
 export interface DiscoverScreenProps {
@@ -157,17 +157,29 @@ const Detail = ({peer}: {readonly peer: Peer}) => {
   );
 };
 
-const Unavailable = ({reason}: {readonly reason: string | undefined}) => (
+const Unavailable = ({
+  reason,
+  width,
+}: {
+  readonly reason: string | undefined;
+  readonly width: number;
+}) => (
   <Box flexDirection="column">
-    <Text color={theme.error} wrap="wrap">
-      {symbols.error} Could not read the tailnet: {reason ?? 'no status was given'}.
-    </Text>
+    {wrapWords(
+      `${symbols.error} Could not read the tailnet: ${reason ?? 'no status was given'}.`,
+      width,
+    ).map((line, index) => (
+      <Text key={index} color={theme.error}>
+        {line}
+      </Text>
+    ))}
     <Text> </Text>
-    <Text wrap="wrap">
-      Press <Text bold>d</Text> to try the whole wizard on a demo tailnet (made-up Raspberry Pis, a
-      mini PC, a NAS, a phone and an offline laptop), or <Text bold>q</Text> to quit and fix the
-      problem first.
-    </Text>
+    {wrapWords(
+      'Press d to try the whole wizard on a demo tailnet (made-up Raspberry Pis, a mini PC, a NAS, a phone and an offline laptop), or q to quit and fix the problem first.',
+      width,
+    ).map((line, index) => (
+      <Text key={index}>{line}</Text>
+    ))}
   </Box>
 );
 
@@ -222,7 +234,7 @@ export const DiscoverScreen = ({
   if (!tailnet) {
     return (
       <Frame size={size} step="discover" keys={unavailableKeys}>
-        <Unavailable reason={unavailableReason} />
+        <Unavailable reason={unavailableReason} width={size.columns} />
       </Frame>
     );
   }

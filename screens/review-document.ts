@@ -4,6 +4,7 @@ import {quorumLine} from '../source/core/plan/quorum.js';
 import type {Access, Plan} from '../source/core/plan/types.js';
 import type {Finding} from '../source/core/validate/finding.js';
 import {findingLines} from './components/finding-lines.js';
+import {plural} from './components/text.js';
 import {symbols} from './theme.js';
 
 export type Tone = 'plain' | 'heading' | 'error' | 'warning' | 'ok' | 'dim';
@@ -48,7 +49,12 @@ export const planDocument = (
   const lines: DocumentLine[] = [];
   const errors = findings.filter((finding) => finding.severity === 'error');
   const warnings = findings.filter((finding) => finding.severity === 'warning');
-  lines.push(line(`Findings: ${errors.length} errors, ${warnings.length} warnings`, 'heading'));
+  lines.push(
+    line(
+      `Findings: ${plural(errors.length, 'error')}, ${plural(warnings.length, 'warning')}`,
+      'heading',
+    ),
+  );
   if (findings.length === 0) lines.push(line(`${symbols.ok} Nothing to fix.`, 'ok'));
   for (const finding of [...errors, ...warnings]) {
     for (const text of findingLines(finding, width - 2)) {

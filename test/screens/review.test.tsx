@@ -104,7 +104,7 @@ describe('Review', () => {
     const onWrite = vi.fn(async () => 'never');
     const screen = await render(<ReviewScreen {...base} findings={findings} onWrite={onWrite} />);
     const frame = screen.frame();
-    expect(frame).toContain('Findings: 1 errors, 1 warnings');
+    expect(frame).toContain('Findings: 1 error, 1 warning');
     expect(frame).toContain('✗ The VIP lies inside the pod CIDR; choose 10.200.0.1.');
     expect(frame).toContain("! cloud-arm's node key expires in 12 days.");
     expect(frame).toContain('✗ Writing needs a plan without errors: fix the 1 error above first');
