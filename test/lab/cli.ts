@@ -1,0 +1,97 @@
+// npm run lab -- up|down|status|approve ...   (see test/lab/README.md)
+import {Command, InvalidArgumentError} from 'commander';
+import {defaultOptions, type ContainerdChoice, type NetworkManagerChoice} from './config.js';
+import {down, isUp, readLab, readPolicy, setPolicy, summary, up} from './lab.js';
+import {LabError} from './system.js';
+
+const whole = (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+};
+const seconds = (value: string) => {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError('expected seconds (>= 0)');
+  return number;
+};
+
+const program = new Command('lab')
+  .description('hwlab: real sshd hosts in network namespaces, real routing, a simulated tailnet')
+  .showHelpAfterError()
+  .configureOutput({outputError: (text, write) => write(text)});
+
+program
+  .command('up')
+  .description('start the hosts (cp1..cpN, w1..wM) and print where they are')
+  .option('--control-planes <n>', 'control-plane hosts', whole, defaultOptions.controlPlanes)
+  .option('--workers <n>', 'worker hosts', whole, defaultOptions.workers)
+  .option('--network-manager <kind>', 'networkd | nm | mixed', defaultOptions.networkManager)
+  .option('--containerd <major>', '1 (config version 2) | 2 (config version 3) | mixed', defaultOptions.containerd)
+  .option('--failover-delay <seconds>', 'seconds before an offline primary loses its routes (real: ~15)', seconds, defaultOptions.failoverDelay)
+  .option('--require-approval', 'advertised routes need `lab approve` (default: auto-approved)')
+  .option('--json', 'print one JSON object as the last line')
+  .action(async (options) => {
+    const started = Date.now();
+    const state = await up({
+      controlPlanes: options.controlPlanes,
+      workers: options.workers,
+      networkManager: options.networkManager as NetworkManagerChoice,
+      containerd: String(options.containerd) as ContainerdChoice,
+      failoverDelay: options.failoverDelay,
+      autoApprove: !options.requireApproval,
+    });
+    const elapsed = ((Date.now() - started) / 1000).toFixed(2);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(summary(state))}\n`);
+      return;
+    }
+    const lines = [
+      `lab up in ${elapsed} s (${state.labDir})`,
+      ...state.details.map(
+        (host) =>
+          `  ${host.name.padEnd(5)} ${host.address.padEnd(14)} ${host.role.padEnd(13)} ${host.networkManager.padEnd(16)} containerd ${host.containerdMajor === 1 ? '1.6 (config v2)' : '2.1 (config v3)'}`,
+      ),
+      `ssh:          ssh -F ${state.sshConfigFile} cp1`,
+      `status file:  ${state.statusFile}`,
+      `identity:     ${state.identityFile}   known_hosts: ${state.knownHostsFile}   user: ${state.sshUser}`,
+      `stop:         npm run lab -- down`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+
+program
+  .command('down')
+  .description('remove everything the lab made (also after a crash); safe to repeat')
+  .action(async () => {
+    const started = Date.now();
+    await down();
+    process.stdout.write(`lab down in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
+  });
+
+program
+  .command('status')
+  .description('print the running lab as JSON (lab.json)')
+  .action(() => {
+    if (!isUp()) throw new LabError('the lab is not up: run npm run lab -- up');
+    process.stdout.write(`${JSON.stringify(readLab(), null, 2)}\n`);
+  });
+
+program
+  .command('approve')
+  .description('approve advertised routes of a host (when the lab runs with --require-approval)')
+  .argument('<host>')
+  .argument('<routes...>')
+  .action((host: string, routes: string[]) => {
+    const lab = readLab();
+    if (!lab.hosts.some((h) => h.name === host)) throw new LabError(`no lab host ${host}`);
+    const policy = readPolicy();
+    policy.approved[host] = [...new Set([...(policy.approved[host] ?? []), ...routes])];
+    setPolicy(policy);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`lab: ${error instanceof LabError ? message : message.split('\n')[0]}\n`);
+  process.exitCode = 1;
+}
