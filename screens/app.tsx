@@ -1,5 +1,5 @@
 import {Box, Text, useApp} from 'ink';
-import {useCallback, useMemo, useReducer} from 'react';
+import {useCallback, useMemo, useReducer, useRef} from 'react';
 import {generateArtifacts} from '../source/core/artifacts/index.js';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {buildPlan} from '../source/core/plan/build.js';
@@ -93,6 +93,15 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
     exit();
   }, [onQuit, exit]);
   const next = useCallback(() => dispatch({type: 'next'}), []);
+  // Where each list's highlight was, so Esc back lands on the same row. Not an
+  // input (nothing is computed from it), so it stays out of the wizard state.
+  const cursors = useRef({discover: 0, roles: 0});
+  const rememberDiscover = useCallback((cursor: number) => {
+    cursors.current.discover = cursor;
+  }, []);
+  const rememberRoles = useCallback((cursor: number) => {
+    cursors.current.roles = cursor;
+  }, []);
   const back = useCallback(() => dispatch({type: 'back'}), []);
 
   const {tailnet, controlPlanes, workers, allowEvenControlPlanes, network, access, hostAccess} =
@@ -136,6 +145,8 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
           tailnet={tailnet}
           unavailableReason={discovery.kind === 'unavailable' ? discovery.reason : undefined}
           isActive
+          initialCursor={cursors.current.discover}
+          onCursorChange={rememberDiscover}
           onLoadDemo={() => dispatch({type: 'load-tailnet', tailnet: loadDemo()})}
           onContinue={next}
           onQuit={quit}
@@ -151,6 +162,8 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
           allowEvenControlPlanes={allowEvenControlPlanes}
           findings={findingsFor('roles', findings)}
           isActive
+          initialCursor={cursors.current.roles}
+          onCursorChange={rememberRoles}
           onSetRole={(id, role) => dispatch({type: 'set-role', id, role})}
           onMakeInit={(id) => dispatch({type: 'make-init', id})}
           onAllowEvenControlPlanes={(allow) => dispatch({type: 'allow-even-control-planes', allow})}

@@ -1,9 +1,10 @@
 import {Box, Text} from 'ink';
-import {useMemo, useState} from 'react';
+import {useMemo} from 'react';
 import {eligibility} from '../source/core/tailnet/eligibility.js';
 import type {Peer, Tailnet} from '../source/core/tailnet/types.js';
 import {Cell} from './components/cell.js';
 import {Frame, type KeyHint} from './components/frame.js';
+import {useCursor} from './components/use-cursor.js';
 import {isContinueKey, isQuitKey, useKeys} from './components/keys.js';
 import {bodyRows, type Size} from './components/layout.js';
 import {clamp, windowAround} from './components/scroll.js';
@@ -16,6 +17,9 @@ export interface DiscoverScreenProps {
   readonly tailnet: Tailnet | undefined;
   readonly unavailableReason?: string;
   readonly isActive: boolean;
+  /** Where the highlight starts, so coming back to the screen finds it where it was left. */
+  readonly initialCursor?: number;
+  readonly onCursorChange?: (cursor: number) => void;
   /** Load the built-in demo tailnet (`d`), offered when the real one is unavailable. */
   readonly onLoadDemo: () => void;
   readonly onContinue: () => void;
@@ -200,11 +204,13 @@ export const DiscoverScreen = ({
   tailnet,
   unavailableReason,
   isActive,
+  initialCursor,
+  onCursorChange,
   onLoadDemo,
   onContinue,
   onQuit,
 }: DiscoverScreenProps) => {
-  const [cursor, setCursor] = useState(0);
+  const [cursor, setCursor] = useCursor(initialCursor, onCursorChange);
   const peers = tailnet?.peers ?? [];
   // One pass per tailnet, not per key press.
   const eligibleCount = useMemo(

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import {useState} from 'react';
+import {useCursor} from './components/use-cursor.js';
 import {quorumLine} from '../source/core/plan/quorum.js';
 import type {Peer} from '../source/core/tailnet/types.js';
 import type {Finding} from '../source/core/validate/finding.js';
@@ -30,6 +31,9 @@ export interface RolesScreenProps {
   /** Findings about roles, from `validatePlan`. */
   readonly findings: readonly Finding[];
   readonly isActive: boolean;
+  /** Where the highlight starts, so coming back to the screen finds it where it was left. */
+  readonly initialCursor?: number;
+  readonly onCursorChange?: (cursor: number) => void;
   readonly onSetRole: (id: string, role: RoleChoice) => void;
   readonly onMakeInit: (id: string) => void;
   readonly onAllowEvenControlPlanes: (allow: boolean) => void;
@@ -63,7 +67,7 @@ const confirmKeys: readonly KeyHint[] = [
 /** Step 2: control plane, worker or neither for each eligible device. */
 export const RolesScreen = (props: RolesScreenProps) => {
   const {size, peers, controlPlanes, workers, findings, isActive} = props;
-  const [cursor, setCursor] = useState(0);
+  const [cursor, setCursor] = useCursor(props.initialCursor, props.onCursorChange);
   const [confirming, setConfirming] = useState(false);
   const blockers = stepBlockers('roles', findings);
   const evenOnly =

@@ -92,6 +92,8 @@ describe('the wizard, end to end on the demo tailnet', () => {
     await screen.press(ESC, ESC);
     await screen.waitForText('2/5 Roles');
     expect(rowOf(screen, 'rpi4-a')).toContain('★ init');
+    // The highlight is where it was left.
+    expect(rowOf(screen, 'rpi4-a')).toMatch(/^›/);
     expect(screen.frame()).toContain('3 control planes: tolerates 1 failure');
     await screen.press(ENTER);
     await screen.waitForText('3/5 Network');
