@@ -2,23 +2,18 @@ import {Box, Text} from 'ink';
 import {useReducer} from 'react';
 import type {Role} from '../source/core/plan/types.js';
 import type {Finding} from '../source/core/validate/finding.js';
+import {accessKeyHints, formRows, kindOf, useAccessKeys, type AccessRow} from './access-keys.js';
 import {accessScreenReducer, initialAccessScreenState} from './access-state.js';
 import {stepBlockers, type AccessDraft, type AuthKind} from './app-state.js';
 import {Cell} from './components/cell.js';
-import {Choice, cycle} from './components/choice.js';
+import {Choice} from './components/choice.js';
 import {ContinueLine} from './components/continue-line.js';
 import {FindingList, findingsHeight} from './components/finding-lines.js';
-import {
-  visibleFocus,
-  type FormFocus,
-  type FormFocusAction,
-  type RowKind,
-} from './components/form-focus.js';
-import {Frame, type KeyHint} from './components/frame.js';
-import {isContinueKey, isQuitKey, useKeys} from './components/keys.js';
+import {visibleFocus, type FormFocus, type FormFocusAction} from './components/form-focus.js';
+import {Frame} from './components/frame.js';
 import {bodyRows, type Size} from './components/layout.js';
 import {windowAround} from './components/scroll.js';
-import {textEditFor, type TextEdit} from './components/text-edit.js';
+import type {TextEdit} from './components/text-edit.js';
 import {TextField} from './components/text-field.js';
 import {symbols, theme} from './theme.js';
 
@@ -27,7 +22,6 @@ export const authOptions: ReadonlyArray<{readonly value: AuthKind; readonly labe
   {value: 'key', label: 'key file'},
   {value: 'tailscale-ssh', label: 'Tailscale SSH'},
 ];
-const authKinds = authOptions.map((option) => option.value);
 
 export const describeAccess = (draft: AccessDraft): string => {
   switch (draft.auth) {
@@ -64,38 +58,7 @@ export interface AccessScreenProps {
   readonly onQuit: () => void;
 }
 
-type RowId = 'user' | 'auth' | 'keyFile' | 'continue' | 'remove' | 'done' | {readonly host: string};
-
-const formRows = (draft: AccessDraft): RowId[] =>
-  draft.auth === 'key' ? ['user', 'auth', 'keyFile'] : ['user', 'auth'];
-
-const kindOf = (row: RowId): RowKind => {
-  if (typeof row === 'object') return 'item';
-  if (row === 'user' || row === 'keyFile') return 'text';
-  return row === 'auth' ? 'choice' : 'action';
-};
-
 const labelWidth = 16;
-
-const editingKeys: readonly KeyHint[] = [
-  ['Tab/↓', 'next'],
-  ['↑', 'previous'],
-  ['Ctrl-U', 'clear'],
-  ['Esc', 'leave field'],
-  ['Ctrl-C', 'quit'],
-];
-
-const keysFor = (row: RowId | undefined, editing: boolean, inHost: boolean): readonly KeyHint[] => {
-  if (editing) return editingKeys;
-  const back: KeyHint = inHost ? ['Esc', 'done'] : ['Esc', 'back'];
-  if (row === 'auth') return [['↑↓', 'move'], ['←→', 'method'], back, ['q', 'quit']];
-  if (typeof row === 'object')
-    return [['↑↓', 'move'], ['Enter', 'override'], ['x', 'remove override'], back, ['q', 'quit']];
-  if (row === 'continue') return [['Enter/→', 'continue'], ['↑', 'move'], back, ['q', 'quit']];
-  if (row === 'remove' || row === 'done')
-    return [['Enter', 'choose'], ['↑↓', 'move'], back, ['q', 'quit']];
-  return [['↑↓', 'move'], ['Enter', 'edit'], back, ['q', 'quit']];
-};
 
 const AccessForm = ({
   draft,
@@ -104,7 +67,7 @@ const AccessForm = ({
   width,
 }: {
   readonly draft: AccessDraft;
-  readonly rows: readonly RowId[];
+  readonly rows: readonly AccessRow[];
   readonly focus: FormFocus;
   readonly width: number;
 }) => (
@@ -150,7 +113,7 @@ export const AccessScreen = (props: AccessScreenProps) => {
   const width = size.columns;
   const blockers = stepBlockers('access', findings);
 
-  const mainRows: RowId[] = [
+  const mainRows: AccessRow[] = [
     ...formRows(access),
     ...nodes.map((node) => ({host: node.id})),
     'continue',
@@ -160,7 +123,7 @@ export const AccessScreen = (props: AccessScreenProps) => {
 
   const openHost = state.host ? nodes.find((node) => node.id === state.host?.id) : undefined;
   const hostDraft = openHost ? (hostAccess[openHost.id] ?? access) : undefined;
-  const hostRows: RowId[] = hostDraft
+  const hostRows: AccessRow[] = hostDraft
     ? [
         ...formRows(hostDraft),
         ...(openHost && hostAccess[openHost.id] ? (['remove'] as const) : []),
@@ -175,7 +138,7 @@ export const AccessScreen = (props: AccessScreenProps) => {
   const target = inHost ? openHost?.id : undefined;
   const draft = (inHost ? hostDraft : access) ?? access;
 
-  const focusAction = (action: FormFocusAction) =>
+  const moveFocus = (action: FormFocusAction) =>
     dispatch(inHost ? {type: 'host', action} : {type: 'main', action});
   const leave = () => {
     if (inHost) {
@@ -188,46 +151,29 @@ export const AccessScreen = (props: AccessScreenProps) => {
     } else props.onBack();
   };
 
-  useKeys(
-    (input, key) => {
-      if (focus.editing && (row === 'user' || row === 'keyFile')) {
-        if (key.escape) focusAction({type: 'leave'});
-        else if (key.tab) focusAction({type: 'move', delta: key.shift ? -1 : 1, wrap: true, kinds});
-        else if (key.downArrow || key.return) focusAction({type: 'move', delta: 1, kinds});
-        else if (key.upArrow) focusAction({type: 'move', delta: -1, kinds});
-        else {
-          const edit = textEditFor(input, key);
-          if (edit) props.onEdit(target, row, edit);
-        }
-        return;
-      }
-      if (key.escape) leave();
-      else if (isQuitKey(input, key)) props.onQuit();
-      else if (key.tab) focusAction({type: 'move', delta: key.shift ? -1 : 1, wrap: true, kinds});
-      else if (key.downArrow) focusAction({type: 'move', delta: 1, kinds});
-      else if (key.upArrow) focusAction({type: 'move', delta: -1, kinds});
-      else if (row === 'auth' && (key.leftArrow || key.rightArrow || input === ' ')) {
-        props.onSetAuth(target, cycle(authKinds, draft.auth, key.leftArrow ? -1 : 1));
-      } else if (row === 'continue' && isContinueKey(key)) {
-        if (blockers.length === 0) props.onContinue();
-      } else if (typeof row === 'object') {
-        if (key.return) {
-          const opened = hostAccess[row.host] ?? access;
-          dispatch({type: 'open-host', id: row.host, kinds: formRows(opened).map(kindOf)});
-        } else if (input === 'x') props.onClearOverride(row.host);
-      } else if (row === 'remove' && key.return && target) {
-        props.onClearOverride(target);
-        leave();
-      } else if (row === 'done' && key.return) leave();
-      else if (key.return) focusAction({type: 'edit', kinds});
-    },
-    {isActive, onQuit: props.onQuit},
-  );
+  useAccessKeys({
+    isActive,
+    row,
+    kinds,
+    focus,
+    draft,
+    target,
+    canContinue: blockers.length === 0,
+    moveFocus,
+    openHost: (id) =>
+      dispatch({type: 'open-host', id, kinds: formRows(hostAccess[id] ?? access).map(kindOf)}),
+    leave,
+    onEdit: props.onEdit,
+    onSetAuth: props.onSetAuth,
+    onClearOverride: props.onClearOverride,
+    onContinue: props.onContinue,
+    onQuit: props.onQuit,
+  });
 
   if (openHost && hostDraft) {
     const overridden = Boolean(hostAccess[openHost.id]);
     return (
-      <Frame size={size} step="access" keys={keysFor(row, focus.editing, true)}>
+      <Frame size={size} step="access" keys={accessKeyHints(row, focus.editing, true)}>
         <Text bold wrap="truncate-end">
           Override for {openHost.name}
           <Text dimColor>
@@ -259,7 +205,7 @@ export const AccessScreen = (props: AccessScreenProps) => {
   const window = windowAround(hostCursor, nodes.length, hostHeight);
   const nameWidth = Math.max(12, Math.min(24, Math.floor(width / 4)));
   return (
-    <Frame size={size} step="access" keys={keysFor(row, focus.editing, false)}>
+    <Frame size={size} step="access" keys={accessKeyHints(row, focus.editing, false)}>
       <Text wrap="truncate-end" dimColor>
         How the wizard logs in to the nodes over SSH.
       </Text>
