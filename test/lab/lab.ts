@@ -195,7 +195,7 @@ const seedHost = async (host: HostPlan, all: readonly HostPlan[], containerdV2Co
   const state = join(upper, 'var/lib/hwlab');
   writeFile(join(state, 'calls.log'), '', 0o666);
   writeFile(join(state, 'tailscale', 'ip'), `${host.address}\n`);
-  writeFile(join(state, 'tailscale', 'prefs'), 'want-running=true\naccept-routes=false\nadvertise-routes=\n', 0o600);
+  writeFile(join(state, 'tailscale', 'prefs'), 'want-running=true\naccept-routes=false\nadvertise-routes=\n', 0o644);
   writeFile(
     join(state, 'facts.json'),
     `${JSON.stringify(
@@ -422,10 +422,15 @@ const processCmdline = (pid: string) => {
   }
 };
 
-const alive = (pid: number) => {
+/** Running (a zombie whose parent does not reap it counts as gone). */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
@@ -506,7 +511,7 @@ export const leftovers = async (): Promise<string[]> => {
     if (/ hwlab-/.test(line)) found.push(`mount ${line.split(' ')[4]}`);
   }
   for (const pid of coordinatorPids()) found.push(`coordinator process ${pid}`);
-  const rootNet = readlinkSync('/proc/1/ns/net');
+  const rootNet = readlinkSync('/proc/self/ns/net');
   for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
       if (readlinkSync(`/proc/${entry}/exe`) !== '/usr/sbin/sshd') continue;
