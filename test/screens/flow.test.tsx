@@ -190,6 +190,26 @@ describe('the wizard, end to end on the demo tailnet', () => {
   });
 });
 
+describe('access validation, end to end', () => {
+  test('a key file without a path is an error on Access and blocks Continue until filled in', async () => {
+    const screen = await renderApp();
+    await screen.press(ENTER);
+    await pickRoles(screen);
+    await screen.press(ENTER);
+    await screen.waitForText('3/5 Network');
+    await screen.press(ESC, ...Array<string>(5).fill(ARROW_DOWN), ENTER);
+    await screen.waitForText('4/5 Access');
+    await screen.press(ESC, ARROW_DOWN, ARROW_RIGHT);
+    const frame = await screen.waitForText('✗ The SSH key file for the cluster is empty');
+    expect(frame).toContain('✗ Cannot continue: fix the 1 error shown above.');
+    expectFits(screen);
+    await screen.press(ARROW_DOWN);
+    await screen.type('~/.ssh/id_ed25519');
+    await screen.waitFor((current) => !current.includes('key file for the cluster is empty'));
+    expect(screen.frame()).toContain('Continue to Review ▸');
+  });
+});
+
 describe('quitting', () => {
   test('q quits from a screen without a focused text field', async () => {
     const onQuit = vi.fn();

@@ -199,4 +199,82 @@ describe('Network, in the app: validation on every keystroke', () => {
     expect(screen.frame()).not.toContain('Kubernetes version "');
     expectFits(screen);
   });
+
+  /** The text between a field's line and the next field's line, wrapped lines joined. */
+  const under = (screen: Screen, label: string): string => {
+    const lines = screen.lines();
+    const start = lines.findIndex((line) => new RegExp(`^[ ›] ${label} `).test(line));
+    const rest = lines.slice(start + 1);
+    const end = rest.findIndex((line) =>
+      /^[ ›] (VIP|Pod CIDR|Service CIDR|Kubernetes|Cluster name) /.test(line),
+    );
+    return rest
+      .slice(0, end === -1 ? undefined : end)
+      .join(' ')
+      .replace(/\s+/g, ' ');
+  };
+
+  const cases: ReadonlyArray<{
+    field: number;
+    label: string;
+    text: string;
+    shownUnder: string;
+    message: string;
+  }> = [
+    {field: 0, label: 'VIP', text: 'abc', shownUnder: 'VIP', message: '✗ VIP "abc"'},
+    {
+      field: 0,
+      label: 'VIP',
+      text: '8.8.8.8',
+      shownUnder: 'VIP',
+      message: 'is not a private (RFC 1918) address',
+    },
+    {
+      field: 0,
+      label: 'VIP',
+      text: '100.101.7.11',
+      shownUnder: 'VIP',
+      message: "VIP 100.101.7.11 is rpi4-a's own address",
+    },
+    {
+      field: 0,
+      label: 'VIP',
+      text: '192.168.1.5',
+      shownUnder: 'VIP',
+      message: 'lies inside the route 192.168.1.0/24 that nas already advertises',
+    },
+    {
+      field: 1,
+      label: 'Pod CIDR',
+      text: '10.244.0.0/30',
+      shownUnder: 'Pod CIDR',
+      message: "smaller than one node's",
+    },
+    {
+      field: 1,
+      label: 'Pod CIDR',
+      text: '10.96.0.0/16',
+      shownUnder: 'Service CIDR',
+      message: 'The pod CIDR 10.96.0.0/16 overlaps service CIDR 10.96.0.0/12',
+    },
+    {
+      field: 2,
+      label: 'Service CIDR',
+      text: '10.96.0.0/30',
+      shownUnder: 'Service CIDR',
+      message: "too few for the cluster's own services",
+    },
+  ];
+
+  test.each(cases)(
+    '$label "$text": the message shows under $shownUnder',
+    async ({field, text, shownUnder, message}) => {
+      const screen = await openNetwork();
+      await screen.press(...Array<string>(field).fill(TAB), CTRL_U);
+      await screen.type(text);
+      await screen.waitFor(() => under(screen, shownUnder).includes(message));
+      expect(screen.frame()).toContain('✗ Cannot continue');
+      expectFits(screen);
+    },
+  );
 });
