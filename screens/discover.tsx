@@ -43,7 +43,7 @@ export const discoverColumns = (width: number): Columns => {
   const os = 9;
   const ip = 16;
   const online = 8;
-  const flexible = Math.max(30, width - marker - os - ip - online);
+  const flexible = Math.max(20, width - marker - os - ip - online);
   if (width >= 110) {
     const host = Math.floor(flexible * 0.25);
     const tags = Math.floor(flexible * 0.2);

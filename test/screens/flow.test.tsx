@@ -259,6 +259,27 @@ describe('terminal size', () => {
     expectFits(screen);
   });
 
+  test('at the minimum size, 60×16, every screen still fits', async () => {
+    const screen = await renderApp({}, {columns: 60, rows: 16});
+    await screen.waitForText('1/5 Discover');
+    expectFits(screen);
+    await screen.press(ENTER);
+    await pickRoles(screen);
+    expectFits(screen);
+    await screen.press(ENTER);
+    await screen.waitForText('3/5 Network');
+    expectFits(screen);
+    await screen.press(ESC, ...Array<string>(5).fill(ARROW_DOWN), ENTER);
+    await screen.waitForText('4/5 Access');
+    expectFits(screen);
+    await screen.press(ESC, ...Array<string>(7).fill(ARROW_DOWN), ENTER);
+    await screen.waitForText('5/5 Review');
+    expectFits(screen);
+    await screen.press(TAB);
+    await screen.waitForText('2/');
+    expectFits(screen);
+  });
+
   test('a terminal too small for the tables says so instead of drawing garbage', async () => {
     const onQuit = vi.fn();
     const screen = await renderApp({onQuit}, {columns: 50, rows: 12});
