@@ -27,12 +27,17 @@ const networkOptions = (command: Command) =>
 
 const sourceOptions = (command: Command) =>
   command
-    .option('--status-file <file>', 'read `tailscale status --json` output from FILE instead of running tailscale')
+    .option(
+      '--status-file <file>',
+      'read `tailscale status --json` output from FILE instead of running tailscale',
+    )
     .option('--demo', 'use the built-in demo tailnet');
 
 const program = new Command()
   .name('ha-wizard')
-  .description('Build a highly-available kubeadm cluster on a homelab tailnet: several control planes behind one virtual IP.')
+  .description(
+    'Build a highly-available kubeadm cluster on a homelab tailnet: several control planes behind one virtual IP.',
+  )
   .version(packageJson.version, '-v, --version', 'print the version')
   .helpOption('-h, --help', 'show this help')
   .showSuggestionAfterError()
@@ -50,32 +55,51 @@ Examples:
   ha-wizard plan --demo --control-plane rpi4-a,rpi4-b,opi5 --worker nuc --out ./homelab`,
   );
 
-sourceOptions(networkOptions(program)).action(async (options: Record<string, string | boolean | undefined>) => {
-  const {runTui} = await import('./tui.js');
-  process.exitCode = await runTui({
-    statusFile: options['statusFile'] as string | undefined,
-    demo: options['demo'] === true,
-    now: now(),
-    initial: {
-      vip: options['vip'] as string,
-      podCidr: options['podCidr'] as string,
-      serviceCidr: options['serviceCidr'] as string,
-      kubernetesVersion: options['kubernetesVersion'] as string,
-      clusterName: options['clusterName'] as string,
-      sshUser: options['sshUser'] as string,
-    },
-  });
-});
+sourceOptions(networkOptions(program)).action(
+  async (options: Record<string, string | boolean | undefined>) => {
+    const {runTui} = await import('./tui.js');
+    process.exitCode = await runTui({
+      statusFile: options['statusFile'] as string | undefined,
+      demo: options['demo'] === true,
+      now: now(),
+      initial: {
+        vip: options['vip'] as string,
+        podCidr: options['podCidr'] as string,
+        serviceCidr: options['serviceCidr'] as string,
+        kubernetesVersion: options['kubernetesVersion'] as string,
+        clusterName: options['clusterName'] as string,
+        sshUser: options['sshUser'] as string,
+      },
+    });
+  },
+);
 
 const plan = program
   .command('plan')
-  .description('validate a cluster plan without the TUI; optionally write plan.json and every generated file')
-  .requiredOption('--control-plane <names>', 'control-plane nodes, comma-separated; the first is the init node (HostName, MagicDNS name or Tailscale IP)', collect)
+  .description(
+    'validate a cluster plan without the TUI; optionally write plan.json and every generated file',
+  )
+  .requiredOption(
+    '--control-plane <names>',
+    'control-plane nodes, comma-separated; the first is the init node (HostName, MagicDNS name or Tailscale IP)',
+    collect,
+  )
   .option('--worker <names>', 'worker nodes, comma-separated', collect)
-  .option('--allow-even-control-planes', 'accept an even number of control planes (adds no failure tolerance)')
-  .addOption(new Option('--identity <file>', 'SSH private key for every node (default: the ssh-agent)').conflicts('tailscaleSsh'))
+  .option(
+    '--allow-even-control-planes',
+    'accept an even number of control planes (adds no failure tolerance)',
+  )
+  .addOption(
+    new Option(
+      '--identity <file>',
+      'SSH private key for every node (default: the ssh-agent)',
+    ).conflicts('tailscaleSsh'),
+  )
   .option('--tailscale-ssh', 'log in with Tailscale SSH')
-  .option('--out <dir>', 'write plan.json and the generated files to DIR (only when the plan has no errors)')
+  .option(
+    '--out <dir>',
+    'write plan.json and the generated files to DIR (only when the plan has no errors)',
+  )
   .option('--json', 'print one JSON object: {ok, findings, nodes}')
   .addHelpText(
     'after',

@@ -39,7 +39,10 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
   let written: string | undefined;
   const writeArtifacts = async (dir: string, plan: Plan): Promise<string> => {
     const artifacts = generateArtifacts(plan);
-    await writeFolder(dir, [{path: 'plan.json', content: `${JSON.stringify(plan, null, 2)}\n`}, ...artifacts]);
+    await writeFolder(dir, [
+      {path: 'plan.json', content: `${JSON.stringify(plan, null, 2)}\n`},
+      ...artifacts,
+    ]);
     written = dir;
     return `Wrote plan.json and ${artifacts.length} generated files to ${dir}`;
   };
@@ -54,7 +57,13 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
   process.once('exit', restore);
   process.stdout.write(enterAlternateScreen);
   const instance = render(
-    <App discovery={discovery} loadDemo={() => demoTailnet(now)} now={now} initial={initial} writeArtifacts={writeArtifacts} />,
+    <App
+      discovery={discovery}
+      loadDemo={() => demoTailnet(now)}
+      now={now}
+      initial={initial}
+      writeArtifacts={writeArtifacts}
+    />,
     {exitOnCtrlC: true, patchConsole: true},
   );
   const stop = () => instance.unmount();
@@ -67,6 +76,9 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
     process.off('SIGHUP', stop);
     restore();
   }
-  if (written) process.stdout.write(`Plan written to ${written}. Next: review the files there; running the plan on hosts arrives in a later release.\n`);
+  if (written)
+    process.stdout.write(
+      `Plan written to ${written}. Next: review the files there; running the plan on hosts arrives in a later release.\n`,
+    );
   return 0;
 };

@@ -22,7 +22,9 @@ export const planText = (plan: Plan, findings: readonly Finding[]): string[] => 
   ];
   if (findings.length > 0) lines.push('');
   for (const finding of findings) {
-    lines.push(`${finding.severity === 'error' ? '✗ error  ' : '! warning'} ${finding.code}: ${finding.message}`);
+    lines.push(
+      `${finding.severity === 'error' ? '✗ error  ' : '! warning'} ${finding.code}: ${finding.message}`,
+    );
   }
   const errors = findings.filter((finding) => finding.severity === 'error').length;
   const warnings = findings.length - errors;

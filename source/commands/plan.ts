@@ -34,17 +34,26 @@ export interface CommandIo {
 
 /** Splits `a,b` lists and repeated flags alike; empty entries are ignored. */
 export const nameList = (values: readonly string[]): string[] =>
-  values.flatMap((value) => value.split(',')).map((name) => name.trim()).filter((name) => name !== '');
+  values
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 
 /** `ha-wizard plan`: exit 0 without error findings, 2 with them; InputError (exit 1) otherwise. */
 export const runPlan = async (options: PlanOptions, io: CommandIo): Promise<number> => {
   const tailnet = await discover({statusFile: options.statusFile, demo: options.demo, now: io.now});
-  const resolveAll = (names: readonly string[]) => nameList(names).map((name) => resolvePeer(tailnet, name));
+  const resolveAll = (names: readonly string[]) =>
+    nameList(names).map((name) => resolvePeer(tailnet, name));
   const cps = resolveAll(options.controlPlane);
   const workers = resolveAll(options.worker ?? []);
   const twice = cps.find((peer) => workers.some((worker) => worker.id === peer.id));
-  if (twice) throw new InputError(`${twice.hostName} is named as both a control plane and a worker; give it one role.`);
-  const unique = <T extends {id: string}>(peers: T[]) => [...new Map(peers.map((peer) => [peer.id, peer])).values()];
+  if (twice)
+    throw new InputError(
+      `${twice.hostName} is named as both a control plane and a worker; give it one role.`,
+    );
+  const unique = <T extends {id: string}>(peers: T[]) => [
+    ...new Map(peers.map((peer) => [peer.id, peer])).values(),
+  ];
   const plan = buildPlan(tailnet, {
     controlPlanes: unique(cps).map((peer) => peer.id),
     workers: unique(workers).map((peer) => peer.id),
@@ -53,7 +62,11 @@ export const runPlan = async (options: PlanOptions, io: CommandIo): Promise<numb
     clusterName: options.clusterName,
     access: {
       user: options.sshUser,
-      auth: options.tailscaleSsh ? {kind: 'tailscale-ssh'} : options.identity ? {kind: 'key', keyFile: options.identity} : {kind: 'agent'},
+      auth: options.tailscaleSsh
+        ? {kind: 'tailscale-ssh'}
+        : options.identity
+          ? {kind: 'key', keyFile: options.identity}
+          : {kind: 'agent'},
     },
     allowEvenControlPlanes: options.allowEvenControlPlanes ?? false,
   });
@@ -66,10 +79,13 @@ export const runPlan = async (options: PlanOptions, io: CommandIo): Promise<numb
       io.stderr(`Nothing was written to ${options.out}: the plan has errors.`);
     } else {
       const artifacts = generateArtifacts(plan);
-      await writeFolder(options.out, [{path: 'plan.json', content: `${JSON.stringify(plan, null, 2)}\n`}, ...artifacts]);
-      if (!options.json) io.stdout(`Wrote plan.json and ${artifacts.length} generated files to ${options.out}`);
+      await writeFolder(options.out, [
+        {path: 'plan.json', content: `${JSON.stringify(plan, null, 2)}\n`},
+        ...artifacts,
+      ]);
+      if (!options.json)
+        io.stdout(`Wrote plan.json and ${artifacts.length} generated files to ${options.out}`);
     }
   }
   return blocked ? 2 : 0;
 };
-

@@ -25,7 +25,11 @@ export const readLocalStatus = (): Promise<Buffer> =>
           return;
         }
         if (error.killed) {
-          reject(new InputError(`\`tailscale status --json\` did not answer within ${timeoutMs / 1000} s; check that tailscaled is running.`));
+          reject(
+            new InputError(
+              `\`tailscale status --json\` did not answer within ${timeoutMs / 1000} s; check that tailscaled is running.`,
+            ),
+          );
           return;
         }
         // Logged-out clients still print JSON (BackendState NeedsLogin) but may exit non-zero.

@@ -32,7 +32,10 @@ const isDirectory = async (path: string): Promise<boolean | undefined> => {
 export const writeFolder = async (folder: string, files: readonly FileToWrite[]): Promise<void> => {
   const target = resolve(folder);
   const existing = await isDirectory(target);
-  if (existing === false) throw new InputError(`Cannot write to ${folder}: it is a file, not a folder; choose another --out.`);
+  if (existing === false)
+    throw new InputError(
+      `Cannot write to ${folder}: it is a file, not a folder; choose another --out.`,
+    );
   let staging: string | undefined;
   try {
     await mkdir(dirname(target), {recursive: true});
@@ -53,7 +56,9 @@ export const writeFolder = async (folder: string, files: readonly FileToWrite[])
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`Cannot write to ${folder}: ${describe(error)}; no file there was left half-written.`);
+    throw new InputError(
+      `Cannot write to ${folder}: ${describe(error)}; no file there was left half-written.`,
+    );
   } finally {
     if (staging) await rm(staging, {recursive: true, force: true});
   }

@@ -36,7 +36,9 @@ export const resolvePeer = (tailnet: Tailnet, ref: string): Peer => {
   }
   if (more.length > 0) {
     const names = found.map((peer) => peer.dnsName || peer.ipv4 || peer.id).join(', ');
-    throw new InputError(`Node name "${ref}" matches ${found.length} devices (${names}); name it by MagicDNS name or Tailscale IP instead.`);
+    throw new InputError(
+      `Node name "${ref}" matches ${found.length} devices (${names}); name it by MagicDNS name or Tailscale IP instead.`,
+    );
   }
   return only;
 };
