@@ -10,13 +10,14 @@ const whole = (value: string) => {
 };
 const seconds = (value: string) => {
   const number = Number(value);
-  if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError('expected seconds (>= 0)');
+  if (!Number.isFinite(number) || number < 0)
+    throw new InvalidArgumentError('expected seconds (>= 0)');
   return number;
 };
 
 const program = new Command('lab')
   .description('hwlab: real sshd hosts in network namespaces, real routing, a simulated tailnet')
-  .showHelpAfterError()
+  .showHelpAfterError('(npm run lab -- --help for usage)')
   .configureOutput({outputError: (text, write) => write(text)});
 
 program
@@ -25,8 +26,17 @@ program
   .option('--control-planes <n>', 'control-plane hosts', whole, defaultOptions.controlPlanes)
   .option('--workers <n>', 'worker hosts', whole, defaultOptions.workers)
   .option('--network-manager <kind>', 'networkd | nm | mixed', defaultOptions.networkManager)
-  .option('--containerd <major>', '1 (config version 2) | 2 (config version 3) | mixed', defaultOptions.containerd)
-  .option('--failover-delay <seconds>', 'seconds before an offline primary loses its routes (real: ~15)', seconds, defaultOptions.failoverDelay)
+  .option(
+    '--containerd <major>',
+    '1 (config version 2) | 2 (config version 3) | mixed',
+    defaultOptions.containerd,
+  )
+  .option(
+    '--failover-delay <seconds>',
+    'seconds before an offline primary loses its routes (real: ~15)',
+    seconds,
+    defaultOptions.failoverDelay,
+  )
   .option('--require-approval', 'advertised routes need `lab approve` (default: auto-approved)')
   .option('--json', 'print one JSON object as the last line')
   .action(async (options) => {

@@ -104,11 +104,18 @@ export const planHosts = (options: LabOptions): HostPlan[] => {
       address,
       role,
       tags: [role === 'control-plane' ? 'tag:k8s-control-plane' : 'tag:k8s-worker'],
-      networkManager: pick(options.networkManager, index, 'systemd-networkd', 'NetworkManager', 'networkd'),
+      networkManager: pick(
+        options.networkManager,
+        index,
+        'systemd-networkd',
+        'NetworkManager',
+        'networkd',
+      ),
       containerdMajor: pick(options.containerd, index, 1, 2, '1'),
     });
   };
-  for (let i = 1; i <= options.controlPlanes; i++) add(`cp${i}`, `100.64.10.${10 + i}`, 'control-plane');
+  for (let i = 1; i <= options.controlPlanes; i++)
+    add(`cp${i}`, `100.64.10.${10 + i}`, 'control-plane');
   for (let j = 1; j <= options.workers; j++) add(`w${j}`, `100.64.10.${100 + j}`, 'worker');
   return hosts;
 };

@@ -9,7 +9,7 @@
 // fallback) and reconciles is the simplest thing that is always right.
 //
 //   usage: node --import tsx coordinator.ts LABDIR
-import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, watch, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, renameSync, watch, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {routerIp, routerNs, hostLink, hostNs} from './config.js';
 import {ip} from './system.js';
@@ -82,7 +82,17 @@ export const runCoordinator = (dir: string) => {
       if (routerRoutes.get(prefix) === host) continue;
       const address = byName.get(host)?.address;
       if (!address) continue;
-      await ip(routerNs, 'route', 'replace', prefix, 'via', address, 'dev', hostLink(host), 'onlink');
+      await ip(
+        routerNs,
+        'route',
+        'replace',
+        prefix,
+        'via',
+        address,
+        'dev',
+        hostLink(host),
+        'onlink',
+      );
       routerRoutes.set(prefix, host);
       log(`router: ${prefix} -> ${host}`);
     }
@@ -98,7 +108,19 @@ export const runCoordinator = (dir: string) => {
         const have = hostRoutes.get(host.name) ?? new Set<string>();
         for (const prefix of desired) {
           if (have.has(prefix)) continue;
-          await ip(hostNs(host.name), 'route', 'replace', prefix, 'via', routerIp, 'dev', 'tailscale0', 'onlink', 'table', '52');
+          await ip(
+            hostNs(host.name),
+            'route',
+            'replace',
+            prefix,
+            'via',
+            routerIp,
+            'dev',
+            'tailscale0',
+            'onlink',
+            'table',
+            '52',
+          );
           have.add(prefix);
         }
         for (const prefix of [...have]) {
@@ -117,10 +139,19 @@ export const runCoordinator = (dir: string) => {
     lastWritten = serial;
     changedAt = Date.now();
     for (const host of config.hosts) {
-      writeAtomic(join(tailnetDir, 'status', `${host.name}.json`), `${JSON.stringify(statusJson(host, everyone, state, changedAt), null, 2)}\n`);
-      writeAtomic(join(tailnetDir, 'status', `${host.name}.txt`), statusText(host, everyone, state));
+      writeAtomic(
+        join(tailnetDir, 'status', `${host.name}.json`),
+        `${JSON.stringify(statusJson(host, everyone, state, changedAt), null, 2)}\n`,
+      );
+      writeAtomic(
+        join(tailnetDir, 'status', `${host.name}.txt`),
+        statusText(host, everyone, state),
+      );
     }
-    writeAtomic(config.statusFile, `${JSON.stringify(statusJson(config.workstation, everyone, state, changedAt), null, 2)}\n`);
+    writeAtomic(
+      config.statusFile,
+      `${JSON.stringify(statusJson(config.workstation, everyone, state, changedAt), null, 2)}\n`,
+    );
     writeAtomic(join(tailnetDir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
   };
 
@@ -138,7 +169,10 @@ export const runCoordinator = (dir: string) => {
           stop();
           return;
         }
-        const policy = readJson<Policy>(join(tailnetDir, 'policy.json')) ?? {autoApprove: true, approved: {}};
+        const policy = readJson<Policy>(join(tailnetDir, 'policy.json')) ?? {
+          autoApprove: true,
+          approved: {},
+        };
         const result = reconcile(state, readPrefs(), policy, Date.now(), config.failoverDelayMs);
         state = result.state;
         await program();
@@ -148,10 +182,14 @@ export const runCoordinator = (dir: string) => {
         }
         if (wakeTimer) clearTimeout(wakeTimer);
         wakeTimer =
-          result.wakeAt === undefined ? undefined : setTimeout(() => void tick(), Math.max(0, result.wakeAt - Date.now()) + 5);
+          result.wakeAt === undefined
+            ? undefined
+            : setTimeout(() => void tick(), Math.max(0, result.wakeAt - Date.now()) + 5);
       } while (again);
     } catch (error) {
-      log(`reconcile failed (will retry): ${error instanceof Error ? error.message : String(error)}`);
+      log(
+        `reconcile failed (will retry): ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       running = false;
     }

@@ -16,7 +16,9 @@ import {connect, exec} from './ssh.js';
 const skipReason =
   process.getuid?.() !== 0
     ? 'the lab needs root (network namespaces and mounts)'
-    : !existsSync('/usr/sbin/sshd') || !existsSync('/usr/bin/sudo') || !existsSync('/usr/bin/containerd')
+    : !existsSync('/usr/sbin/sshd') ||
+        !existsSync('/usr/bin/sudo') ||
+        !existsSync('/usr/bin/containerd')
       ? 'openssh-server, sudo or containerd is not installed: run test/lab/install-deps.sh'
       : undefined;
 if (skipReason) console.warn(`test/lab: lab tests skipped: ${skipReason}`);
@@ -58,7 +60,13 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
   }, 30_000);
 
   it('up prints one JSON object with where the hosts are, and their suggested roles', () => {
-    expect(Object.keys(upSummary)).toEqual(['statusFile', 'identityFile', 'knownHostsFile', 'sshUser', 'hosts']);
+    expect(Object.keys(upSummary)).toEqual([
+      'statusFile',
+      'identityFile',
+      'knownHostsFile',
+      'sshUser',
+      'hosts',
+    ]);
     expect(upSummary['hosts']).toEqual([
       {name: 'cp1', address: '100.64.10.11', role: 'control-plane'},
       {name: 'cp2', address: '100.64.10.12', role: 'control-plane'},
@@ -77,18 +85,26 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
       lab.hosts.map(async (host) => {
         const c = await connect(lab, host.name);
         clients.set(host.name, c);
-        const result = await exec(c, 'hostname; id -un; sudo -n true && echo sudo-ok; echo $HWLAB_HOST');
+        const result = await exec(
+          c,
+          'hostname; id -un; sudo -n true && echo sudo-ok; echo $HWLAB_HOST',
+        );
         expect(result.stdout).toBe(`${host.name}\nhwlab\nsudo-ok\n${host.name}\n`);
       }),
     );
     console.log(`5 concurrent ssh2 connects + exec: ${Date.now() - started} ms`);
     // cp2's key presented for cp1: refused, not accepted.
-    await expect(connect(lab, 'cp1', {expectedKeyOf: 'cp2'})).rejects.toThrow(/verification failed/);
+    await expect(connect(lab, 'cp1', {expectedKeyOf: 'cp2'})).rejects.toThrow(
+      /verification failed/,
+    );
   });
 
   it("keeps each host's files its own: cp1's /etc write is absent on cp2 and on this machine", async () => {
     const file = '/etc/systemd/network/hwlab-isolation.netdev';
-    const write = await exec(client('cp1'), `printf '[NetDev]\\nName=lo1\\n' | sudo tee ${file} >/dev/null && cat ${file}`);
+    const write = await exec(
+      client('cp1'),
+      `printf '[NetDev]\\nName=lo1\\n' | sudo tee ${file} >/dev/null && cat ${file}`,
+    );
     expect(write.code).toBe(0);
     expect(write.stdout).toContain('Name=lo1');
     expect((await exec(client('cp2'), `test -e ${file}; echo $?`)).stdout).toBe('1\n');
@@ -102,7 +118,10 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
   it('records per-host facts: network manager and containerd config version from the real binary', async () => {
     const facts = JSON.parse((await exec(client('cp1'), 'cat /var/lib/hwlab/facts.json')).stdout);
     expect(facts).toMatchObject({networkManager: 'systemd-networkd', containerdConfigVersion: 2});
-    const dump = await exec(client('cp1'), 'containerd config dump 2>/dev/null | grep -m1 -E "^version"');
+    const dump = await exec(
+      client('cp1'),
+      'containerd config dump 2>/dev/null | grep -m1 -E "^version"',
+    );
     expect(dump.stdout.trim()).toBe('version = 2');
   });
 
@@ -117,7 +136,16 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
       ['w1', '100.64.10.101', true],
       ['w2', '100.64.10.102', true],
     ]);
-    const plan = runCli(['plan', '--status-file', lab.statusFile, '--control-plane', 'cp1,cp2,cp3', '--worker', 'w1,w2', '--json']);
+    const plan = runCli([
+      'plan',
+      '--status-file',
+      lab.statusFile,
+      '--control-plane',
+      'cp1,cp2,cp3',
+      '--worker',
+      'w1,w2',
+      '--json',
+    ]);
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(0);
     expect(JSON.parse(plan.stdout)).toMatchObject({ok: true});
@@ -128,11 +156,22 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
     expect(route.code).not.toBe(0);
     expect(route.stderr).toMatch(/unreachable/i);
     for (const target of ['192.168.1.1/80', '8.8.8.8/53']) {
-      const probe = await exec(client('w1'), `timeout 2 bash -c 'exec 3<>/dev/tcp/${target}' 2>&1; echo rc=$?`);
+      const probe = await exec(
+        client('w1'),
+        `timeout 2 bash -c 'exec 3<>/dev/tcp/${target}' 2>&1; echo rc=$?`,
+      );
       expect(probe.stdout).toMatch(/Network is unreachable/);
     }
-    const uplink = /dev (\S+)/.exec(spawnSync('ip', ['route', 'show', 'default'], {encoding: 'utf8'}).stdout)?.[1];
-    for (const address of ['100.64.99.99', '10.200.0.77', '10.244.3.3', '10.96.0.10', '100.64.10.250']) {
+    const uplink = /dev (\S+)/.exec(
+      spawnSync('ip', ['route', 'show', 'default'], {encoding: 'utf8'}).stdout,
+    )?.[1];
+    for (const address of [
+      '100.64.99.99',
+      '10.200.0.77',
+      '10.244.3.3',
+      '10.96.0.10',
+      '100.64.10.250',
+    ]) {
       const result = spawnSync('ip', ['route', 'get', address], {encoding: 'utf8'});
       const text = `${result.stdout}${result.stderr}`;
       expect(text, address).toMatch(/dev hwlab-op0|unreachable|No route to host/i);
@@ -142,10 +181,20 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
 
   it('routes the VIP to the oldest advertiser, fails over after the delay when it goes down, and does not flap back', async () => {
     for (const [i, cp] of ['cp1', 'cp2', 'cp3'].entries()) {
-      expect((await hostExec(lab, cp, ['ip', 'addr', 'add', `${defaultVip}/32`, 'dev', 'lo'])).code).toBe(0);
+      expect(
+        (await hostExec(lab, cp, ['ip', 'addr', 'add', `${defaultVip}/32`, 'dev', 'lo'])).code,
+      ).toBe(0);
       const listener = spawn(
         'ip',
-        ['netns', 'exec', hostNs(cp), process.execPath, '-e', "require('net').createServer((s)=>s.end('hello from '+process.argv[1]+'\\n')).listen(6443)", cp],
+        [
+          'netns',
+          'exec',
+          hostNs(cp),
+          process.execPath,
+          '-e',
+          "require('net').createServer((s)=>s.end('hello from '+process.argv[1]+'\\n')).listen(6443)",
+          cp,
+        ],
         {detached: true, stdio: 'ignore'},
       );
       listener.unref();
@@ -154,7 +203,8 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
       expect(set.code, set.stderr).toBe(0);
       if (i < 2) await sleep(50);
     }
-    for (const w of ['w1', 'w2']) expect((await exec(client(w), 'sudo tailscale set --accept-routes')).code).toBe(0);
+    for (const w of ['w1', 'w2'])
+      expect((await exec(client(w), 'sudo tailscale set --accept-routes')).code).toBe(0);
 
     const waitFor = async (pattern: RegExp, timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;
@@ -168,7 +218,9 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
     };
     expect(await waitFor(/hello from cp1/, 5000)).toContain('hello from cp1');
     const w1Status = JSON.parse((await exec(client('w1'), 'tailscale status --json')).stdout);
-    const primaries = Object.values(w1Status.Peer as Record<string, {HostName: string; PrimaryRoutes?: string[]}>)
+    const primaries = Object.values(
+      w1Status.Peer as Record<string, {HostName: string; PrimaryRoutes?: string[]}>,
+    )
       .filter((peer) => peer.PrimaryRoutes?.length)
       .map((peer) => [peer.HostName, peer.PrimaryRoutes]);
     expect(primaries).toEqual([['cp1', [`${defaultVip}/32`]]]);
@@ -178,11 +230,15 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
     const wentDown = Date.now();
     await waitFor(/hello from cp2/, 10_000);
     const failover = Date.now() - wentDown;
-    console.log(`failover (tailscale down on the primary -> w1 served by cp2): ${failover} ms, delay ${lab.failoverDelay} s`);
+    console.log(
+      `failover (tailscale down on the primary -> w1 served by cp2): ${failover} ms, delay ${lab.failoverDelay} s`,
+    );
     expect(failover).toBeGreaterThanOrEqual(lab.failoverDelay * 1000 - 100);
     const workstation = parseStatus(readFileSync(lab.statusFile, 'utf8'), 'status');
     expect(workstation.peers.find((peer) => peer.hostName === 'cp1')?.online).toBe(false);
-    expect(workstation.peers.find((peer) => peer.hostName === 'cp2')?.primaryRoutes).toEqual([`${defaultVip}/32`]);
+    expect(workstation.peers.find((peer) => peer.hostName === 'cp2')?.primaryRoutes).toEqual([
+      `${defaultVip}/32`,
+    ]);
 
     expect((await exec(client('cp1'), 'sudo tailscale up')).code).toBe(0);
     await sleep(500);
@@ -192,15 +248,28 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
   }, 40_000);
 
   it('replaces the advertised list on `tailscale set --advertise-routes`, never merges; an empty value clears it', async () => {
-    const prefs = async () => JSON.parse((await exec(client('w2'), 'tailscale debug prefs')).stdout).AdvertiseRoutes;
-    expect((await exec(client('w2'), 'sudo tailscale set --advertise-routes=192.168.77.0/24,10.201.0.0/24')).code).toBe(0);
+    const prefs = async () =>
+      JSON.parse((await exec(client('w2'), 'tailscale debug prefs')).stdout).AdvertiseRoutes;
+    expect(
+      (
+        await exec(
+          client('w2'),
+          'sudo tailscale set --advertise-routes=192.168.77.0/24,10.201.0.0/24',
+        )
+      ).code,
+    ).toBe(0);
     expect(await prefs()).toEqual(['10.201.0.0/24', '192.168.77.0/24']);
-    expect((await exec(client('w2'), 'sudo tailscale set --advertise-routes=10.201.0.0/24')).code).toBe(0);
+    expect(
+      (await exec(client('w2'), 'sudo tailscale set --advertise-routes=10.201.0.0/24')).code,
+    ).toBe(0);
     expect(await prefs()).toEqual(['10.201.0.0/24']);
     expect((await exec(client('w2'), 'sudo tailscale set --advertise-routes=')).code).toBe(0);
     expect(await prefs()).toBeNull();
     const bad = await exec(client('w2'), 'sudo tailscale set --advertise-routes=10.201.0.1/24');
-    expect([bad.code, bad.stderr]).toEqual([1, '10.201.0.1/24 has non-address bits set; expected 10.201.0.0/24\n']);
+    expect([bad.code, bad.stderr]).toEqual([
+      1,
+      '10.201.0.1/24 has non-address bits set; expected 10.201.0.0/24\n',
+    ]);
   });
 
   it("refuses like the real CLI: up's flag-reset error, unknown flags, prefs writes without root", async () => {
@@ -218,11 +287,15 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
     expect(unknown.stderr).toMatch(/^flag provided but not defined: -advertise-route\n/);
     const denied = await exec(client('cp2'), 'tailscale set --accept-routes');
     expect(denied.code).toBe(1);
-    expect(denied.stderr).toMatch(/^Access denied: checkprefs access denied\n\nUse 'sudo tailscale set --accept-routes'\./);
+    expect(denied.stderr).toMatch(
+      /^Access denied: checkprefs access denied\n\nUse 'sudo tailscale set --accept-routes'\./,
+    );
     const deniedDown = await exec(client('cp2'), 'tailscale down');
     expect(deniedDown.stderr).toMatch(/^Access denied: prefs write access denied\n/);
     const log = (await exec(client('cp2'), 'cat /var/lib/hwlab/calls.log')).stdout;
-    expect(log).toMatch(new RegExp(`^\\d+\\.\\d+ uid=0 tailscale set --advertise-routes=10\\.200\\.0\\.1/32$`, 'm'));
+    expect(log).toMatch(
+      new RegExp(`^\\d+\\.\\d+ uid=0 tailscale set --advertise-routes=10\\.200\\.0\\.1/32$`, 'm'),
+    );
     expect(log).toMatch(/^\d+\.\d+ uid=2000 tailscale down$/m);
   });
 

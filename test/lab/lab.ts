@@ -48,7 +48,7 @@ import {
   type LabOptions,
   type Role,
 } from './config.js';
-import {ip, LabError, run, runRaw, sleep} from './system.js';
+import {LabError, run, runRaw, sleep} from './system.js';
 import type {TailnetConfig} from './coordinator.js';
 
 /** What `up --json` prints (its last line), exactly these keys. */
@@ -57,7 +57,11 @@ export interface LabSummary {
   readonly identityFile: string;
   readonly knownHostsFile: string;
   readonly sshUser: string;
-  readonly hosts: ReadonlyArray<{readonly name: string; readonly address: string; readonly role: Role}>;
+  readonly hosts: ReadonlyArray<{
+    readonly name: string;
+    readonly address: string;
+    readonly role: Role;
+  }>;
 }
 
 /** Everything the lab knows about itself, in lab.json. */
@@ -72,7 +76,8 @@ export interface LabState extends LabSummary {
 }
 
 const requireRoot = () => {
-  if (process.getuid?.() !== 0) throw new LabError('the lab needs root (it creates network namespaces and mounts)');
+  if (process.getuid?.() !== 0)
+    throw new LabError('the lab needs root (it creates network namespaces and mounts)');
 };
 
 const requireTools = () => {
@@ -85,7 +90,8 @@ const requireTools = () => {
     ['/usr/bin/nsenter', 'util-linux'],
   ];
   for (const [file, pkg] of needed) {
-    if (!existsSync(file)) throw new LabError(`${pkg} is not installed: run test/lab/install-deps.sh`);
+    if (!existsSync(file))
+      throw new LabError(`${pkg} is not installed: run test/lab/install-deps.sh`);
   }
   if (!existsSync('/usr/sbin/ip') && !existsSync('/usr/bin/ip') && !existsSync('/sbin/ip')) {
     throw new LabError('iproute2 is not installed: run test/lab/install-deps.sh');
@@ -101,7 +107,9 @@ export const validateOptions = (options: LabOptions) => {
   count(options.controlPlanes, 'control-planes', maxHosts.controlPlanes, 1);
   count(options.workers, 'workers', maxHosts.workers, 0);
   if (!['networkd', 'nm', 'mixed'].includes(options.networkManager)) {
-    throw new LabError(`--network-manager must be networkd, nm or mixed, got ${options.networkManager}`);
+    throw new LabError(
+      `--network-manager must be networkd, nm or mixed, got ${options.networkManager}`,
+    );
   }
   if (!['1', '2', 'mixed'].includes(options.containerd)) {
     throw new LabError(`--containerd must be 1, 2 or mixed, got ${options.containerd}`);
@@ -157,7 +165,12 @@ const networkManagerSeed = (host: HostPlan, upper: string) => {
 };
 
 /** Seeds a host's overlay upper dirs before its mounts exist (never written from outside afterwards). */
-const seedHost = async (host: HostPlan, all: readonly HostPlan[], containerdV2Config: string, clientKey: string) => {
+const seedHost = async (
+  host: HostPlan,
+  all: readonly HostPlan[],
+  containerdV2Config: string,
+  clientKey: string,
+) => {
   const root = join(paths.hosts, host.name);
   const upper = join(root, 'upper');
   for (const dir of ['etc', 'var', 'opt', 'root', 'home', 'usr']) {
@@ -169,7 +182,10 @@ const seedHost = async (host: HostPlan, all: readonly HostPlan[], containerdV2Co
   const group = readFileSync('/etc/group', 'utf8');
   const shadow = readFileSync('/etc/shadow', 'utf8');
   const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
-  writeFile(join(etc, 'passwd'), `${line(passwd)}${sshUser}:x:${sshUid}:${sshUid}:hwlab lab user:/home/${sshUser}:/bin/bash\n`);
+  writeFile(
+    join(etc, 'passwd'),
+    `${line(passwd)}${sshUser}:x:${sshUid}:${sshUid}:hwlab lab user:/home/${sshUser}:/bin/bash\n`,
+  );
   writeFile(join(etc, 'group'), `${line(group)}${sshUser}:x:${sshUid}:\n`);
   // `*`, not `!`: with UsePAM no a `!` locks key logins too (P7).
   writeFile(join(etc, 'shadow'), `${line(shadow)}${sshUser}:*:20000:0:99999:7:::\n`, 0o640);
@@ -182,7 +198,18 @@ const seedHost = async (host: HostPlan, all: readonly HostPlan[], containerdV2Co
   );
   writeFile(join(etc, 'ssh', 'sshd_config'), sshdConfig(host));
   writeFile(join(etc, 'ssh', 'authorized_keys', sshUser), clientKey);
-  await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `root@${host.name}`, '-f', join(etc, 'ssh', 'ssh_host_ed25519_key')]);
+  await run([
+    'ssh-keygen',
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    `root@${host.name}`,
+    '-f',
+    join(etc, 'ssh', 'ssh_host_ed25519_key'),
+  ]);
   const home = join(upper, 'home', sshUser);
   mkdirSync(home, {recursive: true, mode: 0o755});
   chownSync(home, sshUid, sshUid);
@@ -190,12 +217,19 @@ const seedHost = async (host: HostPlan, all: readonly HostPlan[], containerdV2Co
   // containerd 1.x: the real Debian binary's default (config version 2); 2.x: the real 2.1.9 default (version 3).
   writeFile(join(etc, 'containerd', 'config.toml'), containerdV2Config);
   if (host.containerdMajor === 2) {
-    copyFileSync(join(repoDir, 'fixtures/real/containerd-default-2.1.9-debian-sid.toml'), join(etc, 'containerd', 'config.toml'));
+    copyFileSync(
+      join(repoDir, 'fixtures/real/containerd-default-2.1.9-debian-sid.toml'),
+      join(etc, 'containerd', 'config.toml'),
+    );
   }
   const state = join(upper, 'var/lib/hwlab');
   writeFile(join(state, 'calls.log'), '', 0o666);
   writeFile(join(state, 'tailscale', 'ip'), `${host.address}\n`);
-  writeFile(join(state, 'tailscale', 'prefs'), 'want-running=true\naccept-routes=false\nadvertise-routes=\n', 0o644);
+  writeFile(
+    join(state, 'tailscale', 'prefs'),
+    'want-running=true\naccept-routes=false\nadvertise-routes=\n',
+    0o644,
+  );
   writeFile(
     join(state, 'facts.json'),
     `${JSON.stringify(
@@ -214,44 +248,66 @@ const seedHost = async (host: HostPlan, all: readonly HostPlan[], containerdV2Co
   return publicKey.trim();
 };
 
-const setupRootNetwork = async () => {
-  await ip(undefined, 'netns', 'add', routerNs);
-  await ip(routerNs, 'link', 'set', 'lo', 'up');
-  await run(['ip', 'netns', 'exec', routerNs, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
-  await ip(undefined, 'link', 'add', operatorLink, 'type', 'veth', 'peer', 'name', routerOperatorLink, 'netns', routerNs);
-  writeFileSync(`/proc/sys/net/ipv6/conf/${operatorLink}/disable_ipv6`, '1');
-  await ip(undefined, 'addr', 'add', `${operatorIp}/32`, 'dev', operatorLink);
-  await ip(undefined, 'link', 'set', operatorLink, 'up');
-  await ip(routerNs, 'addr', 'add', `${routerIp}/32`, 'dev', routerOperatorLink);
-  await ip(routerNs, 'link', 'set', routerOperatorLink, 'up');
-  await ip(routerNs, 'route', 'add', `${operatorIp}/32`, 'dev', routerOperatorLink, 'src', routerIp);
-  // The root namespace: the lab's ranges only into the lab, `unreachable` behind them.
-  const table = String(routeTable);
-  for (const range of labRanges) {
-    await ip(undefined, 'route', 'add', range, 'via', routerIp, 'dev', operatorLink, 'src', operatorIp, 'onlink', 'table', table);
-    await ip(undefined, 'route', 'add', 'unreachable', range, 'metric', '4000', 'table', table);
-    await ip(undefined, 'rule', 'add', 'to', range, 'lookup', table, 'priority', String(rulePriority));
-  }
-  await ip(undefined, 'route', 'add', 'unreachable', tailnetRange, 'metric', '4000', 'table', table);
-  await ip(undefined, 'rule', 'add', 'to', tailnetRange, 'lookup', table, 'priority', String(fallbackRulePriority));
-};
+/** One `ip -batch` per namespace: process starts are the cost here (~5-30 ms each), not the kernel. */
+const batch = (ns: string | undefined, lines: readonly string[]) =>
+  run([...(ns === undefined ? ['ip'] : ['ip', '-n', ns]), '-batch', '-'], {
+    input: `${lines.join('\n')}\n`,
+  });
 
-const setupHostNetwork = async (host: HostPlan) => {
-  const ns = hostNs(host.name);
-  const link = hostLink(host.name);
-  await ip(undefined, 'netns', 'add', ns);
-  await ip(ns, 'link', 'set', 'lo', 'up');
-  await ip(undefined, 'link', 'add', link, 'netns', routerNs, 'mtu', '1280', 'type', 'veth', 'peer', 'name', 'tailscale0', 'netns', ns, 'mtu', '1280');
-  await ip(routerNs, 'addr', 'add', `${routerIp}/32`, 'dev', link);
-  await ip(routerNs, 'link', 'set', link, 'up');
-  await ip(routerNs, 'route', 'add', `${host.address}/32`, 'dev', link, 'src', routerIp);
-  await ip(ns, 'addr', 'add', `${host.address}/32`, 'dev', 'tailscale0');
-  await ip(ns, 'link', 'set', 'tailscale0', 'up');
-  await ip(ns, 'route', 'add', `${routerIp}/32`, 'dev', 'tailscale0', 'scope', 'link');
-  // No default route: only the tailnet is reachable from a host.
-  await ip(ns, 'route', 'add', tailnetRange, 'via', routerIp, 'dev', 'tailscale0', 'src', host.address);
-  // Like tailscaled: accepted subnet routes go into table 52, looked up at priority 5270.
-  await ip(ns, 'rule', 'add', 'priority', '5270', 'lookup', '52');
+/**
+ * The router ("the tailnet", no uplink), the hosts' namespaces and veths, and the
+ * root namespace's routing: the lab's ranges only into the lab, `unreachable` behind them.
+ */
+const setupNetwork = async (hosts: readonly HostPlan[]) => {
+  const table = String(routeTable);
+  await batch(undefined, [
+    `netns add ${routerNs}`,
+    ...hosts.map((host) => `netns add ${hostNs(host.name)}`),
+    `link add ${operatorLink} type veth peer name ${routerOperatorLink} netns ${routerNs}`,
+    // Each host's end is called tailscale0 and carries its /32, like real Tailscale (MTU 1280 too).
+    ...hosts.map(
+      (host) =>
+        `link add ${hostLink(host.name)} netns ${routerNs} mtu 1280 type veth peer name tailscale0 netns ${hostNs(host.name)} mtu 1280`,
+    ),
+  ]);
+  writeFileSync(`/proc/sys/net/ipv6/conf/${operatorLink}/disable_ipv6`, '1');
+  await batch(undefined, [
+    `addr add ${operatorIp}/32 dev ${operatorLink}`,
+    `link set ${operatorLink} up`,
+    ...labRanges.flatMap((range) => [
+      `route add ${range} via ${routerIp} dev ${operatorLink} src ${operatorIp} onlink table ${table}`,
+      `route add unreachable ${range} metric 4000 table ${table}`,
+      `rule add to ${range} lookup ${table} priority ${rulePriority}`,
+    ]),
+    `route add unreachable ${tailnetRange} metric 4000 table ${table}`,
+    `rule add to ${tailnetRange} lookup ${table} priority ${fallbackRulePriority}`,
+  ]);
+  await run(['ip', 'netns', 'exec', routerNs, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+  await batch(routerNs, [
+    'link set lo up',
+    `addr add ${routerIp}/32 dev ${routerOperatorLink}`,
+    `link set ${routerOperatorLink} up`,
+    `route add ${operatorIp}/32 dev ${routerOperatorLink} src ${routerIp}`,
+    ...hosts.flatMap((host) => [
+      `addr add ${routerIp}/32 dev ${hostLink(host.name)}`,
+      `link set ${hostLink(host.name)} up`,
+      `route add ${host.address}/32 dev ${hostLink(host.name)} src ${routerIp}`,
+    ]),
+  ]);
+  await Promise.all(
+    hosts.map((host) =>
+      batch(hostNs(host.name), [
+        'link set lo up',
+        `addr add ${host.address}/32 dev tailscale0`,
+        'link set tailscale0 up',
+        `route add ${routerIp}/32 dev tailscale0 scope link`,
+        // No default route: only the tailnet is reachable from a host.
+        `route add ${tailnetRange} via ${routerIp} dev tailscale0 src ${host.address}`,
+        // Like tailscaled: accepted subnet routes go into table 52, looked up at priority 5270.
+        'rule add priority 5270 lookup 52',
+      ]),
+    ),
+  );
 };
 
 const waitForPort = async (address: string, port: number, timeoutMs: number) => {
@@ -278,7 +334,8 @@ const waitForPort = async (address: string, port: number, timeoutMs: number) => 
 const waitForFile = async (file: string, timeoutMs: number, what: string) => {
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new LabError(`${what} did not start (see ${paths.coordinatorLog})`);
+    if (Date.now() > deadline)
+      throw new LabError(`${what} did not start (see ${paths.coordinatorLog})`);
     await sleep(20);
   }
 };
@@ -305,10 +362,15 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
   requireTools();
   if (isUp()) throw new LabError('the lab is already up: run npm run lab -- down first');
   const hosts = planHosts(options);
+  const t0 = Date.now();
+  const trace = (what: string) => {
+    if (process.env['HWLAB_TRACE']) process.stderr.write(`[lab +${Date.now() - t0} ms] ${what}\n`);
+  };
   try {
     mkdirSync(labDir, {recursive: true, mode: 0o755});
     chmodSync(labDir, 0o755);
-    for (const dir of [paths.hosts, join(paths.usr, 'bin'), paths.tailnet, paths.ssh]) mkdirSync(dir, {recursive: true});
+    for (const dir of [paths.hosts, join(paths.usr, 'bin'), paths.tailnet, paths.ssh])
+      mkdirSync(dir, {recursive: true});
     chmodSync(paths.ssh, 0o700);
     // Upper dirs on a tmpfs: never on overlayfs (P5), and `down` is instant.
     await run(['mount', '-t', 'tmpfs', '-o', 'mode=755', `${prefix}-hosts`, paths.hosts]);
@@ -318,16 +380,27 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
     chmodSync(join(labDir, 'hostinit.sh'), 0o755);
     rmSync(paths.identity, {force: true});
     rmSync(`${paths.identity}.pub`, {force: true});
-    await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'hwlab-workstation', '-f', paths.identity]);
+    await run([
+      'ssh-keygen',
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      'hwlab-workstation',
+      '-f',
+      paths.identity,
+    ]);
     const clientKey = readFileSync(`${paths.identity}.pub`, 'utf8');
     const containerdDefault = await run(['containerd', 'config', 'default']);
 
-    await setupRootNetwork();
-    await Promise.all(hosts.map((host) => setupHostNetwork(host)));
-    const hostKeys = await Promise.all(hosts.map((host) => seedHost(host, hosts, containerdDefault, clientKey)));
-
+    trace('keys, tools, containerd default');
+    await setupNetwork(hosts);
+    trace('network');
     // The tailnet: config for the coordinator, every node's initial prefs, auto-approval.
-    for (const sub of ['nodes', 'status', 'ack']) mkdirSync(join(paths.tailnet, sub), {recursive: true});
+    for (const sub of ['nodes', 'status', 'ack'])
+      mkdirSync(join(paths.tailnet, sub), {recursive: true});
     const tailnetConfig: TailnetConfig = {
       hosts: hosts.map(({name, address, role, tags}) => ({name, address, role, tags})),
       workstation: {name: workstationName, address: operatorIp, role: 'workstation', tags: []},
@@ -335,7 +408,10 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
       statusFile: paths.statusFile,
     };
     writeFile(join(paths.tailnet, 'config.json'), `${JSON.stringify(tailnetConfig, null, 2)}\n`);
-    writeFile(join(paths.tailnet, 'policy.json'), `${JSON.stringify({autoApprove: options.autoApprove, approved: {}})}\n`);
+    writeFile(
+      join(paths.tailnet, 'policy.json'),
+      `${JSON.stringify({autoApprove: options.autoApprove, approved: {}})}\n`,
+    );
     for (const host of hosts) {
       writeFile(
         join(paths.tailnet, 'nodes', `${host.name}.json`),
@@ -343,21 +419,42 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
       );
     }
     const log = openSync(paths.coordinatorLog, 'a');
-    const coordinator = spawn(process.execPath, ['--import', 'tsx', join(sourceDir, 'coordinator.ts'), labDir], {
-      cwd: repoDir,
-      detached: true,
-      stdio: ['ignore', log, log],
-    });
+    const coordinator = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(sourceDir, 'coordinator.ts'), labDir],
+      {
+        cwd: repoDir,
+        detached: true,
+        stdio: ['ignore', log, log],
+      },
+    );
     coordinator.unref();
     closeSync(log);
     if (coordinator.pid === undefined) throw new LabError('could not start the coordinator');
     writeFile(paths.coordinatorPid, `${coordinator.pid}\n`);
 
+    const hostKeys = await Promise.all(
+      hosts.map((host) => seedHost(host, hosts, containerdDefault, clientKey)),
+    );
+    trace('host files seeded');
+
     const sshdPids = hosts.map((host) => {
       const sshdLog = openSync(join(paths.hosts, host.name, 'sshd.log'), 'a');
       const child = spawn(
         'ip',
-        ['netns', 'exec', hostNs(host.name), 'unshare', '--mount', '--uts', '--propagation', 'private', join(labDir, 'hostinit.sh'), host.name, labDir],
+        [
+          'netns',
+          'exec',
+          hostNs(host.name),
+          'unshare',
+          '--mount',
+          '--uts',
+          '--propagation',
+          'private',
+          join(labDir, 'hostinit.sh'),
+          host.name,
+          labDir,
+        ],
         {detached: true, stdio: ['ignore', sshdLog, sshdLog]},
       );
       child.unref();
@@ -369,16 +466,27 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
     await Promise.all(
       hosts.map((host) =>
         waitForPort(host.address, 22, 10_000).catch(() => {
-          const logText = readFileSync(join(paths.hosts, host.name, 'sshd.log'), 'utf8').trim().split('\n').slice(-5).join(' | ');
+          const logText = readFileSync(join(paths.hosts, host.name, 'sshd.log'), 'utf8')
+            .trim()
+            .split('\n')
+            .slice(-5)
+            .join(' | ');
           throw new LabError(`sshd on ${host.name} (${host.address}) did not start: ${logText}`);
         }),
       ),
     );
+    trace('sshd listening');
     await waitForFile(join(paths.tailnet, 'ready'), 15_000, 'the coordinator');
+    trace('coordinator ready');
 
     writeFile(
       paths.knownHosts,
-      hosts.map((host, i) => `${host.name},${host.address} ${hostKeys[i]?.split(/\s+/).slice(0, 2).join(' ')}`).join('\n') + '\n',
+      hosts
+        .map(
+          (host, i) =>
+            `${host.name},${host.address} ${hostKeys[i]?.split(/\s+/).slice(0, 2).join(' ')}`,
+        )
+        .join('\n') + '\n',
     );
     writeFile(
       paths.sshConfig,
@@ -472,7 +580,9 @@ export const down = async () => {
   await killAll(coordinatorPids());
   const namespaces = await labNamespaces();
   const pids = (
-    await Promise.all(namespaces.map(async (ns) => (await runRaw(['ip', 'netns', 'pids', ns])).stdout.split('\n')))
+    await Promise.all(
+      namespaces.map(async (ns) => (await runRaw(['ip', 'netns', 'pids', ns])).stdout.split('\n')),
+    )
   )
     .flat()
     .filter((pid) => /^\d+$/.test(pid))
@@ -515,7 +625,8 @@ export const leftovers = async (): Promise<string[]> => {
   for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
       if (readlinkSync(`/proc/${entry}/exe`) !== '/usr/sbin/sshd') continue;
-      if (readlinkSync(`/proc/${entry}/ns/net`) !== rootNet) found.push(`sshd process ${entry} in another netns`);
+      if (readlinkSync(`/proc/${entry}/ns/net`) !== rootNet)
+        found.push(`sshd process ${entry} in another netns`);
     } catch {
       // gone, or not ours to read
     }
@@ -525,10 +636,18 @@ export const leftovers = async (): Promise<string[]> => {
 };
 
 /** Runs argv inside a lab host (its netns, mount and UTS namespace) as root. */
-export const hostExec = (state: LabState, host: string, argv: readonly string[], options: {input?: string; timeoutMs?: number} = {}) => {
+export const hostExec = (
+  state: LabState,
+  host: string,
+  argv: readonly string[],
+  options: {input?: string; timeoutMs?: number} = {},
+) => {
   const detail = state.details.find((d) => d.name === host);
   if (!detail) throw new LabError(`no lab host ${host}`);
-  return runRaw(['nsenter', '-t', String(detail.sshdPid), '-n', '-m', '-u', '--', ...argv], options);
+  return runRaw(
+    ['nsenter', '-t', String(detail.sshdPid), '-n', '-m', '-u', '--', ...argv],
+    options,
+  );
 };
 
 /** Sets route approval (the route-approval phase): autoApprove, and approved routes per host. */

@@ -34,7 +34,8 @@ export const connect = (lab: LabState, host: string, options: {expectedKeyOf?: s
         username: lab.sshUser,
         privateKey: readFileSync(lab.identityFile),
         readyTimeout: 10_000,
-        hostVerifier: (key: Buffer) => expected !== undefined && key.toString('base64') === expected,
+        hostVerifier: (key: Buffer) =>
+          expected !== undefined && key.toString('base64') === expected,
       });
     client.setNoDelay(true);
   });

@@ -23,7 +23,8 @@ export const runRaw = (
       {encoding: 'utf8', timeout: options.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024},
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
-          if (error.code === 'ENOENT') reject(new LabError(`${file} is not installed: run test/lab/install-deps.sh`));
+          if (error.code === 'ENOENT')
+            reject(new LabError(`${file} is not installed: run test/lab/install-deps.sh`));
           else reject(error);
           return;
         }
@@ -34,10 +35,15 @@ export const runRaw = (
   });
 
 /** Runs argv and returns stdout; a non-zero exit throws with the command and its stderr. */
-export const run = async (argv: readonly string[], options: {input?: string; timeoutMs?: number} = {}) => {
+export const run = async (
+  argv: readonly string[],
+  options: {input?: string; timeoutMs?: number} = {},
+) => {
   const result = await runRaw(argv, options);
   if (result.code !== 0) {
-    throw new LabError(`${argv.join(' ')} exited ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`);
+    throw new LabError(
+      `${argv.join(' ')} exited ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`,
+    );
   }
   return result.stdout;
 };

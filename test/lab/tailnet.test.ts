@@ -15,7 +15,13 @@ const auto = {autoApprove: true, approved: {}};
 
 describe('the lab coordinator model', () => {
   it('makes the oldest online advertiser primary and keeps it while it is online', () => {
-    let {state} = reconcile(emptyState, {cp2: prefs('cp2', {AdvertiseRoutes: [vip]})}, auto, 1000, 1000);
+    let {state} = reconcile(
+      emptyState,
+      {cp2: prefs('cp2', {AdvertiseRoutes: [vip]})},
+      auto,
+      1000,
+      1000,
+    );
     ({state} = reconcile(
       state,
       {cp1: prefs('cp1', {AdvertiseRoutes: [vip]}), cp2: prefs('cp2', {AdvertiseRoutes: [vip]})},
@@ -53,12 +59,21 @@ describe('the lab coordinator model', () => {
       0,
       1000,
     );
-    ({state} = reconcile(state, {cp1: prefs('cp1'), cp2: prefs('cp2', {AdvertiseRoutes: [vip]})}, auto, 1, 1000));
+    ({state} = reconcile(
+      state,
+      {cp1: prefs('cp1'), cp2: prefs('cp2', {AdvertiseRoutes: [vip]})},
+      auto,
+      1,
+      1000,
+    ));
     expect(state.primaries[vip]).toBe('cp2');
     const manual = {autoApprove: false, approved: {cp1: [vip]}};
     ({state} = reconcile(
       emptyState,
-      {cp1: prefs('cp1', {AdvertiseRoutes: [vip], WantRunning: false}), cp2: prefs('cp2', {AdvertiseRoutes: [vip]})},
+      {
+        cp1: prefs('cp1', {AdvertiseRoutes: [vip], WantRunning: false}),
+        cp2: prefs('cp2', {AdvertiseRoutes: [vip]}),
+      },
       manual,
       0,
       0,
@@ -67,14 +82,30 @@ describe('the lab coordinator model', () => {
   });
 
   it('writes status in the real shapes: PrimaryRoutes and Tags only when set, AllowedIPs with the routes', () => {
-    const {state} = reconcile(emptyState, {cp1: prefs('cp1', {AdvertiseRoutes: [vip]}), w1: prefs('w1')}, auto, 0, 0);
+    const {state} = reconcile(
+      emptyState,
+      {cp1: prefs('cp1', {AdvertiseRoutes: [vip]}), w1: prefs('w1')},
+      auto,
+      0,
+      0,
+    );
     const hosts = [
-      {name: 'cp1', address: '100.64.10.11', role: 'control-plane' as const, tags: ['tag:k8s-control-plane']},
+      {
+        name: 'cp1',
+        address: '100.64.10.11',
+        role: 'control-plane' as const,
+        tags: ['tag:k8s-control-plane'],
+      },
       {name: 'w1', address: '100.64.10.101', role: 'worker' as const, tags: []},
     ];
     const status = statusJson(hosts[1]!, hosts, state, 0);
     const peer = Object.values(status.Peer)[0] as Record<string, unknown>;
-    expect(peer).toMatchObject({HostName: 'cp1', PrimaryRoutes: [vip], AllowedIPs: ['100.64.10.11/32', vip], Online: true});
+    expect(peer).toMatchObject({
+      HostName: 'cp1',
+      PrimaryRoutes: [vip],
+      AllowedIPs: ['100.64.10.11/32', vip],
+      Online: true,
+    });
     expect(status.Self).not.toHaveProperty('PrimaryRoutes');
     expect(status.Self).not.toHaveProperty('Tags');
     expect(status.Self).toHaveProperty('KeyExpiry');

@@ -65,7 +65,8 @@ export const reconcile = (
     const before = previous.nodes[name];
     const online = published.WantRunning;
     const advertised: Record<string, number> = {};
-    for (const prefix of published.AdvertiseRoutes) advertised[prefix] = before?.advertised[prefix] ?? now;
+    for (const prefix of published.AdvertiseRoutes)
+      advertised[prefix] = before?.advertised[prefix] ?? now;
     const offlineSince = online ? undefined : before && !before.online ? before.offlineSince : now;
     nodes[name] = {
       online,
@@ -104,7 +105,8 @@ export const reconcile = (
       .filter((name) => nodes[name]?.online)
       .sort(
         (a, b) =>
-          (nodes[a]?.advertised[prefix] ?? 0) - (nodes[b]?.advertised[prefix] ?? 0) || a.localeCompare(b, 'en'),
+          (nodes[a]?.advertised[prefix] ?? 0) - (nodes[b]?.advertised[prefix] ?? 0) ||
+          a.localeCompare(b, 'en'),
       );
     const chosen = online[0];
     if (chosen !== undefined) primaries[prefix] = chosen;
@@ -173,7 +175,12 @@ const peerStatus = (host: TailnetHost, state: TailnetState, now: number, isSelf:
 };
 
 /** `tailscale status --json` as seen from `self` (a lab host or the workstation). */
-export const statusJson = (self: TailnetHost, all: readonly TailnetHost[], state: TailnetState, now: number) => {
+export const statusJson = (
+  self: TailnetHost,
+  all: readonly TailnetHost[],
+  state: TailnetState,
+  now: number,
+) => {
   const running = self.role === 'workstation' || (state.nodes[self.name]?.online ?? false);
   const selfNode = state.nodes[self.name];
   const health: string[] = [];
@@ -202,7 +209,11 @@ export const statusJson = (self: TailnetHost, all: readonly TailnetHost[], state
     Self: peerStatus(self, state, now, true),
     Health: health,
     MagicDNSSuffix: magicDnsSuffix,
-    CurrentTailnet: {Name: 'hwlab@example.com', MagicDNSSuffix: magicDnsSuffix, MagicDNSEnabled: true},
+    CurrentTailnet: {
+      Name: 'hwlab@example.com',
+      MagicDNSSuffix: magicDnsSuffix,
+      MagicDNSEnabled: true,
+    },
     CertDomains: null,
     Peer: peers,
     User: null,
