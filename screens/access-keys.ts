@@ -1,25 +1,18 @@
-import type {AccessDraft, AuthKind} from './app-state.js';
-import {cycle} from './components/choice.js';
-import type {FormFocus, FormFocusAction, RowKind} from './components/form-focus.js';
+import type {RefObject} from 'react';
+import {
+  accessLayout,
+  formRows,
+  hostRow,
+  kindOf,
+  type AccessInputs,
+  type AccessRow,
+  type AccessScreenAction,
+  type AccessScreenState,
+} from './access-state.js';
+import type {FormFocusAction} from './components/form-focus.js';
 import type {KeyHint} from './components/frame.js';
 import {isContinueKey, isQuitKey, useKeys} from './components/keys.js';
 import {textEditFor, type TextEdit} from './components/text-edit.js';
-
-/** The rows of the Access screen: the form, the hosts, and the actions. */
-export type AccessRow =
-  'user' | 'auth' | 'keyFile' | 'continue' | 'remove' | 'done' | {readonly host: string};
-
-export const authKinds: readonly AuthKind[] = ['agent', 'key', 'tailscale-ssh'];
-
-/** The key-file row exists only while a key file is the method. */
-export const formRows = (draft: AccessDraft): AccessRow[] =>
-  draft.auth === 'key' ? ['user', 'auth', 'keyFile'] : ['user', 'auth'];
-
-export const kindOf = (row: AccessRow): RowKind => {
-  if (typeof row === 'object') return 'item';
-  if (row === 'user' || row === 'keyFile') return 'text';
-  return row === 'auth' ? 'choice' : 'action';
-};
 
 const editingKeys: readonly KeyHint[] = [
   ['Tab/↓', 'next'],
@@ -48,32 +41,36 @@ export const accessKeyHints = (
   return [['↑↓', 'move'], ['Enter', 'edit'], back, ['q', 'quit']];
 };
 
-export interface AccessKeyContext {
+export interface AccessKeyOptions {
   readonly isActive: boolean;
-  readonly row: AccessRow | undefined;
-  readonly kinds: readonly RowKind[];
-  readonly focus: FormFocus;
-  /** The draft being edited: the cluster's, or the open host's. */
-  readonly draft: AccessDraft;
-  /** Undefined for the cluster-wide form; the open host's peer ID otherwise. */
-  readonly target: string | undefined;
+  /** The screen state as of the last key (not the last render). */
+  readonly stateRef: RefObject<AccessScreenState>;
+  readonly dispatch: (action: AccessScreenAction) => void;
+  readonly inputs: AccessInputs;
   readonly canContinue: boolean;
-  readonly moveFocus: (action: FormFocusAction) => void;
-  readonly openHost: (id: string) => void;
-  /** Esc outside a field: close the host's override, or go back a screen. */
-  readonly leave: () => void;
+  /** `host` undefined: the cluster-wide setting; a peer ID: that host's override. */
   readonly onEdit: (host: string | undefined, field: 'user' | 'keyFile', edit: TextEdit) => void;
-  readonly onSetAuth: (host: string | undefined, auth: AuthKind) => void;
+  readonly onCycleAuth: (host: string | undefined, delta: number) => void;
   readonly onClearOverride: (id: string) => void;
   readonly onContinue: () => void;
+  readonly onBack: () => void;
   readonly onQuit: () => void;
 }
 
 /** The Access screen's one `useInput`. */
-export const useAccessKeys = (context: AccessKeyContext): void => {
-  const {row, kinds, focus, target, moveFocus} = context;
+export const useAccessKeys = (options: AccessKeyOptions): void => {
+  const {dispatch} = options;
   useKeys(
     (input, key) => {
+      const layout = accessLayout(options.stateRef.current, options.inputs);
+      const {row, kinds, focus, openHost} = layout;
+      const moveFocus = (action: FormFocusAction) =>
+        dispatch(openHost ? {type: 'host', action} : {type: 'main', action});
+      // Esc outside a field: close the host's override, or go back a screen.
+      const leave = () => {
+        if (openHost) dispatch({type: 'close-host', row: hostRow(layout, openHost)});
+        else options.onBack();
+      };
       if (focus.editing && (row === 'user' || row === 'keyFile')) {
         if (key.escape) moveFocus({type: 'leave'});
         else if (key.tab) moveFocus({type: 'move', delta: key.shift ? -1 : 1, wrap: true, kinds});
@@ -81,28 +78,30 @@ export const useAccessKeys = (context: AccessKeyContext): void => {
         else if (key.upArrow) moveFocus({type: 'move', delta: -1, kinds});
         else {
           const edit = textEditFor(input, key);
-          if (edit) context.onEdit(target, row, edit);
+          if (edit) options.onEdit(openHost, row, edit);
         }
         return;
       }
-      if (key.escape) context.leave();
-      else if (isQuitKey(input, key)) context.onQuit();
+      if (key.escape) leave();
+      else if (isQuitKey(input, key)) options.onQuit();
       else if (key.tab) moveFocus({type: 'move', delta: key.shift ? -1 : 1, wrap: true, kinds});
       else if (key.downArrow) moveFocus({type: 'move', delta: 1, kinds});
       else if (key.upArrow) moveFocus({type: 'move', delta: -1, kinds});
       else if (row === 'auth' && (key.leftArrow || key.rightArrow || input === ' ')) {
-        context.onSetAuth(target, cycle(authKinds, context.draft.auth, key.leftArrow ? -1 : 1));
+        options.onCycleAuth(openHost, key.leftArrow ? -1 : 1);
       } else if (row === 'continue' && isContinueKey(key)) {
-        if (context.canContinue) context.onContinue();
+        if (options.canContinue) options.onContinue();
       } else if (typeof row === 'object') {
-        if (key.return) context.openHost(row.host);
-        else if (input === 'x') context.onClearOverride(row.host);
-      } else if (row === 'remove' && key.return && target) {
-        context.onClearOverride(target);
-        context.leave();
-      } else if (row === 'done' && key.return) context.leave();
+        if (key.return) {
+          const draft = options.inputs.hostAccess[row.host] ?? options.inputs.access;
+          dispatch({type: 'open-host', id: row.host, kinds: formRows(draft).map(kindOf)});
+        } else if (input === 'x') options.onClearOverride(row.host);
+      } else if (row === 'remove' && key.return && openHost) {
+        options.onClearOverride(openHost);
+        leave();
+      } else if (row === 'done' && key.return) leave();
       else if (key.return) moveFocus({type: 'edit', kinds});
     },
-    {isActive: context.isActive, onQuit: context.onQuit},
+    {isActive: options.isActive, onQuit: options.onQuit},
   );
 };

@@ -1,6 +1,8 @@
+import type {AccessDraft} from './app-state.js';
 import {
   focusAt,
   formFocusReducer,
+  visibleFocus,
   type FormFocus,
   type FormFocusAction,
   type RowKind,
@@ -20,7 +22,8 @@ export type AccessScreenAction =
   | {readonly type: 'main'; readonly action: FormFocusAction}
   | {readonly type: 'host'; readonly action: FormFocusAction}
   | {readonly type: 'open-host'; readonly id: string; readonly kinds: readonly RowKind[]}
-  | {readonly type: 'close-host'};
+  /** Back to the list, on the row of the host that was open (`row`), not editing. */
+  | {readonly type: 'close-host'; readonly row: number};
 
 export const initialAccessScreenState = (kinds: readonly RowKind[]): AccessScreenState => ({
   main: focusAt(0, kinds),
@@ -44,7 +47,78 @@ export const accessScreenReducer = (
     case 'open-host':
       return {...state, host: {id: action.id, focus: focusAt(0, action.kinds)}};
     case 'close-host':
-      // Back on the host's row in the list, not editing anything.
-      return {...state, host: undefined, main: {...state.main, editing: false}};
+      return {host: undefined, main: {row: Math.max(0, action.row), editing: false}};
   }
 };
+
+/** The rows of the Access screen: the form, the hosts, and the actions. */
+export type AccessRow =
+  'user' | 'auth' | 'keyFile' | 'continue' | 'remove' | 'done' | {readonly host: string};
+
+/** The key-file row exists only while a key file is the method. */
+export const formRows = (draft: AccessDraft): AccessRow[] =>
+  draft.auth === 'key' ? ['user', 'auth', 'keyFile'] : ['user', 'auth'];
+
+export const kindOf = (row: AccessRow): RowKind => {
+  if (typeof row === 'object') return 'item';
+  if (row === 'user' || row === 'keyFile') return 'text';
+  return row === 'auth' ? 'choice' : 'action';
+};
+
+export interface AccessInputs {
+  readonly nodes: ReadonlyArray<{readonly id: string}>;
+  readonly access: AccessDraft;
+  readonly hostAccess: Readonly<Record<string, AccessDraft>>;
+}
+
+/** What the screen shows and where the keys go, derived from its state and the inputs. */
+export interface AccessLayout {
+  readonly mainRows: readonly AccessRow[];
+  readonly mainKinds: readonly RowKind[];
+  /** The host whose override is open, if any. */
+  readonly openHost: string | undefined;
+  readonly rows: readonly AccessRow[];
+  readonly kinds: readonly RowKind[];
+  readonly focus: FormFocus;
+  readonly row: AccessRow | undefined;
+  /** The draft being edited: the open host's (its override, else the cluster's), or the cluster's. */
+  readonly draft: AccessDraft;
+}
+
+export const accessLayout = (state: AccessScreenState, inputs: AccessInputs): AccessLayout => {
+  const {nodes, access, hostAccess} = inputs;
+  const mainRows: AccessRow[] = [
+    ...formRows(access),
+    ...nodes.map((node) => ({host: node.id})),
+    'continue',
+  ];
+  const mainKinds = mainRows.map(kindOf);
+  const openHost =
+    state.host && nodes.some((node) => node.id === state.host?.id) ? state.host.id : undefined;
+  if (!openHost || !state.host) {
+    const focus = visibleFocus(state.main, mainKinds);
+    return {
+      mainRows,
+      mainKinds,
+      openHost: undefined,
+      rows: mainRows,
+      kinds: mainKinds,
+      focus,
+      row: mainRows[focus.row],
+      draft: access,
+    };
+  }
+  const draft = hostAccess[openHost] ?? access;
+  const rows: AccessRow[] = [
+    ...formRows(draft),
+    ...(hostAccess[openHost] ? (['remove'] as const) : []),
+    'done',
+  ];
+  const kinds = rows.map(kindOf);
+  const focus = visibleFocus(state.host.focus, kinds);
+  return {mainRows, mainKinds, openHost, rows, kinds, focus, row: rows[focus.row], draft};
+};
+
+/** The index of `host`'s row in the list. */
+export const hostRow = (layout: AccessLayout, host: string): number =>
+  layout.mainRows.findIndex((row) => typeof row === 'object' && row.host === host);

@@ -1,15 +1,22 @@
 import {Box, Text} from 'ink';
-import {useReducer} from 'react';
 import type {Role} from '../source/core/plan/types.js';
 import type {Finding} from '../source/core/validate/finding.js';
-import {accessKeyHints, formRows, kindOf, useAccessKeys, type AccessRow} from './access-keys.js';
-import {accessScreenReducer, initialAccessScreenState} from './access-state.js';
+import {accessKeyHints, useAccessKeys} from './access-keys.js';
+import {
+  accessLayout,
+  accessScreenReducer,
+  formRows,
+  initialAccessScreenState,
+  kindOf,
+  type AccessRow,
+} from './access-state.js';
+import {useSyncReducer} from './components/use-sync-reducer.js';
 import {stepBlockers, type AccessDraft, type AuthKind} from './app-state.js';
 import {Cell} from './components/cell.js';
 import {Choice} from './components/choice.js';
 import {ContinueLine} from './components/continue-line.js';
 import {FindingList, findingsHeight} from './components/finding-lines.js';
-import {visibleFocus, type FormFocus, type FormFocusAction} from './components/form-focus.js';
+import type {FormFocus} from './components/form-focus.js';
 import {Frame} from './components/frame.js';
 import {bodyRows, type Size} from './components/layout.js';
 import {windowAround} from './components/scroll.js';
@@ -51,7 +58,8 @@ export interface AccessScreenProps {
   readonly isActive: boolean;
   /** `host` undefined: the cluster-wide setting; a peer ID: that host's override. */
   readonly onEdit: (host: string | undefined, field: 'user' | 'keyFile', edit: TextEdit) => void;
-  readonly onSetAuth: (host: string | undefined, auth: AuthKind) => void;
+  /** → (1) or ← (-1) through ssh-agent, key file, Tailscale SSH. */
+  readonly onCycleAuth: (host: string | undefined, delta: number) => void;
   readonly onClearOverride: (id: string) => void;
   readonly onContinue: () => void;
   readonly onBack: () => void;
@@ -113,60 +121,25 @@ export const AccessScreen = (props: AccessScreenProps) => {
   const width = size.columns;
   const blockers = stepBlockers('access', findings);
 
-  const mainRows: AccessRow[] = [
-    ...formRows(access),
-    ...nodes.map((node) => ({host: node.id})),
-    'continue',
-  ];
-  const mainKinds = mainRows.map(kindOf);
-  const [state, dispatch] = useReducer(accessScreenReducer, mainKinds, initialAccessScreenState);
-
-  const openHost = state.host ? nodes.find((node) => node.id === state.host?.id) : undefined;
+  const inputs = {nodes, access, hostAccess};
+  const [state, dispatch, stateRef] = useSyncReducer(accessScreenReducer, () =>
+    initialAccessScreenState(formRows(access).map(kindOf)),
+  );
+  const {rows, focus, row, openHost: openId} = accessLayout(state, inputs);
+  const openHost = openId ? nodes.find((node) => node.id === openId) : undefined;
   const hostDraft = openHost ? (hostAccess[openHost.id] ?? access) : undefined;
-  const hostRows: AccessRow[] = hostDraft
-    ? [
-        ...formRows(hostDraft),
-        ...(openHost && hostAccess[openHost.id] ? (['remove'] as const) : []),
-        'done',
-      ]
-    : [];
-  const inHost = Boolean(openHost && state.host);
-  const rows = inHost ? hostRows : mainRows;
-  const kinds = rows.map(kindOf);
-  const focus = visibleFocus(inHost && state.host ? state.host.focus : state.main, kinds);
-  const row = rows[focus.row];
-  const target = inHost ? openHost?.id : undefined;
-  const draft = (inHost ? hostDraft : access) ?? access;
-
-  const moveFocus = (action: FormFocusAction) =>
-    dispatch(inHost ? {type: 'host', action} : {type: 'main', action});
-  const leave = () => {
-    if (inHost) {
-      dispatch({type: 'close-host'});
-      const index = mainRows.findIndex(
-        (other) => typeof other === 'object' && other.host === openHost?.id,
-      );
-      dispatch({type: 'main', action: {type: 'focus', row: index, kinds: mainKinds}});
-      dispatch({type: 'main', action: {type: 'leave'}});
-    } else props.onBack();
-  };
 
   useAccessKeys({
     isActive,
-    row,
-    kinds,
-    focus,
-    draft,
-    target,
+    stateRef,
+    dispatch,
+    inputs,
     canContinue: blockers.length === 0,
-    moveFocus,
-    openHost: (id) =>
-      dispatch({type: 'open-host', id, kinds: formRows(hostAccess[id] ?? access).map(kindOf)}),
-    leave,
     onEdit: props.onEdit,
-    onSetAuth: props.onSetAuth,
+    onCycleAuth: props.onCycleAuth,
     onClearOverride: props.onClearOverride,
     onContinue: props.onContinue,
+    onBack: props.onBack,
     onQuit: props.onQuit,
   });
 

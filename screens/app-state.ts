@@ -33,6 +33,15 @@ export type NetworkInputs = Readonly<Record<NetworkField, string>>;
 
 export type RoleChoice = 'control-plane' | 'worker' | 'none';
 
+export const roleOrder: readonly RoleChoice[] = ['none', 'control-plane', 'worker'];
+export const authOrder: readonly AuthKind[] = ['agent', 'key', 'tailscale-ssh'];
+
+/** The value `delta` places after `value` in `values`, wrapping around. */
+export const cycle = <V>(values: readonly V[], value: V, delta: number): V => {
+  const index = values.indexOf(value);
+  return values[(((index + delta) % values.length) + values.length) % values.length] ?? value;
+};
+
 /** Everything the user has entered, and which screen they are on. */
 export interface WizardState {
   readonly step: Step;
@@ -83,6 +92,8 @@ export type WizardAction =
   | {readonly type: 'back'}
   | {readonly type: 'load-tailnet'; readonly tailnet: Tailnet}
   | {readonly type: 'set-role'; readonly id: string; readonly role: RoleChoice}
+  /** → / ←: not in cluster → control plane → worker → not in cluster. */
+  | {readonly type: 'cycle-role'; readonly id: string; readonly delta: number}
   | {readonly type: 'make-init'; readonly id: string}
   | {readonly type: 'allow-even-control-planes'; readonly allow: boolean}
   | {readonly type: 'edit-network'; readonly field: NetworkField; readonly edit: TextEdit}
@@ -94,6 +105,8 @@ export type WizardAction =
       readonly edit: TextEdit;
     }
   | {readonly type: 'set-auth'; readonly host: string | undefined; readonly auth: AuthKind}
+  /** → / ←: ssh-agent → key file → Tailscale SSH. */
+  | {readonly type: 'cycle-auth'; readonly host: string | undefined; readonly delta: number}
   | {readonly type: 'clear-host-access'; readonly id: string};
 
 export const roleOf = (
@@ -158,6 +171,12 @@ export const wizardReducer = (state: WizardState, action: WizardAction): WizardS
         return withControlPlanes(state, controlPlanes, [...workers, action.id]);
       return withControlPlanes(state, controlPlanes, workers);
     }
+    case 'cycle-role':
+      return wizardReducer(state, {
+        type: 'set-role',
+        id: action.id,
+        role: cycle(roleOrder, roleOf(state, action.id), action.delta),
+      });
     case 'make-init': {
       if (state.controlPlanes[0] === action.id) return state;
       return withControlPlanes(
@@ -185,6 +204,11 @@ export const wizardReducer = (state: WizardState, action: WizardAction): WizardS
       }));
     case 'set-auth':
       return updateAccess(state, action.host, (draft) => ({...draft, auth: action.auth}));
+    case 'cycle-auth':
+      return updateAccess(state, action.host, (draft) => ({
+        ...draft,
+        auth: cycle(authOrder, draft.auth, action.delta),
+      }));
     case 'clear-host-access': {
       if (!(action.id in state.hostAccess)) return state;
       const {[action.id]: _removed, ...rest} = state.hostAccess;

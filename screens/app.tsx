@@ -165,6 +165,7 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
           initialCursor={cursors.current.roles}
           onCursorChange={rememberRoles}
           onSetRole={(id, role) => dispatch({type: 'set-role', id, role})}
+          onCycleRole={(id, delta) => dispatch({type: 'cycle-role', id, delta})}
           onMakeInit={(id) => dispatch({type: 'make-init', id})}
           onAllowEvenControlPlanes={(allow) => dispatch({type: 'allow-even-control-planes', allow})}
           onContinue={next}
@@ -195,7 +196,7 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
           findings={findingsFor('access', findings)}
           isActive
           onEdit={(host, field, edit) => dispatch({type: 'edit-access', host, field, edit})}
-          onSetAuth={(host, auth) => dispatch({type: 'set-auth', host, auth})}
+          onCycleAuth={(host, delta) => dispatch({type: 'cycle-auth', host, delta})}
           onClearOverride={(id) => dispatch({type: 'clear-host-access', id})}
           onContinue={next}
           onBack={back}

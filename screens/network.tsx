@@ -1,11 +1,11 @@
 import {Box, Text} from 'ink';
-import {useReducer} from 'react';
 import {defaults} from '../source/core/plan/defaults.js';
 import type {Finding} from '../source/core/validate/finding.js';
 import {stepBlockers, type NetworkField, type NetworkInputs} from './app-state.js';
 import {ContinueLine} from './components/continue-line.js';
 import {FindingList} from './components/finding-lines.js';
 import {focusAt, formFocusReducer, type RowKind} from './components/form-focus.js';
+import {useSyncReducer} from './components/use-sync-reducer.js';
 import {Frame, type KeyHint} from './components/frame.js';
 import {isContinueKey, isQuitKey, useKeys} from './components/keys.js';
 import type {Size} from './components/layout.js';
@@ -93,20 +93,23 @@ export const NetworkScreen = ({
   onBack,
   onQuit,
 }: NetworkScreenProps) => {
-  const [focus, dispatch] = useReducer(formFocusReducer, focusAt(0, kinds));
+  const [focus, dispatch, focusRef] = useSyncReducer(formFocusReducer, () => focusAt(0, kinds));
   const blockers = stepBlockers('network', findings);
   const current = networkFields[focus.row];
 
   useKeys(
     (input, key) => {
-      if (focus.editing && current) {
+      // The focus as of the previous key, even if React has not rendered since.
+      const at = focusRef.current;
+      const field = networkFields[at.row];
+      if (at.editing && field) {
         if (key.escape) dispatch({type: 'leave'});
         else if (key.tab) dispatch({type: 'move', delta: key.shift ? -1 : 1, wrap: true, kinds});
         else if (key.downArrow || key.return) dispatch({type: 'move', delta: 1, kinds});
         else if (key.upArrow) dispatch({type: 'move', delta: -1, kinds});
         else {
           const edit = textEditFor(input, key);
-          if (edit) onEdit(current.field, edit);
+          if (edit) onEdit(field.field, edit);
         }
         return;
       }
@@ -115,7 +118,7 @@ export const NetworkScreen = ({
       else if (key.tab) dispatch({type: 'move', delta: key.shift ? -1 : 1, wrap: true, kinds});
       else if (key.downArrow) dispatch({type: 'move', delta: 1, kinds});
       else if (key.upArrow) dispatch({type: 'move', delta: -1, kinds});
-      else if (focus.row === continueRow && isContinueKey(key)) {
+      else if (at.row === continueRow && isContinueKey(key)) {
         if (blockers.length === 0) onContinue();
       } else if (key.return) dispatch({type: 'edit', kinds});
     },

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {useMemo, useReducer} from 'react';
+import {useMemo} from 'react';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import type {Plan} from '../source/core/plan/types.js';
 import type {Finding} from '../source/core/validate/finding.js';
@@ -8,6 +8,7 @@ import {Frame, type KeyHint} from './components/frame.js';
 import {isQuitKey, useKeys} from './components/keys.js';
 import {bodyRows, type Size} from './components/layout.js';
 import {textEditFor} from './components/text-edit.js';
+import {useSyncReducer} from './components/use-sync-reducer.js';
 import {plural} from './components/text.js';
 import {artifactDocument, planDocument, type Tone} from './review-document.js';
 import {errorMessage, initialReviewState, reviewReducer, type WriteState} from './review-state.js';
@@ -105,7 +106,7 @@ const WriteLine = ({
 /** Step 5: the whole plan, every finding, each generated file; writes them to a folder. */
 export const ReviewScreen = (props: ReviewScreenProps) => {
   const {size, plan, findings, artifacts, isActive} = props;
-  const [state, dispatch] = useReducer(reviewReducer, initialReviewState);
+  const [state, dispatch, stateRef] = useSyncReducer(reviewReducer, initialReviewState);
   const blockers = stepBlockers('review', findings);
   const documents = useMemo(
     () => [planDocument(plan, findings, size.columns), ...artifacts.map(artifactDocument)],
@@ -130,10 +131,12 @@ export const ReviewScreen = (props: ReviewScreenProps) => {
 
   useKeys(
     (input, key) => {
-      if (state.write.kind === 'editing') {
+      // As of the previous key, even if React has not rendered since.
+      const {write: current} = stateRef.current;
+      if (current.kind === 'editing') {
         if (key.escape) dispatch({type: 'cancel-write'});
         else if (key.return) {
-          if (state.write.path.trim()) write(state.write.path.trim());
+          if (current.path.trim()) write(current.path.trim());
         } else {
           const edit = textEditFor(input, key);
           if (edit) dispatch({type: 'edit-path', edit});
@@ -151,7 +154,7 @@ export const ReviewScreen = (props: ReviewScreenProps) => {
       else if (key.pageUp) dispatch({type: 'scroll', delta: -(viewport - 1), max});
       else if (key.home) dispatch({type: 'scroll-to', line: 0, max});
       else if (key.end) dispatch({type: 'scroll-to', line: max, max});
-      else if (input === 'w' && state.write.kind !== 'writing') {
+      else if (input === 'w' && current.kind !== 'writing') {
         if (blockers.length > 0) dispatch({type: 'refuse-write'});
         else dispatch({type: 'open-write', path: `./${plan.clusterName || 'cluster'}`});
       }

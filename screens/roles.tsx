@@ -1,12 +1,11 @@
 import {Box, Text} from 'ink';
-import {useState} from 'react';
 import {useCursor} from './components/use-cursor.js';
+import {useSyncState} from './components/use-sync-reducer.js';
 import {quorumLine} from '../source/core/plan/quorum.js';
 import type {Peer} from '../source/core/tailnet/types.js';
 import type {Finding} from '../source/core/validate/finding.js';
 import {roleOf, stepBlockers, type RoleChoice} from './app-state.js';
 import {Cell} from './components/cell.js';
-import {cycle} from './components/choice.js';
 import {ContinueLine} from './components/continue-line.js';
 import {FindingList, findingsHeight} from './components/finding-lines.js';
 import {Frame, type KeyHint} from './components/frame.js';
@@ -17,8 +16,6 @@ import {symbols, theme} from './theme.js';
 
 /** The finding `validatePlan` raises for 2, 4, ... control planes unless the user insists. */
 export const evenControlPlanesCode = 'even-control-planes';
-
-const roleOrder: readonly RoleChoice[] = ['none', 'control-plane', 'worker'];
 
 export interface RolesScreenProps {
   readonly size: Size;
@@ -35,6 +32,8 @@ export interface RolesScreenProps {
   readonly initialCursor?: number;
   readonly onCursorChange?: (cursor: number) => void;
   readonly onSetRole: (id: string, role: RoleChoice) => void;
+  /** → (1) or ← (-1): not in cluster → control plane → worker → not in cluster. */
+  readonly onCycleRole: (id: string, delta: number) => void;
   readonly onMakeInit: (id: string) => void;
   readonly onAllowEvenControlPlanes: (allow: boolean) => void;
   readonly onContinue: () => void;
@@ -67,15 +66,14 @@ const confirmKeys: readonly KeyHint[] = [
 /** Step 2: control plane, worker or neither for each eligible device. */
 export const RolesScreen = (props: RolesScreenProps) => {
   const {size, peers, controlPlanes, workers, findings, isActive} = props;
-  const [cursor, setCursor] = useCursor(props.initialCursor, props.onCursorChange);
-  const [confirming, setConfirming] = useState(false);
+  const [cursor, setCursor, cursorRef] = useCursor(props.initialCursor, props.onCursorChange);
+  const [confirming, setConfirming, confirmingRef] = useSyncState(false);
   const blockers = stepBlockers('roles', findings);
   const evenOnly =
     blockers.length > 0 && blockers.every((finding) => finding.code === evenControlPlanesCode);
   const isConfirming = confirming && evenOnly;
   const last = peers.length - 1;
   const position = clamp(cursor, 0, last);
-  const current = peers[position];
   const width = size.columns;
 
   const confirmHeight = isConfirming ? 2 : 0;
@@ -92,7 +90,9 @@ export const RolesScreen = (props: RolesScreenProps) => {
 
   useKeys(
     (input, key) => {
-      if (isConfirming) {
+      // Read the latest cursor and dialog state: keys of one stdin chunk arrive before React renders.
+      const highlighted = peers[clamp(cursorRef.current, 0, last)];
+      if (confirmingRef.current && evenOnly) {
         if (input === 'y') {
           setConfirming(false);
           props.onAllowEvenControlPlanes(true);
@@ -110,14 +110,14 @@ export const RolesScreen = (props: RolesScreenProps) => {
       else if (key.return) {
         if (blockers.length === 0) props.onContinue();
         else if (evenOnly) setConfirming(true);
-      } else if (current) {
-        const role = roleOf({controlPlanes, workers}, current.id);
-        if (key.rightArrow || input === ' ') props.onSetRole(current.id, cycle(roleOrder, role, 1));
-        else if (key.leftArrow) props.onSetRole(current.id, cycle(roleOrder, role, -1));
-        else if (input === 'c') props.onSetRole(current.id, 'control-plane');
-        else if (input === 'w') props.onSetRole(current.id, 'worker');
-        else if (input === 'n') props.onSetRole(current.id, 'none');
-        else if (input === 'i') props.onMakeInit(current.id);
+      } else if (highlighted) {
+        const {id} = highlighted;
+        if (key.rightArrow || input === ' ') props.onCycleRole(id, 1);
+        else if (key.leftArrow) props.onCycleRole(id, -1);
+        else if (input === 'c') props.onSetRole(id, 'control-plane');
+        else if (input === 'w') props.onSetRole(id, 'worker');
+        else if (input === 'n') props.onSetRole(id, 'none');
+        else if (input === 'i') props.onMakeInit(id);
       }
     },
     {isActive, onQuit: props.onQuit},

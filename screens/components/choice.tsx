@@ -41,10 +41,3 @@ export const Choice = <V extends string>({
     </Text>
   </Box>
 );
-
-/** The option after (delta 1) or before (-1) `value`, wrapping around. */
-export const cycle = <V,>(values: readonly V[], value: V, delta: number): V => {
-  const index = values.indexOf(value);
-  const next = (index + delta + values.length) % values.length;
-  return values[next] ?? value;
-};

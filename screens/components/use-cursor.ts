@@ -1,4 +1,5 @@
-import {useEffect, useState, type Dispatch, type SetStateAction} from 'react';
+import {useEffect, type RefObject} from 'react';
+import {useSyncState} from './use-sync-reducer.js';
 
 /**
  * A list's highlighted row, kept by the screen but reported to its owner, so
@@ -7,10 +8,14 @@ import {useEffect, useState, type Dispatch, type SetStateAction} from 'react';
 export const useCursor = (
   initial: number | undefined,
   onChange: ((cursor: number) => void) | undefined,
-): [number, Dispatch<SetStateAction<number>>] => {
-  const [cursor, setCursor] = useState(initial ?? 0);
+): [
+  cursor: number,
+  set: (action: number | ((previous: number) => number)) => void,
+  ref: RefObject<number>,
+] => {
+  const [cursor, setCursor, ref] = useSyncState(initial ?? 0);
   useEffect(() => {
     onChange?.(cursor);
   }, [cursor, onChange]);
-  return [cursor, setCursor];
+  return [cursor, setCursor, ref];
 };

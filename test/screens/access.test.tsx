@@ -49,7 +49,7 @@ const renderAccess = async (findings: readonly Finding[] = []) => {
       findings={findings}
       isActive
       onEdit={(host, field, edit) => dispatch({type: 'edit-access', host, field, edit})}
-      onSetAuth={(host, auth) => dispatch({type: 'set-auth', host, auth})}
+      onCycleAuth={(host, delta) => dispatch({type: 'cycle-auth', host, delta})}
       onClearOverride={(id) => dispatch({type: 'clear-host-access', id})}
       onContinue={onContinue}
       onBack={onBack}

@@ -1,7 +1,7 @@
 import type {Key} from 'ink';
 import {describe, expect, test} from 'vitest';
 import {accessScreenReducer, initialAccessScreenState} from '../../screens/access-state.js';
-import {cycle} from '../../screens/components/choice.js';
+import {cycle} from '../../screens/app-state.js';
 import {findingLines} from '../../screens/components/finding-lines.js';
 import {
   focusAt,
@@ -127,7 +127,7 @@ describe('accessScreenReducer', () => {
     state = accessScreenReducer(state, {type: 'main', action: {type: 'focus', row: 2, kinds}});
     state = accessScreenReducer(state, {type: 'open-host', id: 'n1', kinds: ['text', 'choice']});
     expect(state.host).toEqual({id: 'n1', focus: {row: 0, editing: true}});
-    state = accessScreenReducer(state, {type: 'close-host'});
+    state = accessScreenReducer(state, {type: 'close-host', row: 2});
     expect(state).toEqual({main: {row: 2, editing: false}, host: undefined});
   });
 });

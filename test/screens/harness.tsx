@@ -32,6 +32,8 @@ export interface Screen {
   readonly lines: () => string[];
   /** Sends each key in turn, letting the app react between them. */
   readonly press: (...keys: string[]) => Promise<void>;
+  /** Sends the keys back to back, with no chance for React to run effects in between (a fast typist). */
+  readonly burst: (...keys: string[]) => Promise<void>;
   /** Types text one character at a time. */
   readonly type: (text: string) => Promise<void>;
   /** Polls frames until `predicate` holds; fails with the last frame after `timeout` ms. */
@@ -78,6 +80,10 @@ export const render = async (
     lines: () => frame().split('\n'),
     press,
     type: (text) => press(...text),
+    burst: async (...keys) => {
+      for (const key of keys) instance.stdin.write(key);
+      await settle();
+    },
     waitFor,
     waitForText: (text, timeout) => waitFor((current) => current.includes(text), timeout),
     rerender: instance.rerender,

@@ -123,6 +123,17 @@ describe('Network, as a component', () => {
   });
 });
 
+test('keys sent back to back land in the field the previous key moved to', async () => {
+  const onEdit = vi.fn();
+  const screen = await render(<NetworkScreen {...base} onEdit={onEdit} />);
+  await screen.burst(TAB, '9', TAB, '8', ARROW_UP, ARROW_UP, '7');
+  expect(onEdit.mock.calls).toEqual([
+    ['podCidr', {kind: 'insert', text: '9'}],
+    ['serviceCidr', {kind: 'insert', text: '8'}],
+    ['vip', {kind: 'insert', text: '7'}],
+  ]);
+});
+
 describe('Network, in the app: validation on every keystroke', () => {
   const openNetwork = async (): Promise<Screen> => {
     const tailnet = demoTailnet(now);

@@ -15,6 +15,7 @@ import {now} from './fixtures.js';
 import {
   ARROW_DOWN,
   BACKSPACE,
+  CTRL_U,
   ENTER,
   ESC,
   PAGE_DOWN,
@@ -146,6 +147,14 @@ describe('Review', () => {
     await screen.waitForText('✓ Wrote plan.json and 9 generated files to ./homeq');
     expect(onWrite).toHaveBeenCalledWith('./homeq');
     expectFits(screen);
+  });
+
+  test('keys sent back to back: w, a new path and Enter write to that path', async () => {
+    const onWrite = vi.fn(async (dir: string) => `ok ${dir}`);
+    const screen = await render(<ReviewScreen {...base} onWrite={onWrite} />);
+    await screen.burst('w', CTRL_U, '/', 't', ENTER);
+    await screen.waitForText('✓ ok /t');
+    expect(onWrite).toHaveBeenCalledWith('/t');
   });
 
   test('a rejected write shows its error message on one line', async () => {

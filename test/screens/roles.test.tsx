@@ -124,6 +124,26 @@ describe('Roles, in the app', () => {
   });
 });
 
+test('keys sent back to back act on the row the previous key moved to', async () => {
+  const screen = await openRoles();
+  await screen.burst(
+    ARROW_DOWN,
+    'w',
+    ARROW_DOWN,
+    ARROW_DOWN,
+    'c',
+    ARROW_RIGHT,
+    ARROW_DOWN,
+    'c',
+    'i',
+  );
+  await screen.waitFor(() => row(screen, 'opi5').includes('★ init'));
+  expect(row(screen, 'cloud-arm')).toMatch(/worker/);
+  // c then → on nuc: control plane, then the next role, worker.
+  expect(row(screen, 'nuc')).toMatch(/worker/);
+  expect(screen.frame()).toContain('1 control plane: tolerates no failure');
+});
+
 describe('Roles, as a component', () => {
   const base: RolesScreenProps = {
     size: {columns: 80, rows: 24},
@@ -134,6 +154,7 @@ describe('Roles, as a component', () => {
     findings: [],
     isActive: true,
     onSetRole: () => {},
+    onCycleRole: () => {},
     onMakeInit: () => {},
     onAllowEvenControlPlanes: () => {},
     onContinue: () => {},
