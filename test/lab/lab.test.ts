@@ -1,7 +1,8 @@
 // The lab itself, end to end: real sshd hosts, real routing, the coordinator
 // and the simulated tailscale. Needs root (namespaces, mounts); otherwise
-// skipped with the reason printed. One file on purpose: the lab is one set
-// of machine-wide names, so its tests must not run in parallel.
+// skipped with the reason printed. The lab is one set of machine-wide names:
+// like every lab test file, this one holds lockLab() (test/lab/lock.ts) from
+// before its first `down` until after its last.
 import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -11,6 +12,7 @@ import {parseStatus} from '../../source/core/tailnet/parse-status.js';
 import {runCli} from '../support/cli.js';
 import {defaultVip, hostNs, repoDir} from './config.js';
 import {alive, down, hostExec, leftovers, readLab, type LabState} from './lab.js';
+import {lockLab} from './lock.js';
 import {connect, exec} from './ssh.js';
 
 const skipReason =
@@ -43,7 +45,10 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
     return c;
   };
 
+  let releaseLab: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
+    releaseLab = await lockLab(); // another lab test file may have it up: wait for it
     await down(); // a crashed earlier run
     const started = Date.now();
     const result = labCli('up', '--control-planes', '3', '--workers', '2', '--json');
@@ -52,11 +57,12 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
     expect(result.status).toBe(0);
     upSummary = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '');
     lab = readLab();
-  }, 90_000);
+  }, 330_000);
 
   afterAll(async () => {
     for (const c of clients.values()) c.end();
     await down();
+    await releaseLab?.();
   }, 30_000);
 
   it('up prints one JSON object with where the hosts are, and their suggested roles', () => {
