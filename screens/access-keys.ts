@@ -47,12 +47,12 @@ export interface AccessKeyOptions {
   readonly stateRef: RefObject<AccessScreenState>;
   readonly dispatch: (action: AccessScreenAction) => void;
   readonly inputs: AccessInputs;
-  readonly canContinue: boolean;
   /** `host` undefined: the cluster-wide setting; a peer ID: that host's override. */
   readonly onEdit: (host: string | undefined, field: 'user' | 'keyFile', edit: TextEdit) => void;
   readonly onCycleAuth: (host: string | undefined, delta: number) => void;
   readonly onClearOverride: (id: string) => void;
-  readonly onContinue: () => void;
+  /** Moves on unless errors block (the app checks the latest inputs). */
+  readonly onContinue: () => unknown;
   readonly onBack: () => void;
   readonly onQuit: () => void;
 }
@@ -90,7 +90,7 @@ export const useAccessKeys = (options: AccessKeyOptions): void => {
       else if (row === 'auth' && (key.leftArrow || key.rightArrow || input === ' ')) {
         options.onCycleAuth(openHost, key.leftArrow ? -1 : 1);
       } else if (row === 'continue' && isContinueKey(key)) {
-        if (options.canContinue) options.onContinue();
+        options.onContinue();
       } else if (typeof row === 'object') {
         if (key.return) {
           const draft = options.inputs.hostAccess[row.host] ?? options.inputs.access;

@@ -61,7 +61,12 @@ export interface AccessScreenProps {
   /** → (1) or ← (-1) through ssh-agent, key file, Tailscale SSH. */
   readonly onCycleAuth: (host: string | undefined, delta: number) => void;
   readonly onClearOverride: (id: string) => void;
-  readonly onContinue: () => void;
+  /**
+   * Asks to move on. The app validates the latest inputs (which may be newer
+   * than this render's findings) and moves on unless errors block; it returns
+   * those blocking errors, empty when it moved on.
+   */
+  readonly onContinue: () => readonly Finding[];
   readonly onBack: () => void;
   readonly onQuit: () => void;
 }
@@ -134,7 +139,6 @@ export const AccessScreen = (props: AccessScreenProps) => {
     stateRef,
     dispatch,
     inputs,
-    canContinue: blockers.length === 0,
     onEdit: props.onEdit,
     onCycleAuth: props.onCycleAuth,
     onClearOverride: props.onClearOverride,

@@ -1,5 +1,5 @@
 import {Box, Text, useApp} from 'ink';
-import {useCallback, useMemo, useReducer, useRef} from 'react';
+import {useCallback, useMemo, useRef} from 'react';
 import {generateArtifacts} from '../source/core/artifacts/index.js';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {buildPlan} from '../source/core/plan/build.js';
@@ -13,11 +13,13 @@ import {
   findingsFor,
   initialState,
   planChoices,
+  stepBlockers,
   wizardReducer,
   type InitialValues,
 } from './app-state.js';
 import {useKeys} from './components/keys.js';
 import {fitsMinimum, minimumSize, type Size} from './components/layout.js';
+import {useSyncReducer} from './components/use-sync-reducer.js';
 import {useTerminalSize} from './components/use-terminal-size.js';
 import {DiscoverScreen} from './discover.js';
 import {NetworkScreen} from './network.js';
@@ -83,7 +85,8 @@ const TooSmall = ({size, onQuit}: {readonly size: Size; readonly onQuit: () => v
 
 /** The planning wizard: Discover → Roles → Network → Access → Review. */
 export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}: AppProps) => {
-  const [state, dispatch] = useReducer(wizardReducer, undefined, () =>
+  // The ref holds the inputs as of the latest key, which `attemptNext` checks.
+  const [state, dispatch, stateRef] = useSyncReducer(wizardReducer, () =>
     initialState(discovery.kind === 'tailnet' ? discovery.tailnet : undefined, initial),
   );
   const {exit} = useApp();
@@ -92,7 +95,21 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
     onQuit?.();
     exit();
   }, [onQuit, exit]);
-  const next = useCallback(() => dispatch({type: 'next'}), []);
+  /**
+   * Continue: validate the latest inputs (keys of one stdin chunk arrive
+   * before React renders, so this render's findings may be older) and move on
+   * unless an error about this step's inputs blocks. Returns the blockers.
+   */
+  const attemptNext = useCallback((): readonly Finding[] => {
+    const latest = stateRef.current;
+    if (!latest.tailnet) return [];
+    const blockers = stepBlockers(
+      latest.step,
+      safeValidate(buildPlan(latest.tailnet, planChoices(latest)), now),
+    );
+    if (blockers.length === 0) dispatch({type: 'next'});
+    return blockers;
+  }, [stateRef, dispatch, now]);
   // Where each list's highlight was, so Esc back lands on the same row. Not an
   // input (nothing is computed from it), so it stays out of the wizard state.
   const cursors = useRef({discover: 0, roles: 0});
@@ -148,7 +165,7 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
           initialCursor={cursors.current.discover}
           onCursorChange={rememberDiscover}
           onLoadDemo={() => dispatch({type: 'load-tailnet', tailnet: loadDemo()})}
-          onContinue={next}
+          onContinue={attemptNext}
           onQuit={quit}
         />
       );
@@ -168,7 +185,7 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
           onCycleRole={(id, delta) => dispatch({type: 'cycle-role', id, delta})}
           onMakeInit={(id) => dispatch({type: 'make-init', id})}
           onAllowEvenControlPlanes={(allow) => dispatch({type: 'allow-even-control-planes', allow})}
-          onContinue={next}
+          onContinue={attemptNext}
           onBack={back}
           onQuit={quit}
         />
@@ -181,7 +198,7 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
           findings={findingsFor('network', findings)}
           isActive
           onEdit={(field, edit) => dispatch({type: 'edit-network', field, edit})}
-          onContinue={next}
+          onContinue={attemptNext}
           onBack={back}
           onQuit={quit}
         />
@@ -198,7 +215,7 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
           onEdit={(host, field, edit) => dispatch({type: 'edit-access', host, field, edit})}
           onCycleAuth={(host, delta) => dispatch({type: 'cycle-auth', host, delta})}
           onClearOverride={(id) => dispatch({type: 'clear-host-access', id})}
-          onContinue={next}
+          onContinue={attemptNext}
           onBack={back}
           onQuit={quit}
         />

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {useMemo} from 'react';
 import {eligibility} from '../source/core/tailnet/eligibility.js';
 import type {Peer, Tailnet} from '../source/core/tailnet/types.js';
+import type {Finding} from '../source/core/validate/finding.js';
 import {Cell} from './components/cell.js';
 import {Frame, type KeyHint} from './components/frame.js';
 import {useCursor} from './components/use-cursor.js';
@@ -22,7 +23,12 @@ export interface DiscoverScreenProps {
   readonly onCursorChange?: (cursor: number) => void;
   /** Load the built-in demo tailnet (`d`), offered when the real one is unavailable. */
   readonly onLoadDemo: () => void;
-  readonly onContinue: () => void;
+  /**
+   * Asks to move on. The app validates the latest inputs (which may be newer
+   * than this render's findings) and moves on unless errors block; it returns
+   * those blocking errors, empty when it moved on.
+   */
+  readonly onContinue: () => readonly Finding[];
   readonly onQuit: () => void;
 }
 

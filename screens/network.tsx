@@ -56,7 +56,12 @@ export interface NetworkScreenProps {
   /** This screen owns the keyboard. */
   readonly isActive: boolean;
   readonly onEdit: (field: NetworkField, edit: TextEdit) => void;
-  readonly onContinue: () => void;
+  /**
+   * Asks to move on. The app validates the latest inputs (which may be newer
+   * than this render's findings) and moves on unless errors block; it returns
+   * those blocking errors, empty when it moved on.
+   */
+  readonly onContinue: () => readonly Finding[];
   readonly onBack: () => void;
   readonly onQuit: () => void;
 }
@@ -119,7 +124,7 @@ export const NetworkScreen = ({
       else if (key.downArrow) dispatch({type: 'move', delta: 1, kinds});
       else if (key.upArrow) dispatch({type: 'move', delta: -1, kinds});
       else if (at.row === continueRow && isContinueKey(key)) {
-        if (blockers.length === 0) onContinue();
+        onContinue();
       } else if (key.return) dispatch({type: 'edit', kinds});
     },
     {isActive, onQuit},

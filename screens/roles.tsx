@@ -36,7 +36,12 @@ export interface RolesScreenProps {
   readonly onCycleRole: (id: string, delta: number) => void;
   readonly onMakeInit: (id: string) => void;
   readonly onAllowEvenControlPlanes: (allow: boolean) => void;
-  readonly onContinue: () => void;
+  /**
+   * Asks to move on. The app validates the latest inputs (which may be newer
+   * than this render's findings) and moves on unless errors block; it returns
+   * those blocking errors, empty when it moved on.
+   */
+  readonly onContinue: () => readonly Finding[];
   readonly onBack: () => void;
   readonly onQuit: () => void;
 }
@@ -71,7 +76,7 @@ export const RolesScreen = (props: RolesScreenProps) => {
   const blockers = stepBlockers('roles', findings);
   const evenOnly =
     blockers.length > 0 && blockers.every((finding) => finding.code === evenControlPlanesCode);
-  const isConfirming = confirming && evenOnly;
+  const isConfirming = confirming;
   const last = peers.length - 1;
   const position = clamp(cursor, 0, last);
   const width = size.columns;
@@ -92,7 +97,7 @@ export const RolesScreen = (props: RolesScreenProps) => {
     (input, key) => {
       // Read the latest cursor and dialog state: keys of one stdin chunk arrive before React renders.
       const highlighted = peers[clamp(cursorRef.current, 0, last)];
-      if (confirmingRef.current && evenOnly) {
+      if (confirmingRef.current) {
         if (input === 'y') {
           setConfirming(false);
           props.onAllowEvenControlPlanes(true);
@@ -108,8 +113,14 @@ export const RolesScreen = (props: RolesScreenProps) => {
       else if (key.pageUp) setCursor((value) => clamp(value - listHeight, 0, last));
       else if (key.pageDown) setCursor((value) => clamp(value + listHeight, 0, last));
       else if (key.return) {
-        if (blockers.length === 0) props.onContinue();
-        else if (evenOnly) setConfirming(true);
+        // The app checks the latest roles, which may be newer than this render's findings.
+        const blocking = props.onContinue();
+        if (
+          blocking.length > 0 &&
+          blocking.every((finding) => finding.code === evenControlPlanesCode)
+        ) {
+          setConfirming(true);
+        }
       } else if (highlighted) {
         const {id} = highlighted;
         if (key.rightArrow || input === ' ') props.onCycleRole(id, 1);

@@ -12,6 +12,56 @@ export const isQuitKey = (input: string, key: Key): boolean =>
 /** Continue: Enter or →. */
 export const isContinueKey = (key: Key): boolean => key.return || key.rightArrow;
 
+const plainKey: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+const controlKeys: Readonly<Record<string, Partial<Key>>> = {
+  '\t': {tab: true},
+  '\r': {return: true},
+  '\n': {return: true},
+  '\u007f': {delete: true},
+  '\b': {backspace: true},
+};
+
+/**
+ * Ink splits a stdin chunk into keys only at escape sequences, so Tab, Enter
+ * or Backspace that arrive in one read with other characters (typing fast
+ * over ssh or tmux, a paste ending in a newline) come as one "input" string
+ * and would be lost. This splits such a chunk back into keys; runs of
+ * ordinary characters stay together, as a paste.
+ */
+export const splitChunk = (input: string, key: Key): Array<readonly [string, Key]> => {
+  if (input.length < 2 || key.ctrl || key.meta || !/[\t\r\n\u007f\b]/.test(input))
+    return [[input, key]];
+  const keys: Array<readonly [string, Key]> = [];
+  for (const part of input.replace(/\r\n/g, '\r').split(/([\t\r\n\u007f\b])/)) {
+    if (!part) continue;
+    const control = controlKeys[part];
+    keys.push(control ? ['', {...plainKey, ...control}] : [part, plainKey]);
+  }
+  return keys;
+};
+
 /**
  * The one `useInput` of whichever element owns the keyboard.
  *
@@ -38,7 +88,7 @@ export const useKeys = (
       latest.current.onQuit();
       return;
     }
-    latest.current.handler(input, key);
+    for (const [part, partKey] of splitChunk(input, key)) latest.current.handler(part, partKey);
   }, []);
   useInput(onInput, {isActive: options.isActive});
 };

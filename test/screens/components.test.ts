@@ -1,5 +1,6 @@
 import type {Key} from 'ink';
 import {describe, expect, test} from 'vitest';
+import {splitChunk} from '../../screens/components/keys.js';
 import {accessScreenReducer, initialAccessScreenState} from '../../screens/access-state.js';
 import {cycle} from '../../screens/app-state.js';
 import {findingLines} from '../../screens/components/finding-lines.js';
@@ -167,4 +168,26 @@ describe('reviewReducer', () => {
 test('cycle wraps both ways', () => {
   expect(cycle(['a', 'b', 'c'], 'c', 1)).toBe('a');
   expect(cycle(['a', 'b', 'c'], 'a', -1)).toBe('c');
+});
+
+describe('splitChunk', () => {
+  test('Tab, Enter and Backspace inside one stdin chunk become keys; text runs stay together', () => {
+    const parts = splitChunk('ab\t1\u007f\r\n', noKey).map(([input, key]) => [
+      input,
+      key.tab ? 'tab' : key.return ? 'return' : key.delete ? 'delete' : '',
+    ]);
+    expect(parts).toEqual([
+      ['ab', ''],
+      ['', 'tab'],
+      ['1', ''],
+      ['', 'delete'],
+      ['', 'return'],
+    ]);
+  });
+
+  test('single keys and plain pastes pass through untouched', () => {
+    const tab = {...noKey, tab: true};
+    expect(splitChunk('\t', tab)).toEqual([['\t', tab]]);
+    expect(splitChunk('10.0.0.1', noKey)).toEqual([['10.0.0.1', noKey]]);
+  });
 });

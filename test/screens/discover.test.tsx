@@ -18,7 +18,7 @@ describe('Discover', () => {
         tailnet={demoTailnet(now)}
         isActive
         onLoadDemo={noop}
-        onContinue={noop}
+        onContinue={() => []}
         onQuit={noop}
       />,
     );
@@ -42,7 +42,7 @@ describe('Discover', () => {
         tailnet={demoTailnet(now)}
         isActive
         onLoadDemo={noop}
-        onContinue={noop}
+        onContinue={() => []}
         onQuit={noop}
       />,
     );
@@ -58,7 +58,7 @@ describe('Discover', () => {
         tailnet={bigTailnet(40)}
         isActive
         onLoadDemo={noop}
-        onContinue={noop}
+        onContinue={() => []}
         onQuit={noop}
       />,
     );
@@ -86,7 +86,7 @@ describe('Discover', () => {
         tailnet={bigTailnet(10_000)}
         isActive
         onLoadDemo={noop}
-        onContinue={noop}
+        onContinue={() => []}
         onQuit={noop}
       />,
     );
@@ -104,7 +104,7 @@ describe('Discover', () => {
         tailnet={demoTailnet(now)}
         isActive
         onLoadDemo={noop}
-        onContinue={noop}
+        onContinue={() => []}
         onQuit={noop}
       />,
       {columns: 120, rows: 30},

@@ -203,7 +203,11 @@ describe('access validation, end to end', () => {
     const frame = await screen.waitForText('✗ The SSH key file for the cluster is empty');
     expect(frame).toContain('✗ Cannot continue: fix the 1 error shown above.');
     expectFits(screen);
-    await screen.press(ARROW_DOWN);
+    // Enter on Continue stays here.
+    await screen.press(...Array<string>(7).fill(ARROW_DOWN), ENTER);
+    expect(screen.frame()).toContain('4/5 Access');
+    await screen.press(...Array<string>(8).fill(ARROW_UP), ARROW_DOWN, ARROW_DOWN);
+    await screen.waitFor((current) => /› Key file/.test(current));
     await screen.type('~/.ssh/id_ed25519');
     await screen.waitFor((current) => !current.includes('key file for the cluster is empty'));
     expect(screen.frame()).toContain('Continue to Review ▸');

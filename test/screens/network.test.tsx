@@ -36,7 +36,7 @@ const base: NetworkScreenProps = {
   findings: [],
   isActive: true,
   onEdit: () => {},
-  onContinue: () => {},
+  onContinue: () => [],
   onBack: () => {},
   onQuit: () => {},
 };
@@ -131,6 +131,17 @@ test('keys sent back to back land in the field the previous key moved to', async
     ['podCidr', {kind: 'insert', text: '9'}],
     ['serviceCidr', {kind: 'insert', text: '8'}],
     ['vip', {kind: 'insert', text: '7'}],
+  ]);
+});
+
+test('Tab and the next character in one stdin chunk (fast typing over ssh or tmux) are two keys', async () => {
+  const onEdit = vi.fn();
+  const screen = await render(<NetworkScreen {...base} onEdit={onEdit} />);
+  await screen.burst(`${TAB}1${TAB}${TAB}2\r3`);
+  expect(onEdit.mock.calls).toEqual([
+    ['podCidr', {kind: 'insert', text: '1'}],
+    ['kubernetesVersion', {kind: 'insert', text: '2'}],
+    ['clusterName', {kind: 'insert', text: '3'}],
   ]);
 });
 

@@ -144,6 +144,13 @@ test('keys sent back to back act on the row the previous key moved to', async ()
   expect(screen.frame()).toContain('1 control plane: tolerates no failure');
 });
 
+test('three control planes and Enter in one stdin chunk move on: Continue checks the latest roles', async () => {
+  const screen = await openRoles();
+  // opi5, rpi4-a, rpi4-b are rows 4 to 6; before the last c there are two (an even count, an error).
+  await screen.burst(`${ARROW_DOWN.repeat(4)}c${ARROW_DOWN}c${ARROW_DOWN}c${ENTER}`);
+  await screen.waitForText('3/5 Network');
+});
+
 describe('Roles, as a component', () => {
   const base: RolesScreenProps = {
     size: {columns: 80, rows: 24},
@@ -157,7 +164,7 @@ describe('Roles, as a component', () => {
     onCycleRole: () => {},
     onMakeInit: () => {},
     onAllowEvenControlPlanes: () => {},
-    onContinue: () => {},
+    onContinue: () => [],
     onBack: () => {},
     onQuit: () => {},
   };
@@ -170,7 +177,8 @@ describe('Roles, as a component', () => {
 
   test('the confirmation sets allowEvenControlPlanes and continues', async () => {
     const onAllow = vi.fn();
-    const onContinue = vi.fn();
+    // The app answers Continue with what blocks it: the even count.
+    const onContinue = vi.fn(() => [even]);
     const screen = await render(
       <RolesScreen
         {...base}
@@ -183,20 +191,20 @@ describe('Roles, as a component', () => {
     expect(screen.frame()).toContain('✗ 2 control planes tolerate 0 failures');
     await screen.press(ENTER);
     await screen.waitForText('Keep 2 control planes anyway? (y/n)');
-    expect(onContinue).not.toHaveBeenCalled();
+    expect(onContinue).toHaveBeenCalledOnce();
     await screen.press('y');
     expect(onAllow).toHaveBeenCalledWith(true);
-    expect(onContinue).toHaveBeenCalledOnce();
+    expect(onContinue).toHaveBeenCalledTimes(2);
   });
 
   test('another error besides the even count blocks without asking', async () => {
-    const onContinue = vi.fn();
     const offline: Finding = {
       code: 'node-offline',
       severity: 'error',
       message: 'nuc is offline.',
       field: 'roles',
     };
+    const onContinue = vi.fn(() => [even, offline]);
     const screen = await render(
       <RolesScreen
         {...base}
@@ -208,11 +216,11 @@ describe('Roles, as a component', () => {
     await screen.press(ENTER);
     expect(screen.frame()).not.toContain('(y/n)');
     expect(screen.frame()).toContain('✗ Cannot continue: fix the 2 errors shown above.');
-    expect(onContinue).not.toHaveBeenCalled();
+    expect(onContinue).toHaveBeenCalledOnce();
   });
 
   test('warnings are shown with ! and do not block', async () => {
-    const onContinue = vi.fn();
+    const onContinue = vi.fn(() => []);
     const warning: Finding = {
       code: 'key-expiry',
       severity: 'warning',
