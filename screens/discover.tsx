@@ -230,6 +230,8 @@ export const DiscoverScreen = ({
   useKeys(
     (input, key) => {
       if (isQuitKey(input, key)) onQuit();
+      // The app decides on its latest state: `d` and Enter may come in one chunk, before a render.
+      else if (isContinueKey(key)) onContinue();
       else if (!tailnet) {
         if (input === 'd') onLoadDemo();
       } else if (key.upArrow) setCursor((value) => clamp(value - 1, 0, last));
@@ -238,7 +240,6 @@ export const DiscoverScreen = ({
       else if (key.pageDown) setCursor((value) => clamp(value + listHeight, 0, last));
       else if (key.home) setCursor(0);
       else if (key.end) setCursor(last);
-      else if (isContinueKey(key)) onContinue();
     },
     {isActive, onQuit},
   );

@@ -134,7 +134,7 @@ describe('Discover', () => {
 });
 
 describe('Discover without a tailnet', () => {
-  test('says why, offers the demo on d, and then shows it', async () => {
+  test('says why and offers the demo; "d" and Enter in one chunk load it and move on', async () => {
     const loadDemo = vi.fn(() => demoTailnet(now));
     const screen = await render(
       <App
@@ -155,6 +155,22 @@ describe('Discover without a tailnet', () => {
     await screen.press(ENTER);
     expect(screen.frame()).toContain('1/5 Discover');
 
+    // Typed before the app had the terminal: the tty hands over "d\n" in one chunk.
+    await screen.burst('d\n');
+    await screen.waitForText('2/5 Roles');
+    expect(loadDemo).toHaveBeenCalledOnce();
+  });
+
+  test('d loads the demo; Discover then shows it', async () => {
+    const loadDemo = vi.fn(() => demoTailnet(now));
+    const screen = await render(
+      <App
+        discovery={{kind: 'unavailable', reason: 'tailscale is not logged in'}}
+        loadDemo={loadDemo}
+        now={now}
+        writeArtifacts={async () => ''}
+      />,
+    );
     await screen.press('d');
     await screen.waitForText('9 devices from demo');
     expect(loadDemo).toHaveBeenCalledOnce();
