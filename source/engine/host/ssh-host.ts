@@ -2,9 +2,8 @@
 // reused for every command of the run (a handshake costs ~30 ms, an exec on
 // an open connection ~2 ms, lab-feasibility.md section 4).
 import {readFile} from 'node:fs/promises';
-import {
+import ssh2, {
   Client,
-  utils,
   type AnyAuthMethod,
   type AuthenticationType,
   type ClientChannel,
@@ -35,6 +34,10 @@ import {
 } from './known-hosts.js';
 import {runCommand, SudoPassword, type Exit, type Start, type Started} from './run-command.js';
 import {resolveSshSettings} from './ssh-config.js';
+
+// ssh2 is CommonJS and Node's ESM loader only sees some of its named exports
+// (`utils` is not one of them), so the key parser comes off the default export.
+const {parseKey} = ssh2.utils;
 
 export interface SshHostOptions {
   /** The host's name in the tailnet: what every message calls it. */
@@ -92,6 +95,24 @@ const socketReasons: Record<string, (where: string) => string> = {
   ENOTFOUND: (where) => `${where}: the name does not resolve`,
   EAI_AGAIN: (where) => `${where}: the name does not resolve (DNS did not answer)`,
   ECONNRESET: (where) => `${where} closed the connection during the SSH handshake`,
+};
+
+/**
+ * ssh2's Channel.signal() silently does nothing once we have ended stdin (it
+ * checks `writable`), yet RFC 4254 allows channel requests after EOF and every
+ * command here gets EOF on stdin at once. So the request goes one level down,
+ * to the protocol object, while the channel is still open on our side.
+ */
+const sendSignal = (channel: ClientChannel, name: 'TERM' | 'KILL') => {
+  const internal = channel as unknown as {
+    outgoing?: {id: number; state: string};
+    _client?: {_protocol?: {signal(id: number, signal: string): void}};
+  };
+  const protocol = internal._client?._protocol;
+  const outgoing = internal.outgoing;
+  if (protocol && outgoing && (outgoing.state === 'open' || outgoing.state === 'eof'))
+    protocol.signal(outgoing.id, name);
+  else channel.signal(name);
 };
 
 /** A small FIFO semaphore: channels per connection. */
@@ -208,12 +229,17 @@ export class SshHost implements Host {
     const line = quoteCommand(argv);
     const release = await this.#slots.take();
     let client: Client;
-    let channel: ClientChannel;
     try {
       client = await this.#connected();
-      channel = await new Promise<ClientChannel>((resolve, reject) =>
-        client.exec(line, (error, opened) => (error ? reject(error) : resolve(opened))),
-      );
+      // Everything is wired inside exec's callback, synchronously: a fast command's
+      // output, exit status and close can arrive in the same TCP read as the
+      // channel confirmation, and ssh2 emits 'exit' only once.
+      return await new Promise<Started>((resolve, reject) => {
+        client.exec(line, (error, channel) => {
+          if (error) reject(error);
+          else resolve(this.#wire(client, channel, sink, release));
+        });
+      });
     } catch (error) {
       release();
       if (error instanceof HostError) throw error;
@@ -224,21 +250,29 @@ export class SshHost implements Host {
         {command: line, cause: error},
       );
     }
+  };
+
+  #wire(
+    client: Client,
+    channel: ClientChannel,
+    sink: Parameters<Start>[1],
+    release: () => void,
+  ): Started {
     let exit: Exit | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     channel.on('data', (chunk: Buffer) => sink.onStdout(chunk));
     channel.stderr.on('data', (chunk: Buffer) => sink.onStderr(chunk));
-    // ssh2 passes (code) for a normal exit and (null, signalName, ...) for a signal.
+    // ssh2 passes (code) for a normal exit and (null, 'SIGTERM', ...) for a signal.
     channel.on('exit', (code: number | null, signal?: string) => {
-      exit = signal ? {code: null, signal} : {code};
+      exit = signal ? {code: null, signal: signal.replace(/^SIG/, '')} : {code};
     });
+    let lost: string | undefined;
+    const onClientGone = (error?: Error) => {
+      lost ??= error?.message ?? 'the connection closed';
+    };
+    client.on('error', onClientGone);
+    client.on('close', onClientGone);
     const done = new Promise<Exit>((resolve, reject) => {
-      let lost: string | undefined;
-      const onClientGone = (error?: Error) => {
-        lost ??= error?.message ?? 'the connection closed';
-      };
-      client.on('error', onClientGone);
-      client.on('close', onClientGone);
       channel.on('close', () => {
         client.off('error', onClientGone);
         client.off('close', onClientGone);
@@ -251,7 +285,7 @@ export class SshHost implements Host {
         else resolve({code: null});
       });
     });
-    const started: Started = {
+    return {
       writeStdin: (data) => {
         channel.write(data);
       },
@@ -262,16 +296,15 @@ export class SshHost implements Host {
         // sshd (OpenSSH >= 7.9) delivers this with killpg to the session's process
         // group; sudo relays TERM to its command. Closing the channel alone would
         // leave a non-pty command running until it next writes.
-        channel.signal('TERM');
+        sendSignal(channel, 'TERM');
         killTimer ??= setTimeout(() => {
-          channel.signal('KILL');
+          sendSignal(channel, 'KILL');
           channel.close();
         }, this.options.killGraceMs ?? 2000);
       },
       done,
     };
-    return started;
-  };
+  }
 
   #isOpen(client: Client): boolean {
     return this.#client === client;
@@ -571,7 +604,7 @@ export class SshHost implements Host {
         `cannot read the identity file ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
       );
     }
-    const first = utils.parseKey(data);
+    const first = parseKey(data);
     if (!(first instanceof Error)) return Array.isArray(first) ? first[0] : first;
     if (!/no passphrase given/i.test(first.message)) {
       throw new HostError(
@@ -585,7 +618,7 @@ export class SshHost implements Host {
     for (let attempt = 0; attempt < 3; attempt++) {
       const passphrase = await whilePaused(() => ask(file));
       if (passphrase === undefined) return undefined;
-      const parsed = utils.parseKey(data, passphrase);
+      const parsed = parseKey(data, passphrase);
       if (!(parsed instanceof Error)) return Array.isArray(parsed) ? parsed[0] : parsed;
     }
     throw new HostError('auth', this.name, `the passphrase for ${file} is wrong`);
