@@ -57,6 +57,9 @@ Examples:
 
 sourceOptions(networkOptions(program)).action(
   async (options: Record<string, string | boolean | undefined>) => {
+    // no-color.org: a non-empty NO_COLOR turns colour off. Ink's chalk does not read it,
+    // so say it the way chalk understands, before Ink is loaded.
+    if (process.env['NO_COLOR']) process.env['FORCE_COLOR'] = '0';
     const {runTui} = await import('./tui.js');
     process.exitCode = await runTui({
       statusFile: options['statusFile'] as string | undefined,

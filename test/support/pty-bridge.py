@@ -5,7 +5,7 @@ Bytes on our stdin go to the terminal's keyboard; everything the program
 draws comes out on our stdout. Exits with the program's exit code. Used by the
 lifecycle tests instead of node-pty, which needs a native build.
 """
-import fcntl, os, pty, select, signal, struct, sys, termios
+import fcntl, os, pty, select, signal, struct, sys, termios, time
 
 columns, rows, argv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
 pid, master = pty.fork()
@@ -18,6 +18,15 @@ for forwarded in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
 
 fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
 os.kill(pid, signal.SIGWINCH)
+# Like a person, type only once the program reads the keyboard: Ink draws its first
+# frame before it switches the terminal to raw mode, and a key sent in between is
+# cooked by the line discipline (Enter arrives as "\n"). Give up waiting after 3 s.
+def raw_mode():
+    lflag = termios.tcgetattr(master)[3]
+    return not (lflag & termios.ICANON)
+
+started = time.monotonic()
+pending = b""
 stdin_open = True
 while True:
     readable = [master] + ([0] if stdin_open else [])
@@ -33,9 +42,12 @@ while True:
     if 0 in ready:
         data = os.read(0, 65536)
         if data:
-            os.write(master, data)
+            pending += data
         else:
             stdin_open = False
+    if pending and (raw_mode() or time.monotonic() - started > 3):
+        os.write(master, pending)
+        pending = b""
     done, status = os.waitpid(pid, os.WNOHANG)
     if done:
         # Drain what the program wrote just before it exited.

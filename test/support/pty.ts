@@ -1,40 +1,74 @@
 import {spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
+import {stripVTControlCharacters} from 'node:util';
 import {cliPath} from './cli.js';
 
 const bridge = fileURLToPath(new URL('pty-bridge.py', import.meta.url));
 
 export interface Terminal {
-  /** Everything the program has written to the terminal so far. */
+  /** Everything the program has written to the terminal so far, escape sequences included. */
   readonly output: () => string;
+  /** The same without escape sequences: what a person reads. */
+  readonly text: () => string;
   readonly press: (keys: string) => void;
   /** Resolves once the output contains `text`; rejects with the output so far after `ms`. */
   readonly waitFor: (text: string | RegExp, ms?: number) => Promise<void>;
   readonly exit: Promise<number | null>;
   readonly signal: (name: NodeJS.Signals) => void;
+  /** Ends the program if it still runs (test cleanup). */
+  readonly kill: () => void;
 }
 
+const open = new Set<() => void>();
+
+/** Kills every terminal a test left running. */
+export const closeTerminals = () => {
+  for (const kill of open) kill();
+  open.clear();
+};
+
 /** The built CLI in a real pseudo-terminal of `columns` × `rows`. */
-export const openTerminal = (args: readonly string[], {columns = 80, rows = 24, env = {}} = {}): Terminal => {
-  const child = spawn('python3', [bridge, String(columns), String(rows), process.execPath, cliPath, ...args], {
-    env: {PATH: process.env['PATH'], HOME: process.env['HOME'], TERM: 'xterm-256color', ...env},
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+export const openTerminal = (
+  args: readonly string[],
+  {columns = 80, rows = 24, env = {}} = {},
+): Terminal => {
+  const child = spawn(
+    'python3',
+    [bridge, String(columns), String(rows), process.execPath, cliPath, ...args],
+    {
+      env: {PATH: process.env['PATH'], HOME: process.env['HOME'], TERM: 'xterm-256color', ...env},
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   let output = '';
   const waiters = new Set<() => void>();
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
     for (const waiter of waiters) waiter();
   });
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const kill = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  open.add(kill);
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      open.delete(kill);
+      resolve(code);
+    }),
+  );
   return {
     output: () => output,
+    text: () => stripVTControlCharacters(output),
+    kill,
     press: (keys) => child.stdin.write(keys),
     signal: (name) => child.kill(name),
     exit,
     waitFor: (text, ms = 10_000) =>
       new Promise((resolve, reject) => {
-        const matches = () => (typeof text === 'string' ? output.includes(text) : text.test(output));
+        const matches = () => {
+          const visible = stripVTControlCharacters(output);
+          return typeof text === 'string' ? visible.includes(text) : text.test(visible);
+        };
         const check = () => {
           if (!matches()) return;
           waiters.delete(check);
@@ -43,7 +77,11 @@ export const openTerminal = (args: readonly string[], {columns = 80, rows = 24, 
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`timed out waiting for ${String(text)}; output so far:\n${JSON.stringify(output.slice(-2000))}`));
+          reject(
+            new Error(
+              `timed out waiting for ${String(text)}; screen so far:\n${stripVTControlCharacters(output).slice(-2000)}`,
+            ),
+          );
         }, ms);
         waiters.add(check);
         check();

@@ -1,0 +1,95 @@
+// The wizard in a real pseudo-terminal, as a person starts it: the alternate
+// screen on the way in, the terminal restored on every way out.
+import {afterEach, describe, expect, it} from 'vitest';
+import {closeTerminals, openTerminal, type Terminal} from '../support/pty.js';
+
+const ENTER = '\r';
+const ESC = '\u001b';
+const DOWN = '\u001b[B';
+const CTRL_C = '\u0003';
+const enterAlternate = '\u001b[?1049h';
+const leaveAlternate = '\u001b[?1049l';
+// eslint-disable-next-line no-control-regex -- SGR sequences are what NO_COLOR must suppress
+const sgr = /\u001b\[[0-9;]*m/;
+
+/** The terminal is as it was: the alternate screen was left after the last frame, and the cursor shows. */
+const expectRestored = (terminal: Terminal) => {
+  const output = terminal.output();
+  expect(output.indexOf(enterAlternate)).toBeGreaterThanOrEqual(0);
+  const left = output.lastIndexOf(leaveAlternate);
+  expect(left).toBeGreaterThan(output.lastIndexOf('ha-wizard'));
+  expect(output.slice(left)).toContain('\u001b[?25h');
+};
+
+/** Sends one key and waits for the screen to show `text`: a lone Esc must not run into the next key. */
+const step = async (terminal: Terminal, key: string, text: string | RegExp) => {
+  terminal.press(key);
+  await terminal.waitFor(text);
+};
+
+afterEach(closeTerminals);
+
+describe('the wizard in a real terminal', () => {
+  it('opens on the alternate screen and q gives the terminal back', async () => {
+    const terminal = openTerminal(['--demo']);
+    await terminal.waitFor('1/5 Discover');
+    expect(terminal.output().startsWith(enterAlternate)).toBe(true);
+    terminal.press('q');
+    expect(await terminal.exit).toBe(0);
+    expectRestored(terminal);
+  });
+
+  it('Ctrl-C quits cleanly from any screen', async () => {
+    const terminal = openTerminal(['--demo']);
+    await terminal.waitFor('1/5 Discover');
+    await step(terminal, ENTER, '2/5 Roles');
+    terminal.press(CTRL_C);
+    expect(await terminal.exit).toBe(0);
+    expectRestored(terminal);
+  });
+
+  it('restores the terminal when killed with SIGTERM', async () => {
+    const terminal = openTerminal(['--demo']);
+    await terminal.waitFor('1/5 Discover');
+    terminal.signal('SIGTERM');
+    await terminal.exit;
+    expectRestored(terminal);
+  });
+
+  it('honours NO_COLOR, and uses colour otherwise', async () => {
+    const plain = openTerminal(['--demo'], {env: {NO_COLOR: '1'}});
+    await plain.waitFor('1/5 Discover');
+    plain.press('q');
+    await plain.exit;
+    expect(plain.output()).not.toMatch(sgr);
+    const coloured = openTerminal(['--demo'], {env: {FORCE_COLOR: '1'}});
+    await coloured.waitFor('1/5 Discover');
+    coloured.press('q');
+    await coloured.exit;
+    expect(coloured.output()).toMatch(sgr);
+  });
+
+  it('walks the demo tailnet from Discover to Review with the keyboard', async () => {
+    const terminal = openTerminal(['--demo'], {columns: 80, rows: 24});
+    await terminal.waitFor('1/5 Discover');
+    await step(terminal, ENTER, '2/5 Roles');
+    // Rows: workstation, cloud-arm, nas, nuc, opi5, rpi4-a, rpi4-b.
+    for (const key of [DOWN, DOWN, DOWN, DOWN]) terminal.press(key);
+    await step(terminal, 'c', '1 control plane: tolerates no failure');
+    terminal.press(DOWN);
+    await step(terminal, 'c', '2 control planes: tolerates no failure');
+    terminal.press(DOWN);
+    await step(terminal, 'c', '3 control planes: tolerates 1 failure');
+    await step(terminal, ENTER, '3/5 Network');
+    await step(terminal, ESC, /Esc back/);
+    for (let index = 0; index < 5; index += 1) terminal.press(DOWN);
+    await step(terminal, ENTER, '4/5 Access');
+    await step(terminal, ESC, /Esc back/);
+    for (let index = 0; index < 8; index += 1) terminal.press(DOWN);
+    await step(terminal, ENTER, '5/5 Review');
+    await terminal.waitFor('✓ No errors. Press w to write the artifacts to a folder.');
+    terminal.press('q');
+    expect(await terminal.exit).toBe(0);
+    expectRestored(terminal);
+  });
+});
