@@ -69,3 +69,15 @@ describe('remote command lines', () => {
     expect(sudoWantsPassword(0, 'sudo: a password is required\n')).toBe(false);
   });
 });
+
+describe('Tailscale SSH check mode', () => {
+  it('finds the login URL in the banner Tailscale SSH shows, and nothing in other banners', async () => {
+    const {tailscaleCheckUrl} = await import('../../source/engine/host/ssh-host.js');
+    expect(
+      tailscaleCheckUrl(
+        '# Tailscale SSH requires an additional check.\n# To authenticate, visit: https://login.tailscale.com/a/l1b2c3\n',
+      ),
+    ).toBe('https://login.tailscale.com/a/l1b2c3');
+    expect(tailscaleCheckUrl('Authorized uses only. https://example.com/policy\n')).toBeUndefined();
+  });
+});

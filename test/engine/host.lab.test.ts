@@ -403,14 +403,12 @@ describe.skipIf(skipReason !== undefined)('SshHost against the lab (root)', () =
     for (const pid of sshd) process.kill(Number(pid), 'SIGKILL');
 
     const outcomes = await Promise.all(runs);
-    outcomes
-      .slice(0, 4)
-      .forEach((outcome, i) =>
-        expect(outcome, hosts[i]?.name).toMatchObject({
-          ok: true,
-          result: {code: 0, stdout: 'finished\n'},
-        }),
-      );
+    outcomes.slice(0, 4).forEach((outcome, i) =>
+      expect(outcome, hosts[i]?.name).toMatchObject({
+        ok: true,
+        result: {code: 0, stdout: 'finished\n'},
+      }),
+    );
     const lost = outcomes[4]!;
     expect(lost.ok).toBe(false);
     const error = (lost as {error: unknown}).error;

@@ -115,6 +115,10 @@ const sendSignal = (channel: ClientChannel, name: 'TERM' | 'KILL') => {
   else channel.signal(name);
 };
 
+/** The login URL in a Tailscale SSH "check" banner, if that is what the banner is. */
+export const tailscaleCheckUrl = (banner: string): string | undefined =>
+  /tailscale/i.test(banner) ? /https:\/\/\S+/.exec(banner)?.[0] : undefined;
+
 /** A small FIFO semaphore: channels per connection. */
 class Slots {
   #free: number;
@@ -321,6 +325,7 @@ export class SshHost implements Host {
     let verdict: HostError | undefined;
     let authFailure: HostError | undefined;
     const tried: string[] = [];
+    let banner = '';
 
     return new Promise<Client>((resolve, reject) => {
       let settled = false;
@@ -335,13 +340,23 @@ export class SshHost implements Host {
       const arm = () => {
         clearTimeout(timer);
         timer = setTimeout(() => {
+          const check = tailscaleCheckUrl(banner);
           fail(
-            new HostError(
-              'connect',
-              this.name,
-              `SSH to ${where} timed out after ${timeoutMs / 1000} s`,
-              {hint: 'Check that the host is online (`tailscale status`) and sshd is running.'},
-            ),
+            check
+              ? new HostError(
+                  'auth',
+                  this.name,
+                  `Tailscale SSH on ${this.name} wants a browser check first: open ${check}, then run again`,
+                  {
+                    hint: 'Or change the tailnet policy\'s SSH rule for these nodes from "check" to "accept".',
+                  },
+                )
+              : new HostError(
+                  'connect',
+                  this.name,
+                  `SSH to ${where} timed out after ${timeoutMs / 1000} s`,
+                  {hint: 'Check that the host is online (`tailscale status`) and sshd is running.'},
+                ),
           );
           client.destroy();
         }, timeoutMs);
@@ -358,6 +373,10 @@ export class SshHost implements Host {
         }
       };
 
+      // Tailscale SSH in "check" mode holds the `none` login and says why in a banner.
+      client.on('banner', (message: string) => {
+        banner += message;
+      });
       client.on('handshake', () => {
         this.#handshakes += 1;
       });
