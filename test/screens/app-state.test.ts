@@ -71,6 +71,23 @@ describe('wizardReducer: roles', () => {
     expect(roleOf(state, 'z')).toBe('none');
   });
 
+  test('→ cycles not in cluster → control plane → worker → not in cluster; ← goes the other way', () => {
+    const roles = [1, 1, 1, -1].reduce<WizardState[]>(
+      (states, delta) => [
+        ...states,
+        wizardReducer(states.at(-1)!, {type: 'cycle-role', id: 'a', delta}),
+      ],
+      [start()],
+    );
+    expect(roles.map((state) => roleOf(state, 'a'))).toEqual([
+      'none',
+      'control-plane',
+      'worker',
+      'none',
+      'worker',
+    ]);
+  });
+
   test('make-init moves a control plane (or a worker, promoted) to the front', () => {
     const state = run(
       start(),
@@ -134,6 +151,17 @@ describe('wizardReducer: inputs', () => {
     );
     expect(state.hostAccess['a']).toEqual({user: 'pi', auth: 'key', keyFile: '~/.ssh/lab'});
     expect(run(state, {type: 'clear-host-access', id: 'a'}).hostAccess).toEqual({});
+  });
+
+  test('→ on the method cycles ssh-agent → key file → Tailscale SSH, per host too', () => {
+    const state = run(
+      start(),
+      {type: 'cycle-auth', host: undefined, delta: 1},
+      {type: 'cycle-auth', host: 'b', delta: -1},
+    );
+    expect(state.access.auth).toBe('key');
+    // The override starts from the cluster setting (key file) and goes back one: ssh-agent.
+    expect(state.hostAccess['b']?.auth).toBe('agent');
   });
 
   test('switching the method away from a key file and back keeps the path', () => {
