@@ -3,7 +3,17 @@
 // hostExec), not only what the Host reports. Needs root; otherwise skipped
 // with the reason printed. Holds the lab lock (test/lab/lock.ts) while the
 // lab is up, like every lab test file.
-import {existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {spawn, spawnSync} from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -12,7 +22,7 @@ import {KnownHostsFiles} from '../../source/engine/host/known-hosts.js';
 import {SshHost, type SshHostOptions} from '../../source/engine/host/ssh-host.js';
 import {down, hostExec, up, type LabState} from '../lab/lab.js';
 import {lockLab} from '../lab/lock.js';
-import {runRaw} from '../lab/system.js';
+import {runRaw, sleep} from '../lab/system.js';
 
 const skipReason =
   process.getuid?.() !== 0
@@ -47,7 +57,7 @@ describe.skipIf(skipReason !== undefined)('SshHost against the lab (root)', () =
   const hostFor = (name: string, over: Partial<SshHostOptions> = {}) => {
     const host = new SshHost({
       name,
-      address: address(name),
+      address: over.address ?? address(name),
       user: lab.sshUser,
       identityFiles: [lab.identityFile],
       knownHosts: new KnownHostsFiles([lab.knownHostsFile]),
@@ -273,6 +283,66 @@ describe.skipIf(skipReason !== undefined)('SshHost against the lab (root)', () =
     });
     expect(host.target).toEqual({hostName: address('w1'), port: 22, user: 'hwlab'});
     expect((await host.exec(['id', '-un'])).stdout).toBe('hwlab\n');
+  });
+
+  it('authenticates with an encrypted key (asking its passphrase) or an ssh-agent, and says what it tried when all fail', async () => {
+    const encrypted = join(scratch, 'id_encrypted');
+    copyFileSync(lab.identityFile, encrypted);
+    chmodSync(encrypted, 0o600);
+    expect(
+      (await runRaw(['ssh-keygen', '-q', '-p', '-f', encrypted, '-P', '', '-N', 'pass phrase']))
+        .code,
+    ).toBe(0);
+    const base = {identityFiles: [encrypted], tryNone: false} as const;
+
+    const asked: string[] = [];
+    const good = hostFor('cp2', {
+      ...base,
+      askPassphrase: async (file) => (asked.push(file), 'pass phrase'),
+    });
+    expect((await good.exec(['id', '-un'])).stdout).toBe('hwlab\n');
+    expect(asked).toEqual([encrypted]);
+
+    const wrong = hostFor('cp2', {...base, askPassphrase: async () => 'guess'});
+    await expect(wrong.exec(['true'])).rejects.toMatchObject({
+      kind: 'auth',
+      message: `the passphrase for ${encrypted} is wrong`,
+    });
+
+    const stranger = join(scratch, 'id_stranger');
+    expect(
+      (await runRaw(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', stranger])).code,
+    ).toBe(0);
+    const refused = hostFor('cp2', {identityFiles: [stranger, encrypted]});
+    await expect(refused.exec(['true'])).rejects.toMatchObject({
+      kind: 'auth',
+      message: `SSH to cp2 (${address('cp2')}) as hwlab was refused; tried Tailscale SSH (none), key ${stranger}`,
+    });
+
+    // ssh-agent holding the lab key, and no key file at all.
+    const socket = join(scratch, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], {stdio: 'ignore'});
+    try {
+      for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(20);
+      const add = spawnSync('ssh-add', [lab.identityFile], {
+        env: {...process.env, SSH_AUTH_SOCK: socket},
+        encoding: 'utf8',
+      });
+      expect(add.status, add.stderr).toBe(0);
+      const viaAgent = hostFor('cp2', {identityFiles: [], agent: socket, tryNone: false});
+      expect((await viaAgent.exec(['id', '-un'])).stdout).toBe('hwlab\n');
+    } finally {
+      agent.kill('SIGTERM');
+    }
+  });
+
+  it('says plainly when a host is unreachable', async () => {
+    const host = hostFor('ghost', {address: '100.64.10.250', connectTimeoutMs: 3000});
+    const error = await host.exec(['true']).catch((e: unknown) => e);
+    expect(error).toMatchObject({kind: 'connect', host: 'ghost'});
+    expect((error as Error).message).toMatch(
+      /^SSH to ghost \(100\.64\.10\.250\) (is unreachable|did not answer|timed out)/,
+    );
   });
 
   it('refuses an unknown host key without the flag or a yes; a yes appends it the way accept-new does', async () => {
