@@ -2,7 +2,7 @@ import {generateArtifacts} from '../core/artifacts/index.js';
 import {InputError} from '../core/errors.js';
 import {buildPlan} from '../core/plan/build.js';
 import {resolvePeer} from '../core/tailnet/resolve.js';
-import {hasErrors} from '../core/validate/finding.js';
+import {hasErrors, type Finding} from '../core/validate/finding.js';
 import {validatePlan} from '../core/validate/index.js';
 import {discover} from '../engine/discover.js';
 import {writeFolder} from '../engine/write-folder.js';
@@ -31,6 +31,18 @@ export interface CommandIo {
   readonly stderr: (line: string) => void;
   readonly now: Date;
 }
+
+// How to insist is surface-specific: the TUI asks, the command line has a flag.
+const commandLineHints: Readonly<Record<string, string>> = {
+  'even-control-planes': ' To insist, pass --allow-even-control-planes.',
+};
+
+const withCommandLineHints = (findings: readonly Finding[]): Finding[] =>
+  findings.map((finding) =>
+    finding.severity === 'error' && commandLineHints[finding.code]
+      ? {...finding, message: `${finding.message}${commandLineHints[finding.code]}`}
+      : finding,
+  );
 
 /** Splits `a,b` lists and repeated flags alike; empty entries are ignored. */
 export const nameList = (values: readonly string[]): string[] =>
@@ -70,7 +82,7 @@ export const runPlan = async (options: PlanOptions, io: CommandIo): Promise<numb
     },
     allowEvenControlPlanes: options.allowEvenControlPlanes ?? false,
   });
-  const findings = validatePlan(plan, {now: io.now});
+  const findings = withCommandLineHints(validatePlan(plan, {now: io.now}));
   const blocked = hasErrors(findings);
   if (options.json) io.stdout(JSON.stringify(planJson(plan, findings)));
   else for (const line of planText(plan, findings)) io.stdout(line);

@@ -68,6 +68,9 @@ describe('ha-wizard plan on the demo tailnet', () => {
     expect(refused.code).toBe(2);
     expect(refused.json.ok).toBe(false);
     expect(codes(refused.json)).toEqual(['error:even-control-planes']);
+    expect(refused.json.findings[0].message).toMatch(
+      /; make rpi4-b a worker, or add a control plane\. To insist, pass --allow-even-control-planes\.$/,
+    );
     const insisted = planJson([...even, '--allow-even-control-planes']);
     expect(insisted.code).toBe(0);
     expect(codes(insisted.json)).toEqual(['warning:even-control-planes']);

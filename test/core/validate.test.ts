@@ -148,7 +148,7 @@ describe('validatePlan', () => {
         severity: 'error',
         field: 'roles',
         message:
-          '4 control planes tolerate 1 failure, the same as 3, yet add one more etcd member that can fail; make nuc a worker, or add a control plane. (To insist, pass --allow-even-control-planes.)',
+          '4 control planes tolerate 1 failure, the same as 3, yet add one more etcd member that can fail; make nuc a worker, or add a control plane.',
       },
     ]);
     expect(codes(findings({...four, allowEvenControlPlanes: true}))).toEqual([

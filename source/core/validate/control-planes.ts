@@ -30,13 +30,7 @@ export const controlPlaneCount: Rule = ({plan}) => {
     const message = `${count} control planes tolerate ${failures} failure${failures === 1 ? '' : 's'}, the same as ${count - 1}, yet add one more etcd member that can fail; make ${demote} a worker, or add a control plane.`;
     return plan.allowEvenControlPlanes
       ? [warning('even-control-planes', message, 'roles')]
-      : [
-          error(
-            'even-control-planes',
-            `${message} (To insist, pass --allow-even-control-planes.)`,
-            'roles',
-          ),
-        ];
+      : [error('even-control-planes', message, 'roles')];
   }
   return [];
 };
