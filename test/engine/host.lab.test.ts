@@ -11,6 +11,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -81,6 +82,7 @@ describe.skipIf(skipReason !== undefined)('SshHost against the lab (root)', () =
     await Promise.all(opened.map((host) => host.close()));
     await down();
     await releaseLab?.();
+    if (scratch) rmSync(scratch, {recursive: true, force: true});
   }, 60_000);
 
   it('runs 20 commands at once on each of 5 hosts over one SSH connection per host', async () => {

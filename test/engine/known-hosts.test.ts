@@ -1,9 +1,9 @@
 // known_hosts as OpenSSH writes it. The hashed lines and fingerprints below
 // were made by the real tools: `ssh-keygen -H -f` and `ssh-keygen -lf`.
-import {mkdtempSync, readFileSync, writeFileSync, statSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, onTestFinished} from 'vitest';
 import {
   changedKeyMessage,
   checkHostKey,
@@ -140,6 +140,7 @@ other ssh-ed25519 ${keyC}
 
   it('appends new keys like accept-new: plain names, one line each, even when many hosts append at once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hw-kh-'));
+    onTestFinished(() => rmSync(dir, {recursive: true, force: true}));
     const file = join(dir, 'ssh', 'known_hosts');
     const store = new KnownHostsFiles([file]);
     await Promise.all(

@@ -1,13 +1,20 @@
 // The local adapter (and with it the shared exec, read and write logic) on
 // this machine, in a temp directory: no lab, no root needed.
-import {mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
 import {HostError} from '../../source/engine/host/host.js';
 import {LocalHost} from '../../source/engine/host/local-host.js';
 
 const host = new LocalHost({name: 'here', killGraceMs: 200});
+const made: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hw-local-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((dir) => rmSync(dir, {recursive: true, force: true})));
 
 describe('LocalHost', () => {
   it('runs argv without a shell and returns exit code, stdout and stderr', async () => {
@@ -46,7 +53,7 @@ describe('LocalHost', () => {
   });
 
   it('reads a file, or undefined when it is missing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hw-local-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'a b'), 'text\n');
     expect(await host.readFile(join(dir, 'a b'))).toBe('text\n');
     expect(await host.readFile(join(dir, 'missing'))).toBeUndefined();
@@ -54,7 +61,7 @@ describe('LocalHost', () => {
   });
 
   it('writes atomically with a kept backup, and does nothing when the content is already there', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hw-local-'));
+    const dir = tempDir();
     const file = join(dir, 'sub', 'lo1.netdev');
     expect(await host.writeFile(file, 'one\n', {mode: 0o640})).toEqual({changed: true});
     expect(statSync(file).mode & 0o777).toBe(0o640);
