@@ -16,6 +16,7 @@ import {
   stepBlockers,
   wizardReducer,
   type InitialValues,
+  type Step,
 } from './app-state.js';
 import {useKeys} from './components/keys.js';
 import {fitsMinimum, minimumSize, type Size} from './components/layout.js';
@@ -24,7 +25,7 @@ import {useTerminalSize} from './components/use-terminal-size.js';
 import {DiscoverScreen} from './discover.js';
 import {NetworkScreen} from './network.js';
 import {ReviewScreen} from './review.js';
-import {RolesScreen} from './roles.js';
+import {evenControlPlanesCode, RolesScreen} from './roles.js';
 import {symbols, theme} from './theme.js';
 
 export type Discovery =
@@ -95,10 +96,15 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
     onQuit?.();
     exit();
   }, [onQuit, exit]);
+  // The step on which Continue was refused once: a second Enter there goes on
+  // anyway, so the user can always reach Review, which lists every finding and
+  // refuses to write while errors remain.
+  const refusedOn = useRef<Step | undefined>(undefined);
   /**
    * Continue: validate the latest inputs (keys of one stdin chunk arrive
    * before React renders, so this render's findings may be older) and move on
-   * unless an error about this step's inputs blocks. Returns the blockers.
+   * unless an error about this step's inputs blocks for the first time.
+   * Returns the blockers when it did not move on.
    */
   const attemptNext = useCallback((): readonly Finding[] => {
     const latest = stateRef.current;
@@ -107,8 +113,15 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
       latest.step,
       safeValidate(buildPlan(latest.tailnet, planChoices(latest)), now),
     );
-    if (blockers.length === 0) dispatch({type: 'next'});
-    return blockers;
+    // An even count alone has its own question on Roles: ask it every time.
+    const asksItself = blockers.every((finding) => finding.code === evenControlPlanesCode);
+    if (blockers.length > 0 && (asksItself || refusedOn.current !== latest.step)) {
+      refusedOn.current = latest.step;
+      return blockers;
+    }
+    refusedOn.current = undefined;
+    dispatch({type: 'next'});
+    return [];
   }, [stateRef, dispatch, now]);
   // Where each list's highlight was, so Esc back lands on the same row. Not an
   // input (nothing is computed from it), so it stays out of the wizard state.

@@ -11,7 +11,7 @@ export interface ContinueLineProps {
   readonly label: string;
 }
 
-/** The "Continue" row: says why it is blocked instead of silently doing nothing. */
+/** The "Continue" row: says what is in the way instead of silently doing nothing. */
 export const ContinueLine = ({blockers, isHighlighted, label}: ContinueLineProps) => (
   <Box>
     <Box width={2} flexShrink={0}>
@@ -23,7 +23,8 @@ export const ContinueLine = ({blockers, isHighlighted, label}: ContinueLineProps
       </Text>
     ) : (
       <Text color={theme.error} wrap="truncate-end">
-        {symbols.error} Cannot continue: fix the {plural(blockers.length, 'error')} shown above.
+        {symbols.error} Fix the {plural(blockers.length, 'error')} above, or press Enter twice to go
+        on anyway.
       </Text>
     )}
   </Box>

@@ -201,7 +201,7 @@ describe('access validation, end to end', () => {
     await screen.waitForText('4/5 Access');
     await screen.press(ESC, ARROW_DOWN, ARROW_RIGHT);
     const frame = await screen.waitForText('✗ The SSH key file for the cluster is empty');
-    expect(frame).toContain('✗ Cannot continue: fix the 1 error shown above.');
+    expect(frame).toContain('✗ Fix the 1 error above, or press Enter twice to go on anyway.');
     expectFits(screen);
     // Enter on Continue stays here.
     await screen.press(...Array<string>(7).fill(ARROW_DOWN), ENTER);

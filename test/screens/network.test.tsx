@@ -57,7 +57,9 @@ describe('Network, as a component', () => {
     expect(screen.lines()[vip]).toMatch(/› VIP\s+10\.244\.0\.1▌/);
     expect(screen.lines()[vip + 1]).toMatch(/^\s{18}✗ The VIP 10\.244\.0\.1 lies inside pod CIDR/);
     expect(lineOf(screen, 'Pod CIDR')).toBeGreaterThan(vip + 1);
-    expect(screen.frame()).toContain('✗ Cannot continue: fix the 1 error shown above.');
+    expect(screen.frame()).toContain(
+      '✗ Fix the 1 error above, or press Enter twice to go on anyway.',
+    );
     expectFits(screen);
   });
 
@@ -187,7 +189,7 @@ describe('Network, in the app: validation on every keystroke', () => {
     expect(screen.lines()[vip + 1]).toMatch(
       /✗ The VIP 10\.244\.0\.1 lies inside pod CIDR 10\.244\.0\.0\/16/,
     );
-    expect(frame).toContain('✗ Cannot continue');
+    expect(frame).toContain('✗ Fix the');
     expectFits(screen);
 
     // Blocked: Enter on Continue stays here.
@@ -295,7 +297,7 @@ describe('Network, in the app: validation on every keystroke', () => {
       await screen.press(...Array<string>(field).fill(TAB), CTRL_U);
       await screen.type(text);
       await screen.waitFor(() => under(screen, shownUnder).includes(message));
-      expect(screen.frame()).toContain('✗ Cannot continue');
+      expect(screen.frame()).toContain('✗ Fix the');
       expectFits(screen);
     },
   );

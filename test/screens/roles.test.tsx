@@ -58,10 +58,13 @@ describe('Roles, in the app', () => {
     expect(frame).not.toContain('thinkpad');
     expect(row(screen, 'rpi4-a')).toMatch(/100\.101\.7\.11\s+· not in cluster\s+tag:k8s/);
     expect(frame).toContain('✗ The plan has no control plane');
-    expect(frame).toContain('✗ Cannot continue: fix the 1 error shown above.');
+    expect(frame).toContain('✗ Fix the 1 error above, or press Enter twice to go on anyway.');
     expectFits(screen);
     await screen.press(ENTER);
     expect(screen.frame()).toContain('2/5 Roles');
+    // A second Enter goes on anyway: Review lists the error and refuses to write.
+    await screen.press(ENTER);
+    await screen.waitForText('3/5 Network');
   });
 
   test('the quorum line follows the control-plane count; the first control plane is the init node until i moves it', async () => {
@@ -215,7 +218,9 @@ describe('Roles, as a component', () => {
     );
     await screen.press(ENTER);
     expect(screen.frame()).not.toContain('(y/n)');
-    expect(screen.frame()).toContain('✗ Cannot continue: fix the 2 errors shown above.');
+    expect(screen.frame()).toContain(
+      '✗ Fix the 2 errors above, or press Enter twice to go on anyway.',
+    );
     expect(onContinue).toHaveBeenCalledOnce();
   });
 
