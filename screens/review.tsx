@@ -92,8 +92,8 @@ const WriteLine = ({
     case 'idle':
       return blockers.length > 0 ? (
         <Text color={theme.error} wrap="truncate-end">
-          {symbols.error} Writing needs a plan without errors: fix the{' '}
-          {plural(blockers.length, 'error')} above first (Esc goes back).
+          {symbols.error} Fix the {plural(blockers.length, 'error')} above before writing (Esc goes
+          back).
         </Text>
       ) : (
         <Text color={theme.ok} wrap="truncate-end">

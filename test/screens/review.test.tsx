@@ -108,7 +108,7 @@ describe('Review', () => {
     expect(frame).toContain('Findings: 1 error, 1 warning');
     expect(frame).toContain('✗ The VIP lies inside the pod CIDR; choose 10.200.0.1.');
     expect(frame).toContain("! cloud-arm's node key expires in 12 days.");
-    expect(frame).toContain('✗ Writing needs a plan without errors: fix the 1 error above first');
+    expect(frame).toContain('✗ Fix the 1 error above before writing (Esc goes back).');
     await screen.press('w');
     expect(screen.frame()).not.toContain('Write to');
     expect(onWrite).not.toHaveBeenCalled();
