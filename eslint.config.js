@@ -3,18 +3,31 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 
 const uiModules = ['ink', 'ink-*', 'react', 'react/*', '@inquirer/*', 'chalk'];
-const ioModules = ['node:fs', 'node:fs/*', 'node:child_process', 'node:os', 'node:net', 'ssh2', 'conf'];
+const ioModules = [
+  'node:fs',
+  'node:fs/*',
+  'node:child_process',
+  'node:os',
+  'node:net',
+  'ssh2',
+  'conf',
+];
 
 export default tseslint.config(
   {ignores: ['dist/', 'dist.*/', 'node_modules/', 'coverage/']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {files: ['**/*.{js,mjs}'], languageOptions: {globals: globals.node}},
   {
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {argsIgnorePattern: '^_', varsIgnorePattern: '^_'},
+      ],
     },
   },
   {
@@ -25,7 +38,10 @@ export default tseslint.config(
         {
           patterns: [
             {group: [...uiModules, ...ioModules], message: 'source/core is pure: no UI, no I/O.'},
-            {group: ['**/engine/**', '**/screens/**'], message: 'Imports flow UI -> engine -> core.'},
+            {
+              group: ['**/engine/**', '**/screens/**'],
+              message: 'Imports flow UI -> engine -> core.',
+            },
           ],
         },
       ],
@@ -44,7 +60,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        {patterns: [{group: [...uiModules, '**/screens/**'], message: 'The engine knows nothing about rendering.'}]},
+        {
+          patterns: [
+            {
+              group: [...uiModules, '**/screens/**'],
+              message: 'The engine knows nothing about rendering.',
+            },
+          ],
+        },
       ],
     },
   },
