@@ -27,7 +27,7 @@ export const certSans = (plan: Plan): string[] => {
 const header = [
   'kubeadm init --config for the first control plane; run it with --upload-certs.',
   'The @@...@@ placeholders are join material, filled in memory right before use',
-  'and never saved (DOMAIN.md phase 8).',
+  'and never saved.',
 ].join('\n');
 
 /** InitConfiguration + ClusterConfiguration + KubeletConfiguration for `kubeadm init`. */

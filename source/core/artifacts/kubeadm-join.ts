@@ -13,7 +13,7 @@ const workerHeader = [
 const controlPlaneHeader = [
   'kubeadm join --config for a control plane. Until its own /readyz passes, this node',
   'must not hold the VIP: Linux would deliver the join traffic to its own, not yet',
-  'running, apiserver (DOMAIN.md phase 9, anchors 3.5).',
+  'running, apiserver.',
   'The @@...@@ placeholders are filled in memory right before the join and never saved.',
 ].join('\n');
 

@@ -33,6 +33,6 @@ export const nmcliScript = (vip: string): string =>
     shellComment(
       'On the first control plane: before kubeadm init. On a joining control plane: only',
     ),
-    shellComment('once its own apiserver is ready (DOMAIN.md phases 6 and 9).'),
+    shellComment('once its own apiserver is ready.'),
     quoteCommand(nmcliAddLo1Argv(vip)),
   ]);

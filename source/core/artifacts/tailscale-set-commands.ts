@@ -5,7 +5,7 @@ import {shellComment, shellText} from './shell-text.js';
 import {acceptRoutesArgv, advertiseRoutesArgv} from './tailscale-routes.js';
 
 const header = [
-  'Tailscale flags for every node (DOMAIN.md phase 5). Not one script: run each block on',
+  'Tailscale flags for every node. Not one script: run each block on',
   'the node it names. --advertise-routes replaces the whole list, so each line restates',
   'the routes the node already advertises. Those are the routes the tailnet shows as',
   'approved; the run re-reads every node before it sets them.',
