@@ -176,7 +176,7 @@ const Unavailable = ({
 }) => (
   <Box flexDirection="column">
     {wrapWords(
-      `${symbols.error} Could not read the tailnet: ${reason ?? 'no status was given'}.`,
+      `${symbols.error} Could not read the tailnet: ${(reason ?? 'no status was given').replace(/\.$/, '')}.`,
       width,
     ).map((line, index) => (
       <Text key={index} color={theme.error}>

@@ -69,6 +69,19 @@ describe('the wizard in a real terminal', () => {
     expect(coloured.output()).toMatch(sgr);
   });
 
+  it('offers the demo tailnet where there is no tailscale, as the README promises', async () => {
+    const terminal = openTerminal([], {env: {PATH: '/nonexistent'}});
+    await terminal.waitFor('Press d to try the whole wizard on a demo tailnet');
+    expect(terminal.text()).toContain(
+      'Could not read the tailnet: tailscale is not installed here',
+    );
+    expect(terminal.text()).not.toContain('..');
+    await step(terminal, 'd', '9 devices from demo');
+    terminal.press('q');
+    expect(await terminal.exit).toBe(0);
+    expectRestored(terminal);
+  });
+
   it('walks the demo tailnet from Discover to Review with the keyboard', async () => {
     const terminal = openTerminal(['--demo'], {columns: 80, rows: 24});
     await terminal.waitFor('1/5 Discover');

@@ -1,9 +1,14 @@
-import {spawn} from 'node:child_process';
+import {execFileSync, spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {stripVTControlCharacters} from 'node:util';
 import {cliPath} from './cli.js';
 
 const bridge = fileURLToPath(new URL('pty-bridge.py', import.meta.url));
+// The real interpreter (not a pyenv shim, which needs PATH), resolved once: a test may
+// give the wizard a PATH without python in it.
+const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], {
+  encoding: 'utf8',
+}).trim();
 
 export interface Terminal {
   /** Everything the program has written to the terminal so far, escape sequences included. */
@@ -33,7 +38,7 @@ export const openTerminal = (
   {columns = 80, rows = 24, env = {}} = {},
 ): Terminal => {
   const child = spawn(
-    'python3',
+    python,
     [bridge, String(columns), String(rows), process.execPath, cliPath, ...args],
     {
       env: {PATH: process.env['PATH'], HOME: process.env['HOME'], TERM: 'xterm-256color', ...env},
