@@ -12,7 +12,8 @@ export const isQuitKey = (input: string, key: Key): boolean =>
 /** Continue: Enter or →. */
 export const isContinueKey = (key: Key): boolean => key.return || key.rightArrow;
 
-const plainKey: Key = {
+/** A Key with nothing pressed: the base for keys split out of a chunk, and for tests. */
+export const plainKey: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,

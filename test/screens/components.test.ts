@@ -1,6 +1,6 @@
 import type {Key} from 'ink';
 import {describe, expect, test} from 'vitest';
-import {splitChunk} from '../../screens/components/keys.js';
+import {plainKey, splitChunk} from '../../screens/components/keys.js';
 import {accessScreenReducer, initialAccessScreenState} from '../../screens/access-state.js';
 import {cycle} from '../../screens/app-state.js';
 import {findingLines} from '../../screens/components/finding-lines.js';
@@ -15,28 +15,7 @@ import {applyEdit, textEditFor} from '../../screens/components/text-edit.js';
 import {wrapWords} from '../../screens/components/text.js';
 import {errorMessage, initialReviewState, reviewReducer} from '../../screens/review-state.js';
 
-const noKey: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
+const noKey: Key = plainKey;
 
 describe('wrapWords', () => {
   test('wraps at word boundaries and cuts words longer than a line', () => {

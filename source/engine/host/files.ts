@@ -2,7 +2,15 @@
 // exec: one round trip each, the same on a remote node and on this machine,
 // and under sudo when the file is root's. The scripts are constants; paths and
 // modes reach them as positional parameters ("$1"...), never pasted in.
-import {HostError, type ExecOptions, type ExecResult, type WriteFileOptions} from './host.js';
+import {
+  HostError,
+  type ExecOptions,
+  type ExecResult,
+  type Host,
+  type ReadFileOptions,
+  type WriteFileOptions,
+  type WriteFileResult,
+} from './host.js';
 import {displayCommand} from './run-command.js';
 
 type Exec = (argv: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
@@ -122,3 +130,25 @@ export const writeFileWith = async (
   const changed = lines.at(-1) === 'changed';
   return backupPath === undefined ? {changed} : {changed, backupPath};
 };
+
+/**
+ * readFile and writeFile for any host that can exec: both adapters are this
+ * plus their own way of running a command.
+ */
+export abstract class CommandHost implements Host {
+  abstract readonly name: string;
+  abstract exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  abstract close(): Promise<void>;
+
+  readFile(path: string, options: ReadFileOptions = {}): Promise<string | undefined> {
+    return readFileWith(this.name, (argv, o) => this.exec(argv, o), path, options);
+  }
+
+  writeFile(
+    path: string,
+    content: string | Buffer,
+    options: WriteFileOptions = {},
+  ): Promise<WriteFileResult> {
+    return writeFileWith(this.name, (argv, o) => this.exec(argv, o), path, content, options);
+  }
+}

@@ -2,16 +2,8 @@
 // nodes: child processes started from argv (no shell in between), sudo only
 // when not already root.
 import {spawn} from 'node:child_process';
-import {readFileWith, writeFileWith} from './files.js';
-import {
-  HostError,
-  type ExecOptions,
-  type ExecResult,
-  type Host,
-  type ReadFileOptions,
-  type WriteFileOptions,
-  type WriteFileResult,
-} from './host.js';
+import {CommandHost} from './files.js';
+import {HostError, type ExecOptions, type ExecResult} from './host.js';
 import {runCommand, SudoPassword, type Exit, type Start} from './run-command.js';
 
 export interface LocalHostOptions {
@@ -21,12 +13,13 @@ export interface LocalHostOptions {
   readonly killGraceMs?: number;
 }
 
-export class LocalHost implements Host {
+export class LocalHost extends CommandHost {
   readonly name: string;
   readonly #sudo: SudoPassword;
   readonly #root = process.getuid?.() === 0;
 
   constructor(private readonly options: LocalHostOptions) {
+    super();
     this.name = options.name;
     this.#sudo = new SudoPassword(options.name, options.askSudoPassword);
   }
@@ -37,18 +30,6 @@ export class LocalHost implements Host {
       argv,
       options,
     );
-  }
-
-  readFile(path: string, options: ReadFileOptions = {}): Promise<string | undefined> {
-    return readFileWith(this.name, (argv, o) => this.exec(argv, o), path, options);
-  }
-
-  writeFile(
-    path: string,
-    content: string | Buffer,
-    options: WriteFileOptions = {},
-  ): Promise<WriteFileResult> {
-    return writeFileWith(this.name, (argv, o) => this.exec(argv, o), path, content, options);
   }
 
   async close(): Promise<void> {}

@@ -12,16 +12,8 @@ import ssh2, {
 } from 'ssh2';
 import {quoteCommand} from '../../core/remote/quote.js';
 import {agentSocket, defaultIdentityFiles, localUser} from '../paths.js';
-import {readFileWith, writeFileWith} from './files.js';
-import {
-  HostError,
-  type ExecOptions,
-  type ExecResult,
-  type Host,
-  type ReadFileOptions,
-  type WriteFileOptions,
-  type WriteFileResult,
-} from './host.js';
+import {CommandHost} from './files.js';
+import {HostError, type ExecOptions, type ExecResult} from './host.js';
 import {
   changedKeyMessage,
   checkHostKey,
@@ -140,7 +132,7 @@ class Slots {
   }
 }
 
-export class SshHost implements Host {
+export class SshHost extends CommandHost {
   readonly name: string;
   /** Where the connection goes, after the ssh config. */
   readonly target: {readonly hostName: string; readonly port: number; readonly user: string};
@@ -156,6 +148,7 @@ export class SshHost implements Host {
   readonly #knownHostsFiles: KnownHostsFiles;
 
   constructor(private readonly options: SshHostOptions) {
+    super();
     this.name = options.name;
     const settings = resolveSshSettings(options.sshConfig, options.address, localUser());
     this.target = {
@@ -194,18 +187,6 @@ export class SshHost implements Host {
       argv,
       options,
     );
-  }
-
-  readFile(path: string, options: ReadFileOptions = {}): Promise<string | undefined> {
-    return readFileWith(this.name, (argv, o) => this.exec(argv, o), path, options);
-  }
-
-  writeFile(
-    path: string,
-    content: string | Buffer,
-    options: WriteFileOptions = {},
-  ): Promise<WriteFileResult> {
-    return writeFileWith(this.name, (argv, o) => this.exec(argv, o), path, content, options);
   }
 
   async close(): Promise<void> {
