@@ -187,6 +187,11 @@ describe('generateArtifacts', () => {
       'containerd/systemd-cgroup.v2.toml',
       'containerd/systemd-cgroup.v3.toml',
       'cilium/values.yaml',
+      'health-gate/health-gate.sh',
+      'health-gate/ha-wizard-health-gate.service',
+      'health-gate/rpi4-a.env',
+      'health-gate/rpi4-b.env',
+      'health-gate/nas.env',
     ]);
   });
 

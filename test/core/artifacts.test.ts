@@ -69,9 +69,14 @@ describe.each(Object.entries(goldenCases))('golden case %s', (name, plan) => {
         expect(() => parseToml(content)).not.toThrow();
       } else if (path.endsWith('.hujson')) {
         expect(() => JSON.parse(content) as unknown).not.toThrow();
-      } else if (path.endsWith('.netdev') || path.endsWith('.network')) {
+      } else if (
+        path.endsWith('.netdev') ||
+        path.endsWith('.network') ||
+        path.endsWith('.service')
+      ) {
         expect(Object.keys(parseIni(content)).length).toBeGreaterThan(0);
-      } else if (path.endsWith('.sh')) {
+      } else if (path.endsWith('.sh') || path.endsWith('.env')) {
+        // The health gate's .env is sourced by sh, so it must parse as sh too.
         // `sh -n` reads without running: a syntax error here is a quoting bug.
         expect(() => execFileSync('sh', ['-n'], {input: content})).not.toThrow();
       } else {

@@ -1,7 +1,8 @@
 import {systemdCgroupSnippet} from '../containerd/systemd-cgroup.js';
-import {initNode} from '../plan/build.js';
+import {controlPlanes, initNode} from '../plan/build.js';
 import type {Plan} from '../plan/types.js';
 import {ciliumValues} from './cilium-values.js';
+import {healthGateEnv, healthGateScript, healthGateUnit} from './health-gate.js';
 import {kubeadmInitYaml} from './kubeadm-init.js';
 import {kubeadmJoinYaml} from './kubeadm-join.js';
 import {lo1Netdev, lo1Network} from './networkd.js';
@@ -27,6 +28,13 @@ export const generateArtifacts = (plan: Plan): Artifact[] => {
     const base = `kubeadm/join-${fileNamePart(name)}`;
     let path = `${base}.yaml`;
     for (let n = 2; usedPaths.has(path); n++) path = `${base}-${n}.yaml`;
+    usedPaths.add(path);
+    return path;
+  };
+  const envPath = (name: string): string => {
+    const base = `health-gate/${fileNamePart(name)}`;
+    let path = `${base}.env`;
+    for (let n = 2; usedPaths.has(path); n++) path = `${base}-${n}.env`;
     usedPaths.add(path);
     return path;
   };
@@ -83,5 +91,26 @@ export const generateArtifacts = (plan: Plan): Artifact[] => {
       content: systemdCgroupSnippet(3),
     },
     {path: 'cilium/values.yaml', title: 'Cilium Helm values', content: ciliumValues(plan)},
+    // The health gate runs on control planes only; its env file differs per
+    // node (the routes each one keeps), so there is one per control plane.
+    ...(first
+      ? [
+          {
+            path: 'health-gate/health-gate.sh',
+            title: 'Health gate script (/usr/local/lib/ha-wizard/health-gate)',
+            content: healthGateScript(),
+          },
+          {
+            path: 'health-gate/ha-wizard-health-gate.service',
+            title: 'Health gate systemd unit',
+            content: healthGateUnit(),
+          },
+        ]
+      : []),
+    ...controlPlanes(plan).map((node) => ({
+      path: envPath(node.name),
+      title: `Health gate settings (${node.name})`,
+      content: healthGateEnv(plan.network.vip, node.advertisedRoutes),
+    })),
   ];
 };

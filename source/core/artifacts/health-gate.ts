@@ -1,0 +1,175 @@
+// The health gate (DOMAIN.md "Target topology"; issue 3 "The health gate"):
+// Tailscale moves the VIP's route only when the primary router goes offline,
+// not when its kube-apiserver dies, so a node with a dead apiserver but a live
+// tailscaled would keep black-holing the API. Each control plane runs this
+// small loop: after FAIL_AFTER failed /readyz polls it takes the VIP off lo1
+// and withdraws VIP/32 from its advertised routes; after RECOVER_AFTER good
+// polls it puts both back. Plain POSIX sh plus curl, ip and tailscale: every
+// node already has them, so the wizard ships no binary.
+import {quoteArgument} from '../remote/quote.js';
+import {lo1Interface} from './networkd.js';
+import {routesWithoutVip} from './tailscale-routes.js';
+import {vipAddress} from './vip.js';
+
+export const healthGatePaths = {
+  script: '/usr/local/lib/ha-wizard/health-gate',
+  env: '/etc/ha-wizard/health-gate.env',
+  unit: '/etc/systemd/system/ha-wizard-health-gate.service',
+} as const;
+
+export const healthGateUnitName = 'ha-wizard-health-gate.service';
+
+export interface HealthGateSettings {
+  /** Seconds between polls. */
+  readonly intervalSeconds: number;
+  /** Consecutive failed polls before the VIP is withdrawn. */
+  readonly failAfter: number;
+  /** Consecutive good polls before it is put back. */
+  readonly recoverAfter: number;
+}
+
+// 3 x 2 s: a restart of the apiserver's static pod alone does not flap the
+// route, yet the VIP moves well within Tailscale's own ~15 s failover time.
+export const defaultHealthGateSettings: HealthGateSettings = {
+  intervalSeconds: 2,
+  failAfter: 3,
+  recoverAfter: 2,
+};
+
+/**
+ * `/etc/ha-wizard/health-gate.env`, sourced by the script. The routes to keep
+ * are written here by the wizard, which read them from `tailscale debug prefs`
+ * when it installed the gate: `--advertise-routes` replaces the whole list
+ * (DOMAIN.md phase 5), and a shell loop cannot read them back from
+ * tailscale's JSON without jq, which nodes do not have. Each value is quoted
+ * with quoteArgument: routes come from the tailnet and are untrusted.
+ */
+export const healthGateEnv = (
+  vip: string,
+  advertisedRoutes: readonly string[],
+  settings: HealthGateSettings = defaultHealthGateSettings,
+): string => {
+  const others = routesWithoutVip(advertisedRoutes, vip).filter((route) => route !== '');
+  const line = (name: string, value: string | number) => `${name}=${quoteArgument(String(value))}`;
+  return [
+    '# ha-wizard health gate settings (sourced by /usr/local/lib/ha-wizard/health-gate).',
+    '# OTHER_ROUTES: every route this node advertises besides the VIP, comma-separated;',
+    '# the gate writes them back with or without the VIP. Re-run ha-wizard after changing',
+    "# this node's routes by hand, or the gate will drop the change on its next transition.",
+    line('VIP', vipAddress(vip)),
+    line('INTERFACE', lo1Interface),
+    line('OTHER_ROUTES', others.join(',')),
+    line('READYZ_URL', 'https://127.0.0.1:6443/readyz'),
+    line('INTERVAL', settings.intervalSeconds),
+    line('FAIL_AFTER', settings.failAfter),
+    line('RECOVER_AFTER', settings.recoverAfter),
+    '',
+  ].join('\n');
+};
+
+/** `/usr/local/lib/ha-wizard/health-gate`, mode 0755. */
+export const healthGateScript = (): string => `#!/bin/sh
+# ha-wizard health gate: this control plane holds the Kubernetes API's virtual IP
+# (on lo1, and advertised as a Tailscale subnet route) only while its own
+# kube-apiserver answers /readyz. Tailscale fails the route over only when a node
+# goes offline, not when its apiserver dies; without this gate such a node keeps
+# the route and black-holes the API.
+#
+# State is re-learned on every start (idempotent, safe to restart): the first
+# FAIL_AFTER failures withdraw, the first RECOVER_AFTER successes (re)apply, and
+# both actions are no-ops when already true. A failed action is retried on the
+# next poll. Transitions are logged to stderr (the journal).
+set -u
+
+ENV_FILE=\${HEALTH_GATE_ENV:-/etc/ha-wizard/health-gate.env}
+# shellcheck source=/dev/null
+. "$ENV_FILE" || exit 1
+: "\${VIP:?VIP is not set in $ENV_FILE}"
+INTERFACE=\${INTERFACE:-lo1}
+OTHER_ROUTES=\${OTHER_ROUTES:-}
+READYZ_URL=\${READYZ_URL:-https://127.0.0.1:6443/readyz}
+INTERVAL=\${INTERVAL:-2}
+FAIL_AFTER=\${FAIL_AFTER:-3}
+RECOVER_AFTER=\${RECOVER_AFTER:-2}
+# Stop after this many polls (0: never). For a bounded check by hand.
+MAX_POLLS=\${MAX_POLLS:-0}
+
+log() { echo "health-gate: $*" >&2; }
+
+# kube-apiserver answers 200 "ok" when ready; curl exits 0 on a 500 too, so
+# the body decides.
+ready() {
+  body=$(curl -sk --max-time 2 "$READYZ_URL" 2>/dev/null) && [ "$body" = ok ]
+}
+
+has_vip() {
+  ip -o -4 addr show dev "$INTERFACE" 2>/dev/null | grep -q " inet $VIP/32 "
+}
+
+routes_with_vip() {
+  if [ -n "$OTHER_ROUTES" ]; then echo "$OTHER_ROUTES,$VIP/32"; else echo "$VIP/32"; fi
+}
+
+withdraw() {
+  if has_vip; then
+    ip addr del "$VIP/32" dev "$INTERFACE" || return 1
+  fi
+  tailscale set --advertise-routes="$OTHER_ROUTES" || return 1
+}
+
+restore() {
+  if ! has_vip; then
+    ip addr add "$VIP/32" dev "$INTERFACE" || return 1
+  fi
+  tailscale set --advertise-routes="$(routes_with_vip)" || return 1
+}
+
+state=unknown
+good=0
+bad=0
+polls=0
+log "watching $READYZ_URL for $VIP/32 on $INTERFACE (keeping routes: \${OTHER_ROUTES:-none})"
+while :; do
+  if ready; then
+    good=$((good + 1))
+    bad=0
+    if [ "$state" != up ] && [ "$good" -ge "$RECOVER_AFTER" ]; then
+      if restore; then
+        log "apiserver ready $good times in a row: holding $VIP/32 and advertising it"
+        state=up
+      else
+        log "apiserver ready, but putting $VIP/32 back failed; retrying"
+      fi
+    fi
+  else
+    bad=$((bad + 1))
+    good=0
+    if [ "$state" != down ] && [ "$bad" -ge "$FAIL_AFTER" ]; then
+      if withdraw; then
+        log "apiserver not ready $bad times in a row: withdrew $VIP/32 from $INTERFACE and the advertised routes"
+        state=down
+      else
+        log "apiserver not ready, but withdrawing $VIP/32 failed; retrying"
+      fi
+    fi
+  fi
+  polls=$((polls + 1))
+  if [ "$MAX_POLLS" -gt 0 ] && [ "$polls" -ge "$MAX_POLLS" ]; then exit 0; fi
+  sleep "$INTERVAL"
+done
+`;
+
+/** `/etc/systemd/system/ha-wizard-health-gate.service`. */
+export const healthGateUnit = (): string => `[Unit]
+Description=ha-wizard health gate: the Kubernetes API VIP only while the local kube-apiserver is ready
+After=network-online.target tailscaled.service
+Wants=network-online.target
+
+[Service]
+ExecStart=${healthGatePaths.script}
+Restart=always
+RestartSec=2
+
+[Install]
+WantedBy=multi-user.target
+`;
