@@ -45,6 +45,8 @@ export const workstationName = `${prefix}-workstation`;
 export const paths = {
   hosts: `${labDir}/hosts`,
   tailnet: `${labDir}/tailnet`,
+  /** The simulated cluster (source/sim): shared by every host at /run/hwlab-cluster. */
+  cluster: `${labDir}/cluster`,
   usr: `${labDir}/usr`,
   ssh: `${labDir}/ssh`,
   identity: `${labDir}/ssh/id_ed25519`,

@@ -21,8 +21,9 @@ mount -t overlay "hwlab-$H-usr" -o "lowerdir=$L/usr:/usr,upperdir=$D/upper/usr,w
 # The copied /run/netns mounts would pin every lab netns while sshd lives (P4).
 umount -l /run/netns 2>/dev/null || true
 mount -t tmpfs -o mode=755,nosuid,nodev "hwlab-$H-run" /run
-mkdir -p /run/sshd /run/hwlab-tailnet
+mkdir -p /run/sshd /run/hwlab-tailnet /run/hwlab-cluster
 mount --bind "$L/tailnet" /run/hwlab-tailnet
+mount --bind "$L/cluster" /run/hwlab-cluster
 umount -l "$L/hosts" 2>/dev/null || true
 # Nothing that is not overlaid may reach the machine: / read-only in this mount
 # namespace, and private tmpfs for /dev/shm and (last, it hides the lab dir) /tmp (P8).

@@ -177,6 +177,7 @@ const seedHost = async (
     mkdirSync(join(upper, dir), {recursive: true});
     mkdirSync(join(root, 'work', dir), {recursive: true});
   }
+  mkdirSync(join(upper, 'usr', 'bin'), {recursive: true});
   const etc = join(upper, 'etc');
   const passwd = readFileSync('/etc/passwd', 'utf8');
   const group = readFileSync('/etc/group', 'utf8');
@@ -224,6 +225,13 @@ const seedHost = async (
   }
   const state = join(upper, 'var/lib/hwlab');
   writeFile(join(state, 'calls.log'), '', 0o666);
+  // What containerd read at its last start: both default configs leave SystemdCgroup false.
+  writeFile(join(state, 'sim', 'containerd.json'), '{"systemdCgroup":false}\n');
+  if (host.containerdMajor === 2) {
+    // No real containerd 2.x here: the simulated CLI replaces Debian's 1.6 binary on this host only.
+    copyFileSync(join(sourceDir, 'tools', 'sim-shim'), join(upper, 'usr', 'bin', 'containerd'));
+    chmodSync(join(upper, 'usr', 'bin', 'containerd'), 0o755);
+  }
   writeFile(join(state, 'tailscale', 'ip'), `${host.address}\n`);
   writeFile(
     join(state, 'tailscale', 'prefs'),
@@ -246,6 +254,53 @@ const seedHost = async (
   );
   const publicKey = readFileSync(join(etc, 'ssh', 'ssh_host_ed25519_key.pub'), 'utf8');
   return publicKey.trim();
+};
+
+/** The simulated cluster tools: one bundle of source/sim, one bash shim per tool (it logs the call). */
+export const simTools = [
+  'kubeadm',
+  'kubectl',
+  'kubelet',
+  'crictl',
+  'helm',
+  'systemctl',
+  'networkctl',
+  'nmcli',
+] as const;
+
+export const installSimTools = async () => {
+  const lib = join(paths.usr, 'lib', 'hwlab');
+  mkdirSync(lib, {recursive: true});
+  const {build} = await import('esbuild');
+  await build({
+    absWorkingDir: repoDir,
+    entryPoints: ['source/sim/main.ts'],
+    outfile: join(lib, 'sim.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // yaml's CommonJS build calls require('process').
+    banner: {
+      js: "import {createRequire as __createRequire} from 'node:module';const require = __createRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  copyFileSync(
+    join(repoDir, 'fixtures/real/containerd-default-2.1.9-debian-sid.toml'),
+    join(lib, 'containerd-2.1.9-default.toml'),
+  );
+  for (const tool of simTools) {
+    copyFileSync(join(sourceDir, 'tools', 'sim-shim'), join(paths.usr, 'bin', tool));
+    chmodSync(join(paths.usr, 'bin', tool), 0o755);
+  }
+};
+
+/** The simulated tools' knobs (source/sim/env.ts SimSettings), e.g. a short certificate-key lifetime for tests. */
+export const setSimSettings = (settings: Record<string, unknown>) => {
+  writeFile(join(paths.cluster, 'settings.json'), `${JSON.stringify(settings)}\n`);
 };
 
 /** One `ip -batch` per namespace: process starts are the cost here (~5-30 ms each), not the kernel. */
@@ -305,6 +360,9 @@ const setupNetwork = async (hosts: readonly HostPlan[]) => {
         `route add ${tailnetRange} via ${routerIp} dev tailscale0 src ${host.address}`,
         // Like tailscaled: accepted subnet routes go into table 52, looked up at priority 5270.
         'rule add priority 5270 lookup 52',
+        // The wizard's lo1 (a dummy link on real hosts; this kernel has no dummy type): a
+        // port-less bridge, up, so the VIP on it is delivered locally by the kernel.
+        ...(host.role === 'control-plane' ? ['link add lo1 type bridge', 'link set lo1 up'] : []),
       ]),
     ),
   );
@@ -376,6 +434,8 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
     await run(['mount', '-t', 'tmpfs', '-o', 'mode=755', `${prefix}-hosts`, paths.hosts]);
     copyFileSync(join(sourceDir, 'tools', 'tailscale'), join(paths.usr, 'bin', 'tailscale'));
     chmodSync(join(paths.usr, 'bin', 'tailscale'), 0o755);
+    await installSimTools();
+    trace('simulated cluster tools built');
     copyFileSync(join(sourceDir, 'hostinit.sh'), join(labDir, 'hostinit.sh'));
     chmodSync(join(labDir, 'hostinit.sh'), 0o755);
     rmSync(paths.identity, {force: true});
@@ -398,6 +458,8 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
     trace('keys, tools, containerd default');
     await setupNetwork(hosts);
     trace('network');
+    mkdirSync(paths.cluster, {recursive: true, mode: 0o755});
+    setSimSettings({});
     // The tailnet: config for the coordinator, every node's initial prefs, auto-approval.
     for (const sub of ['nodes', 'status', 'ack'])
       mkdirSync(join(paths.tailnet, sub), {recursive: true});

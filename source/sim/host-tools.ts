@@ -1,0 +1,469 @@
+// The systemd / networkd / NetworkManager front-ends (there is no systemd PID 1
+// or D-Bus in the lab) and containerd 2.x's CLI (no real 2.x binary here).
+import {randomUUID} from 'node:crypto';
+import {parse as parseToml, stringify as stringifyToml} from 'smol-toml';
+import {readSystemdCgroup} from '../core/containerd/systemd-cgroup.js';
+import {simState} from './agent.js';
+import type {SimEnv, ToolResult} from './env.js';
+import {fail, ok} from './env.js';
+import {paths as kubeadmPaths} from './kubeadm.js';
+
+const unitsFile = '/var/lib/hwlab/sim/units.json';
+type UnitTable = Record<string, {active?: boolean; enabled?: boolean}>;
+const unitName = (u: string) => (u.includes('.') ? u : `${u}.service`);
+
+const readUnits = (env: SimEnv): UnitTable =>
+  JSON.parse(env.fs.read(unitsFile) ?? '{}') as UnitTable;
+const unitFile = (env: SimEnv, unit: string) =>
+  ['/etc/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system']
+    .map((dir) => `${dir}/${unit}`)
+    .find((file) => env.fs.read(file) !== undefined);
+
+/** Units the host "has" and whether they run. */
+const isActive = (env: SimEnv, unit: string): boolean => {
+  const saved = readUnits(env)[unit];
+  switch (unit) {
+    case 'kubelet.service':
+      return env.procs.running('kubelet');
+    case 'systemd-networkd.service':
+      return env.facts.networkManager === 'systemd-networkd';
+    case 'NetworkManager.service':
+      return env.facts.networkManager === 'NetworkManager';
+    case 'containerd.service':
+      return saved?.active ?? true;
+    case 'ssh.service':
+    case 'tailscaled.service':
+      return true;
+    default:
+      return env.procs.running(unit);
+  }
+};
+const known = (env: SimEnv, unit: string) =>
+  [
+    'kubelet.service',
+    'systemd-networkd.service',
+    'NetworkManager.service',
+    'containerd.service',
+    'ssh.service',
+    'tailscaled.service',
+  ].includes(unit) || unitFile(env, unit) !== undefined;
+
+/** containerd (re)starts: it reads its config again; a config it cannot load leaves it failed. */
+const restartContainerd = async (env: SimEnv): Promise<boolean> => {
+  const dump = await env.exec(['containerd', 'config', 'dump']);
+  let systemdCgroup = false;
+  let good = dump.code === 0;
+  if (good) {
+    try {
+      systemdCgroup = readSystemdCgroup(dump.stdout).systemdCgroup === true;
+    } catch {
+      good = false;
+    }
+  }
+  env.fs.write(simState.containerd, `${JSON.stringify({systemdCgroup, restartedAt: env.now()})}\n`);
+  const units = readUnits(env);
+  units['containerd.service'] = {...units['containerd.service'], active: good};
+  env.fs.write(unitsFile, `${JSON.stringify(units)}\n`);
+  return good;
+};
+
+/** ExecStart= and EnvironmentFile= of a unit file, as systemd would run them. */
+const startFromUnitFile = (env: SimEnv, unit: string, file: string) => {
+  const text = env.fs.read(file) ?? '';
+  const value = (key: string) =>
+    [...text.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => (m[1] ?? '').trim());
+  const execStart =
+    value('ExecStart')
+      .at(-1)
+      ?.replace(/^[-@:+!]+/, '') ?? '';
+  const environment: Record<string, string> = {};
+  for (const envFile of value('EnvironmentFile')) {
+    for (const line of (env.fs.read(envFile.replace(/^-/, '')) ?? '').split('\n')) {
+      const m = /^\s*(?:export\s+)?([A-Za-z_]\w*)=(.*)$/.exec(line);
+      if (m) environment[m[1]!] = (m[2] ?? '').replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
+    }
+  }
+  for (const assignment of value('Environment')) {
+    for (const m of assignment.matchAll(/"?([A-Za-z_]\w*)=([^"\s]*)"?/g))
+      environment[m[1]!] = m[2] ?? '';
+  }
+  env.procs.start(unit, ['/bin/sh', '-c', `exec ${execStart}`], environment);
+};
+
+export const systemctl = async (env: SimEnv, argv: readonly string[]): Promise<ToolResult> => {
+  const flags = argv.filter((a) => a.startsWith('-'));
+  const [command, ...rest] = argv.filter((a) => !a.startsWith('-'));
+  const units = rest.map(unitName);
+  const now = flags.includes('--now');
+  const changing = [
+    'start',
+    'stop',
+    'restart',
+    'enable',
+    'disable',
+    'daemon-reload',
+    'reload',
+  ].includes(command ?? '');
+  if (changing && env.uid !== 0)
+    return fail(
+      1,
+      `Failed to ${command} ${units[0] ?? 'daemon'}: Interactive authentication required.\nSee system logs and 'systemctl status ${units[0] ?? ''}' for details.\n`,
+    );
+  const start = async (unit: string): Promise<ToolResult | undefined> => {
+    if (!known(env, unit)) return fail(5, `Failed to start ${unit}: Unit ${unit} not found.\n`);
+    if (unit === 'containerd.service') {
+      if (!(await restartContainerd(env)))
+        return fail(
+          1,
+          `Job for containerd.service failed because the control process exited with error code.\nSee "systemctl status containerd.service" and "journalctl -xeu containerd.service" for details.\n`,
+        );
+    } else if (unit === 'kubelet.service') {
+      if (env.fs.read(kubeadmPaths.kubeletConfig) !== undefined)
+        env.procs.start('kubelet', env.agentArgv, {});
+    } else {
+      const file = unitFile(env, unit);
+      if (file && !env.procs.running(unit)) startFromUnitFile(env, unit, file);
+    }
+    return undefined;
+  };
+  const stop = (unit: string) => {
+    if (unit === 'containerd.service') {
+      const table = readUnits(env);
+      table[unit] = {...table[unit], active: false};
+      env.fs.write(unitsFile, `${JSON.stringify(table)}\n`);
+    } else env.procs.stop(unit === 'kubelet.service' ? 'kubelet' : unit);
+  };
+  const setEnabled = (unit: string, enabled: boolean) => {
+    const table = readUnits(env);
+    table[unit] = {...table[unit], enabled};
+    env.fs.write(unitsFile, `${JSON.stringify(table)}\n`);
+  };
+  switch (command) {
+    case 'is-active': {
+      const states = units.map((u) => isActive(env, u));
+      return {
+        code: states.every(Boolean) ? 0 : 3,
+        stdout: states.map((s) => (s ? 'active\n' : 'inactive\n')).join(''),
+        stderr: '',
+      };
+    }
+    case 'is-enabled': {
+      const states = units.map((u) =>
+        known(env, u)
+          ? (readUnits(env)[u]?.enabled ??
+            !unitFile(env, u)?.startsWith('/etc/systemd/system/ha-wizard'))
+            ? 'enabled'
+            : 'disabled'
+          : undefined,
+      );
+      if (states.includes(undefined))
+        return fail(
+          1,
+          `Failed to get unit file state for ${units[states.indexOf(undefined)]}: No such file or directory\n`,
+        );
+      return {
+        code: states.every((s) => s === 'enabled') ? 0 : 1,
+        stdout: states.map((s) => `${s}\n`).join(''),
+        stderr: '',
+      };
+    }
+    case 'daemon-reload':
+      return ok();
+    case 'start':
+    case 'restart':
+    case 'reload':
+    case 'try-restart': {
+      for (const unit of units) {
+        if (command !== 'start' && unit !== 'containerd.service') stop(unit);
+        const failed = await start(unit);
+        if (failed) return failed;
+      }
+      return ok();
+    }
+    case 'stop':
+      for (const unit of units) stop(unit);
+      return ok();
+    case 'enable':
+    case 'disable': {
+      let err = '';
+      for (const unit of units) {
+        const file = unitFile(env, unit);
+        if (!known(env, unit))
+          return fail(1, `Failed to ${command} unit: Unit file ${unit} does not exist.\n`);
+        setEnabled(unit, command === 'enable');
+        if (file?.startsWith('/etc/systemd/system/'))
+          err +=
+            command === 'enable'
+              ? `Created symlink /etc/systemd/system/multi-user.target.wants/${unit} → ${file}.\n`
+              : `Removed "/etc/systemd/system/multi-user.target.wants/${unit}".\n`;
+        if (now) {
+          if (command === 'enable') {
+            const failed = await start(unit);
+            if (failed) return failed;
+          } else stop(unit);
+        }
+      }
+      return ok('', err);
+    }
+    case 'status': {
+      const unit = units[0] ?? '';
+      if (!known(env, unit)) return fail(4, `Unit ${unit} could not be found.\n`);
+      const active = isActive(env, unit);
+      return {
+        code: active ? 0 : 3,
+        stdout: `${active ? '●' : '○'} ${unit}\n     Loaded: loaded (${unitFile(env, unit) ?? `/lib/systemd/system/${unit}`}; enabled; preset: enabled)\n     Active: ${active ? 'active (running)' : 'inactive (dead)'}\n`,
+        stderr: '',
+      };
+    }
+    default:
+      return fail(1, `Unknown command verb ${command ?? ''}.\n`);
+  }
+};
+
+/** systemd.network files: [Section] Key=Value, repeated keys kept. */
+const ini = (text: string) => {
+  const out: Array<{section: string; key: string; value: string}> = [];
+  let section = '';
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#') || t.startsWith(';')) continue;
+    const s = /^\[(.+)\]$/.exec(t);
+    if (s) section = s[1] ?? '';
+    else {
+      const i = t.indexOf('=');
+      if (i > 0) out.push({section, key: t.slice(0, i).trim(), value: t.slice(i + 1).trim()});
+    }
+  }
+  return out;
+};
+
+const applyAddresses = async (env: SimEnv, link: string, addresses: readonly string[]) => {
+  let err = '';
+  for (const address of addresses) {
+    const r = await env.exec(['ip', 'addr', 'replace', address, 'dev', link]);
+    err += r.stderr;
+  }
+  if (addresses.length > 0) await env.exec(['ip', 'link', 'set', link, 'up']);
+  return err;
+};
+
+export const networkctl = async (env: SimEnv, argv: readonly string[]): Promise<ToolResult> => {
+  const running = env.facts.networkManager === 'systemd-networkd';
+  const warn = running
+    ? ''
+    : 'WARNING: systemd-networkd is not running, output will be incomplete.\n\n';
+  if (argv[0] !== 'reload') {
+    const r = await env.exec(['ip', '-o', 'link', 'show']);
+    return ok(`${warn}IDX LINK TYPE OPERATIONAL SETUP\n${r.stdout}`);
+  }
+  if (!running)
+    return fail(
+      1,
+      `${warn}Failed to reload network settings: Unit dbus-org.freedesktop.network1.service not found.\n`,
+    );
+  if (env.uid !== 0) return fail(1, 'Failed to reload network settings: Access denied\n');
+  const dir = '/etc/systemd/network';
+  let log = '';
+  for (const file of env.fs.list(dir).filter((f) => f.endsWith('.netdev'))) {
+    const entries = ini(env.fs.read(`${dir}/${file}`) ?? '');
+    const name = entries.find((e) => e.section === 'NetDev' && e.key === 'Name')?.value;
+    if (name && (await env.exec(['ip', 'link', 'show', name])).code !== 0)
+      log += `hwlab: ${file}: cannot create ${name} here (no dummy links in this kernel; the lab makes lo1 at up)\n`;
+  }
+  for (const file of env.fs.list(dir).filter((f) => f.endsWith('.network'))) {
+    const entries = ini(env.fs.read(`${dir}/${file}`) ?? '');
+    const names = entries
+      .filter((e) => e.section === 'Match' && e.key === 'Name')
+      .flatMap((e) => e.value.split(/\s+/));
+    const addresses = entries
+      .filter((e) => e.section === 'Network' && e.key === 'Address')
+      .map((e) => e.value);
+    for (const name of names)
+      if ((await env.exec(['ip', 'link', 'show', name])).code === 0)
+        log += await applyAddresses(env, name, addresses);
+  }
+  return ok('', log);
+};
+
+const nmDir = '/etc/NetworkManager/system-connections';
+const nmActive = '/var/lib/hwlab/sim/nm-active.json';
+
+const nmConnections = (env: SimEnv) =>
+  env.fs
+    .list(nmDir)
+    .filter((f) => f.endsWith('.nmconnection'))
+    .map((f) => {
+      const entries = ini(env.fs.read(`${nmDir}/${f}`) ?? '');
+      const get = (section: string, key: string) =>
+        entries.find((e) => e.section === section && e.key === key)?.value ?? '';
+      return {
+        file: f,
+        id: get('connection', 'id'),
+        uuid: get('connection', 'uuid'),
+        type: get('connection', 'type'),
+        ifname: get('connection', 'interface-name'),
+        addresses: entries
+          .filter((e) => e.section === 'ipv4' && /^address\d*$/.test(e.key))
+          .map((e) => e.value),
+      };
+    });
+
+export const nmcli = async (env: SimEnv, argv: readonly string[]): Promise<ToolResult> => {
+  if (env.facts.networkManager !== 'NetworkManager')
+    return fail(8, 'Error: NetworkManager is not running.\n');
+  const [object, verb, ...rest] = argv;
+  if (object !== 'connection' && object !== 'con' && object !== 'c')
+    return fail(
+      2,
+      `Error: argument '${object ?? ''}' not understood. Try passing --help instead.\n`,
+    );
+  const active = new Set(JSON.parse(env.fs.read(nmActive) ?? '[]') as string[]);
+  const saveActive = () => env.fs.write(nmActive, `${JSON.stringify([...active])}\n`);
+  const find = (name: string | undefined) =>
+    nmConnections(env).find((c) => c.id === name || c.uuid === name);
+  const activate = async (c: {id: string; uuid: string; ifname: string; addresses: string[]}) => {
+    if ((await env.exec(['ip', 'link', 'show', c.ifname])).code !== 0)
+      return fail(
+        4,
+        `Error: Connection activation failed: No suitable device found for this connection (device ${c.ifname} not available because device not found).\n`,
+      );
+    await applyAddresses(env, c.ifname, c.addresses);
+    active.add(c.uuid);
+    saveActive();
+    return ok(
+      `Connection successfully activated (D-Bus active path: /org/freedesktop/NetworkManager/ActiveConnection/${active.size + 1})\n`,
+    );
+  };
+  const privileged = ['add', 'up', 'down', 'delete', 'modify'].includes(verb ?? '');
+  if (privileged && env.uid !== 0)
+    return fail(
+      1,
+      'Error: Failed to add/activate new connection: Not authorized to control networking.\n',
+    );
+  switch (verb) {
+    case undefined:
+    case 'show': {
+      const rows = [
+        ['NAME', 'UUID', 'TYPE', 'DEVICE'],
+        ['lo', '8fa1d0f5-729e-47d6-b791-ba82a1ecff0c', 'loopback', 'lo'],
+        ...nmConnections(env).map((c) => [
+          c.id,
+          c.uuid,
+          c.type,
+          active.has(c.uuid) ? c.ifname : '--',
+        ]),
+      ];
+      if (rest[0]) {
+        const c = find(rest[0]);
+        if (!c) return fail(10, `Error: ${rest[0]} - no such connection profile.\n`);
+        return ok(
+          `connection.id:                          ${c.id}\nconnection.uuid:                        ${c.uuid}\nconnection.type:                        ${c.type}\nconnection.interface-name:              ${c.ifname}\nipv4.method:                            manual\nipv4.addresses:                         ${c.addresses.join(', ')}\n`,
+        );
+      }
+      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)) + 2);
+      return ok(
+        rows.map((r) => `${r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('')}\n`).join(''),
+      );
+    }
+    case 'add': {
+      const props = new Map<string, string>();
+      for (let i = 0; i + 1 < rest.length; i += 2) props.set(rest[i] ?? '', rest[i + 1] ?? '');
+      const type = props.get('type') ?? '';
+      const ifname = props.get('ifname') ?? '';
+      const id = props.get('con-name') ?? `${type}-${ifname}`;
+      const uuid = randomUUID();
+      const addresses = (props.get('ipv4.addresses') ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
+      env.fs.write(
+        `${nmDir}/${id}.nmconnection`,
+        `[connection]\nid=${id}\nuuid=${uuid}\ntype=${type}\ninterface-name=${ifname}\n\n[${type}]\n\n[ipv4]\n${addresses.map((a, i) => `address${i + 1}=${a}\n`).join('')}method=${props.get('ipv4.method') ?? 'auto'}\n\n[ipv6]\naddr-gen-mode=default\nmethod=${props.get('ipv6.method') ?? 'auto'}\n\n[proxy]\n`,
+        0o600,
+      );
+      const added = `Connection '${id}' (${uuid}) successfully added.\n`;
+      if ((await env.exec(['ip', 'link', 'show', ifname])).code === 0) {
+        await applyAddresses(env, ifname, addresses);
+        active.add(uuid);
+        saveActive();
+      }
+      return ok(added);
+    }
+    case 'up': {
+      const c = find(rest[0]);
+      return c ? activate(c) : fail(10, `Error: unknown connection '${rest[0] ?? ''}'.\n`);
+    }
+    case 'down':
+    case 'delete': {
+      const c = find(rest[0]);
+      if (!c) return fail(10, `Error: unknown connection '${rest[0] ?? ''}'.\n`);
+      for (const a of c.addresses) await env.exec(['ip', 'addr', 'del', a, 'dev', c.ifname]);
+      active.delete(c.uuid);
+      saveActive();
+      if (verb === 'delete') {
+        env.fs.remove(`${nmDir}/${c.file}`);
+        return ok(`Connection '${c.id}' (${c.uuid}) successfully deleted.\n`);
+      }
+      return ok(
+        `Connection '${c.id}' successfully deactivated (D-Bus active path: /org/freedesktop/NetworkManager/ActiveConnection/2)\n`,
+      );
+    }
+    default:
+      return fail(2, `Error: argument '${verb}' not understood. Try passing --help instead.\n`);
+  }
+};
+
+type Toml = Record<string, unknown>;
+const merge = (base: Toml, over: Toml): Toml => {
+  const out: Toml = {...base};
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] =
+      b &&
+      v &&
+      typeof b === 'object' &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      !Array.isArray(b)
+        ? merge(b as Toml, v as Toml)
+        : v;
+  }
+  return out;
+};
+
+/** containerd 2.1.9's CLI for `--containerd 2` hosts: version, config default, config dump (default merged with the file). */
+export const containerd2 = async (
+  env: SimEnv,
+  argv: readonly string[],
+  defaultConfig: string,
+): Promise<ToolResult> => {
+  if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version')
+    return ok(
+      'containerd github.com/containerd/containerd/v2 v2.1.9 e6c98f0e7f4de5bf2cb1ba6dc2ff5a7c76f2b5b4\n',
+    );
+  let file = '/etc/containerd/config.toml';
+  const args = [...argv];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--config' || args[i] === '-c') {
+      file = args[i + 1] ?? file;
+      args.splice(i, 2);
+      i--;
+    }
+  }
+  if (args[0] !== 'config')
+    return fail(
+      1,
+      `containerd: the simulated containerd 2.1.9 runs no daemon (asked: ${argv.join(' ')})\n`,
+    );
+  if (args[1] === 'default') return ok(defaultConfig);
+  if (args[1] !== 'dump') return fail(1, `No help topic for '${args[1] ?? ''}'\n`);
+  const text = env.fs.read(file);
+  if (text === undefined) return ok(defaultConfig);
+  try {
+    return ok(
+      stringifyToml(merge(parseToml(defaultConfig) as Toml, parseToml(text) as Toml)) + '\n',
+    );
+  } catch (error) {
+    return fail(1, `containerd: failed to load TOML from ${file}: ${(error as Error).message}\n`);
+  }
+};
