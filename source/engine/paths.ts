@@ -22,3 +22,19 @@ export const agentSocket = (): string | undefined => process.env['SSH_AUTH_SOCK'
 
 /** The local login name, for ssh_config's `%u` and as the default remote user (as `ssh` does). */
 export const localUser = (): string => userInfo().username;
+
+/**
+ * Where run logs go: `$XDG_STATE_HOME/ha-wizard`, else `~/.local/state/ha-wizard`
+ * (XDG Base Directory: state that should persist but is not worth a backup).
+ */
+export const stateDir = (): string => {
+  const xdg = process.env['XDG_STATE_HOME'];
+  // The spec says a relative path is invalid and must be ignored.
+  return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.local', 'state'), 'ha-wizard');
+};
+
+/** The kubeconfig kubectl reads: the first entry of `$KUBECONFIG`, else `~/.kube/config`. */
+export const kubeconfigPath = (): string => {
+  const first = (process.env['KUBECONFIG'] ?? '').split(':').find((entry) => entry !== '');
+  return first ?? join(homedir(), '.kube', 'config');
+};
