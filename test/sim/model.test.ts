@@ -1,0 +1,39 @@
+import {createHash, X509Certificate} from 'node:crypto';
+import {describe, expect, it} from 'vitest';
+import {parseGoDuration} from '../../source/sim/args.js';
+import {caCertHash} from '../../source/sim/cluster.js';
+import {createdAgo, table} from '../../source/sim/kube-tools.js';
+import {makeCa} from '../../source/sim/x509.js';
+
+describe('source/sim', () => {
+  it('makes a real self-signed CA whose kubeadm hash is sha256 of its SPKI', () => {
+    const ca = makeCa(new Date());
+    const cert = new X509Certificate(ca.certPem);
+    expect(cert.ca).toBe(true);
+    expect(cert.verify(cert.publicKey)).toBe(true);
+    const spki = cert.publicKey.export({type: 'spki', format: 'der'});
+    expect(caCertHash(ca.certPem)).toBe(
+      `sha256:${createHash('sha256').update(spki).digest('hex')}`,
+    );
+  });
+
+  it('parses kubeadm ttl durations like Go', () => {
+    expect(parseGoDuration('24h0m0s')).toBe(86_400_000);
+    expect(parseGoDuration('2h')).toBe(7_200_000);
+    expect(parseGoDuration('0')).toBe(0);
+    expect(parseGoDuration('2 hours')).toBeUndefined();
+  });
+
+  it("lays out crictl's table like the real one (tabwriter minwidth 20, padding 3)", () => {
+    const out = table(
+      [
+        ['CONTAINER', 'NAME', 'POD'],
+        ['4dadb4d9ea1c3', 'kube-controller-manager', 'x'],
+      ],
+      20,
+    );
+    expect(out.split('\n')[1]).toBe('4dadb4d9ea1c3       kube-controller-manager   x');
+    expect(createdAgo(28_000)).toBe('28 seconds ago');
+    expect(createdAgo(150_000)).toBe('2 minutes ago');
+  });
+});
