@@ -1,0 +1,31 @@
+// THE phase list: DOMAIN.md phases 3-13 in the order that IS the product.
+// Each phase is one file; the runner (../runner.ts) does order, concurrency,
+// events and failures.
+import {cilium} from './cilium.js';
+import {containerd} from './containerd.js';
+import {healthGate} from './health-gate.js';
+import {joinControlPlanes} from './join-control-planes.js';
+import {joinWorkers} from './join-workers.js';
+import {kubeadmInit} from './kubeadm-init.js';
+import {kubeconfig} from './kubeconfig.js';
+import type {Phase} from './phase.js';
+import {preflight} from './preflight.js';
+import {routeApproval} from './route-approval.js';
+import {tailscaleFlags} from './tailscale-flags.js';
+import {verify} from './verify.js';
+import {vipOnFirst} from './vip.js';
+
+export const phases: readonly Phase[] = [
+  preflight, //          3  every host, parallel, read-only; gathers the facts
+  containerd, //         4  SystemdCgroup = true, parallel
+  tailscaleFlags, //     5  accept-routes, parallel
+  vipOnFirst, //         6  lo1 + VIP + route on the init node, BEFORE init
+  routeApproval, //      7  waits until the route is primary somewhere
+  kubeadmInit, //        8  the init node
+  healthGate, //            the init node's gate, once its apiserver is up
+  joinControlPlanes, //  9  one at a time; VIP + route + gate after /readyz
+  joinWorkers, //       10  parallel
+  cilium, //            11  from the init node
+  verify, //            12  the cluster as a whole
+  kubeconfig, //        13  the workstation's context
+];

@@ -1,0 +1,141 @@
+// DOMAIN.md phase 3: what each host is and whether it can take part, read
+// without changing anything. It runs on every apply (it is cheap and the
+// later phases read its facts), so it is never "already done".
+import {parseKubernetesVersion} from '../../core/artifacts/kubernetes-version.js';
+import type {PlanNode} from '../../core/plan/types.js';
+import {StepError} from '../step-error.js';
+import type {NetworkManager} from './memory.js';
+import type {Phase, StepContext} from './phase.js';
+
+const kubeletConf = '/etc/kubernetes/kubelet.conf';
+
+const ports = (node: PlanNode): number[] =>
+  node.role === 'control-plane' ? [6443, 2379, 2380, 10250] : [10250];
+
+/** Listening TCP ports from `ss -ltnH` (local address is the 4th column). */
+export const listeningPorts = (ss: string): Set<number> =>
+  new Set(
+    ss
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[3] ?? '')
+      .map((address) => Number(address.slice(address.lastIndexOf(':') + 1)))
+      .filter((port) => Number.isInteger(port) && port > 0),
+  );
+
+export const osName = (osRelease: string): string => {
+  const match = /^PRETTY_NAME=(.*)$/m.exec(osRelease);
+  return (match?.[1] ?? 'unknown Linux').replace(/^["']|["']$/g, '');
+};
+
+const firstLine = (text: string): string => text.trim().split('\n')[0]?.trim() ?? '';
+
+const fail = (message: string, suggestion: string, command?: string): never => {
+  throw new StepError({message, stderrTail: [], suggestion, ...(command ? {command} : {})});
+};
+
+const tool = async (step: StepContext, argv: string[], what: string): Promise<string> => {
+  const result = await step.host.run(argv, {
+    suggestion: `Install ${what} on ${step.node.name} (DOMAIN.md: containerd, kubeadm, kubelet, kubectl and tailscale on every node).`,
+  });
+  return firstLine(result.stdout);
+};
+
+export const preflight: Phase = {
+  id: 'preflight',
+  title: 'Preflight',
+  mode: 'parallel',
+  hosts: (plan) => [...plan.nodes],
+  async apply(step) {
+    const {host, node} = step;
+    await host.run(['true'], {
+      sudo: true,
+      suggestion: `Give ${host.name}'s SSH user passwordless sudo (a line "USER ALL=(ALL) NOPASSWD: ALL" in /etc/sudoers.d/).`,
+    });
+    const os = osName((await host.run(['cat', '/etc/os-release'])).stdout);
+    const arch = firstLine((await host.run(['uname', '-m'])).stdout);
+    const hostname = firstLine((await host.run(['hostname'])).stdout);
+    const units = (
+      await host.run(['systemctl', 'is-active', 'systemd-networkd', 'NetworkManager'], {
+        allowFailure: true,
+      })
+    ).stdout
+      .split('\n')
+      .map((line) => line.trim());
+    const networkManager: NetworkManager | undefined =
+      units[0] === 'active'
+        ? 'systemd-networkd'
+        : units[1] === 'active'
+          ? 'NetworkManager'
+          : undefined;
+    if (node.role === 'control-plane' && networkManager === undefined) {
+      fail(
+        `${host.name} runs neither systemd-networkd nor NetworkManager; a control plane needs one of them for lo1 and the VIP`,
+        'Enable one (sudo systemctl enable --now systemd-networkd) and run ha-wizard apply again.',
+      );
+    }
+    const swaps = (await host.run(['cat', '/proc/swaps'])).stdout.trim().split('\n').slice(1);
+    if (swaps.some((line) => line.trim() !== '')) {
+      fail(
+        `swap is on on ${host.name}; the kubelet refuses to start with swap by default`,
+        'sudo swapoff -a, and remove the swap line from /etc/fstab (or mask the swap unit) so it stays off.',
+      );
+    }
+    const forward = firstLine((await host.run(['sysctl', '-n', 'net.ipv4.ip_forward'])).stdout);
+    if (forward !== '1') {
+      fail(
+        `net.ipv4.ip_forward is ${forward || 'unset'} on ${host.name}; Kubernetes and a Tailscale subnet router need 1`,
+        "echo 'net.ipv4.ip_forward = 1' | sudo tee /etc/sysctl.d/99-kubernetes.conf && sudo sysctl --system",
+      );
+    }
+    const joined = (await host.read(kubeletConf, {sudo: true})) !== undefined;
+    if (!joined) {
+      const listening = listeningPorts((await host.run(['ss', '-ltnH'], {quiet: true})).stdout);
+      const busy = ports(node).filter((port) => listening.has(port));
+      if (busy.length > 0) {
+        fail(
+          `port${busy.length > 1 ? 's' : ''} ${busy.join(', ')} already in use on ${host.name}, which is not part of a cluster yet`,
+          'Find the process with sudo ss -ltnp and stop it, or reset an old cluster with sudo kubeadm reset.',
+        );
+      }
+    }
+    const tailscaleVersion = await tool(step, ['tailscale', 'version'], 'tailscale');
+    await host.run(['tailscale', 'status', '--json'], {
+      quiet: true,
+      suggestion: `Log ${host.name} in to the tailnet (sudo tailscale up).`,
+    });
+    const containerdVersion = await tool(step, ['containerd', '--version'], 'containerd');
+    const kubeadmVersion = await tool(step, ['kubeadm', 'version', '-o', 'short'], 'kubeadm');
+    await tool(step, ['kubelet', '--version'], 'kubelet');
+    try {
+      const wanted = parseKubernetesVersion(step.plan.kubernetesVersion);
+      const have = parseKubernetesVersion(kubeadmVersion);
+      if (have.minor !== wanted.minor || have.major !== wanted.major) {
+        step.emit({
+          type: 'notice',
+          phase: 'preflight',
+          host: host.name,
+          level: 'warning',
+          message: `kubeadm here is ${kubeadmVersion}, the plan says ${step.plan.kubernetesVersion}; kubeadm supports one minor of skew at most`,
+        });
+      }
+    } catch {
+      // An unparsable version is reported by kubeadm itself when it runs.
+    }
+    step.memory.facts.set(node.name, {
+      os,
+      arch,
+      hostname,
+      networkManager,
+      kubeadmVersion,
+      containerdVersion,
+      joined,
+    });
+    return [
+      os,
+      arch,
+      networkManager ?? 'no network manager',
+      `tailscale ${tailscaleVersion}`,
+      `kubeadm ${kubeadmVersion}`,
+    ].join(', ');
+  },
+};

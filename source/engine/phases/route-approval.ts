@@ -1,0 +1,72 @@
+// DOMAIN.md phase 7: the advertised route must be approved before anything
+// can use the VIP. The wizard cannot approve it (that takes the admin console,
+// an API key or the tailnet policy), so it says exactly what to do and
+// continues by itself as soon as another node sees the route as primary.
+import {controlPlaneTag, tailnetPolicy} from '../../core/artifacts/tailnet-policy.js';
+import {vipRoute} from '../../core/artifacts/vip.js';
+import {initNode} from '../../core/plan/build.js';
+import type {Plan, PlanNode} from '../../core/plan/types.js';
+import type {Phase, StepContext} from './phase.js';
+import {primaryRouter} from './steps/tailscale.js';
+
+/** Who looks: another node if there is one (the init node routes the VIP to itself). */
+export const observerOf = (plan: Plan): PlanNode | undefined => {
+  const first = initNode(plan);
+  return plan.nodes.find((node) => node !== first) ?? first;
+};
+
+const seen = async (step: StepContext): Promise<string | undefined> => {
+  const observer = observerOf(step.plan);
+  if (!observer) return undefined;
+  const router = await primaryRouter(step.on(observer.name), vipRoute(step.plan.network.vip));
+  if (router !== undefined) step.memory.primaryRouter = router;
+  return router;
+};
+
+/** The `autoApprovers` part of the policy artifact: what to paste. */
+export const autoApproversSnippet = (plan: Plan): string => {
+  const policy = JSON.parse(tailnetPolicy(plan)) as Record<string, unknown>;
+  return JSON.stringify({autoApprovers: policy['autoApprovers']}, null, 2);
+};
+
+export const routeApproval: Phase = {
+  id: 'route-approval',
+  title: 'Route approval',
+  mode: 'serial',
+  hosts: (plan) => {
+    const first = initNode(plan);
+    return first ? [first] : [];
+  },
+  async check(step) {
+    const router = await seen(step);
+    return router === undefined
+      ? false
+      : `${vipRoute(step.plan.network.vip)} is routed to ${router}`;
+  },
+  async apply(step) {
+    const {plan, node} = step;
+    const route = vipRoute(plan.network.vip);
+    const tag = controlPlaneTag(plan);
+    step.emit({
+      type: 'waiting',
+      phase: 'route-approval',
+      host: node.name,
+      message: [
+        `approve the route ${route} that ${node.name} advertises: in the admin console (Edit route settings),`,
+        `or add the autoApprovers below to the tailnet policy${tag.carried ? '' : ` and tag the control planes ${tag.tag}`};`,
+        `on Headscale: headscale nodes approve-routes --identifier ${node.id} --routes ${route}.`,
+        'The tailnet policy must also accept traffic to the VIP on port 6443. Waiting; this continues by itself.',
+      ].join(' '),
+      links: [`https://login.tailscale.com/admin/machines/${node.ip}`],
+      snippet: autoApproversSnippet(plan),
+    });
+    for (let wait = 1000; ; wait = Math.min(wait * 2, 10_000)) {
+      await step.sleep(wait);
+      const router = await seen(step);
+      if (router !== undefined) {
+        step.emit({type: 'waiting-over', phase: 'route-approval'});
+        return `${route} is routed to ${router}`;
+      }
+    }
+  },
+};

@@ -1,0 +1,45 @@
+// Reading Tailscale's state on a host: `tailscale debug prefs` for this node's
+// own flags (AdvertiseRoutes, RouteAll), `tailscale status --json` for who
+// routes what (DOMAIN.md phases 5 and 7).
+import {parseStatus} from '../../../core/tailnet/parse-status.js';
+import type {HostCommands} from '../../host-commands.js';
+import {StepError} from '../../step-error.js';
+
+export interface Prefs {
+  readonly routeAll: boolean;
+  readonly advertiseRoutes: readonly string[];
+}
+
+export const readPrefs = async (host: HostCommands): Promise<Prefs> => {
+  const {stdout} = await host.run(['tailscale', 'debug', 'prefs'], {quiet: true});
+  let prefs: unknown;
+  try {
+    prefs = JSON.parse(stdout);
+  } catch {
+    throw new StepError({
+      message: `tailscale debug prefs on ${host.name} did not print JSON`,
+      command: 'tailscale debug prefs',
+      stderrTail: stdout.split('\n').slice(0, 3),
+      suggestion: 'Check that tailscaled runs (systemctl status tailscaled).',
+    });
+  }
+  const record = (prefs ?? {}) as Record<string, unknown>;
+  const routes = record['AdvertiseRoutes'];
+  return {
+    routeAll: record['RouteAll'] === true,
+    // `null` when the node advertises nothing (fixtures/real/tailscale-debug-prefs-linux.json).
+    advertiseRoutes: Array.isArray(routes)
+      ? routes.filter((route): route is string => typeof route === 'string')
+      : [],
+  };
+};
+
+/** Host name of the node the tailnet routes `route` to, as `host` sees it. */
+export const primaryRouter = async (
+  host: HostCommands,
+  route: string,
+): Promise<string | undefined> => {
+  const {stdout} = await host.run(['tailscale', 'status', '--json'], {quiet: true});
+  const tailnet = parseStatus(stdout, `tailscale status --json on ${host.name}`);
+  return tailnet.peers.find((peer) => peer.primaryRoutes.includes(route))?.hostName;
+};

@@ -1,0 +1,106 @@
+// The VIP on lo1 and its advertised route (DOMAIN.md phase 6), shared by the
+// first control plane and every joining one (phase 9, after its own /readyz).
+import {lo1Netdev, lo1Network, lo1Interface} from '../../../core/artifacts/networkd.js';
+import {nmcliAddLo1Argv} from '../../../core/artifacts/nmcli.js';
+import {advertiseRoutesArgv} from '../../../core/artifacts/tailscale-routes.js';
+import {vipAddress, vipRoute} from '../../../core/artifacts/vip.js';
+import type {HostCommands} from '../../host-commands.js';
+import {StepError} from '../../step-error.js';
+import type {StepContext} from '../phase.js';
+import {readPrefs} from './tailscale.js';
+
+export const networkdPaths = {
+  netdev: '/etc/systemd/network/lo1.netdev',
+  network: '/etc/systemd/network/lo1.network',
+} as const;
+
+interface IpAddress {
+  readonly family?: string;
+  readonly local?: string;
+  readonly prefixlen?: number;
+}
+
+/** `absent` when lo1 does not exist; else whether it holds the VIP as a /32. */
+export const lo1State = async (
+  host: HostCommands,
+  vip: string,
+): Promise<'absent' | 'without-vip' | 'with-vip'> => {
+  const result = await host.run(['ip', '-j', 'addr', 'show', 'dev', lo1Interface], {
+    allowFailure: true,
+    quiet: true,
+  });
+  if (result.code !== 0) return 'absent';
+  let links: unknown;
+  try {
+    links = JSON.parse(result.stdout);
+  } catch {
+    return 'absent';
+  }
+  const addresses = Array.isArray(links)
+    ? links.flatMap((link: {addr_info?: IpAddress[]}) => link.addr_info ?? [])
+    : [];
+  return addresses.some(
+    (address) =>
+      address.family === 'inet' && address.local === vipAddress(vip) && address.prefixlen === 32,
+  )
+    ? 'with-vip'
+    : 'without-vip';
+};
+
+export const vipRouteAdvertised = async (host: HostCommands, vip: string): Promise<boolean> =>
+  (await readPrefs(host)).advertiseRoutes.includes(vipRoute(vip));
+
+/** Both the address and the route are in place. */
+export const vipInPlace = async (step: StepContext): Promise<boolean> =>
+  (await lo1State(step.host, step.plan.network.vip)) === 'with-vip' &&
+  (await vipRouteAdvertised(step.host, step.plan.network.vip));
+
+export const ensureVipAddress = async (step: StepContext): Promise<void> => {
+  const {host, plan} = step;
+  const vip = plan.network.vip;
+  const state = await lo1State(host, vip);
+  if (state === 'with-vip') return;
+  const manager = step.memory.facts.get(step.node.name)?.networkManager;
+  if (manager === 'systemd-networkd') {
+    const options = {sudo: true, backup: true, mode: 0o644} as const;
+    await host.write(networkdPaths.netdev, lo1Netdev(), options);
+    await host.write(networkdPaths.network, lo1Network(vip), options);
+    // Reload even when the files were there already: lo1 lacks the VIP, so
+    // networkd has not applied them yet.
+    await host.run(['networkctl', 'reload'], {sudo: true, mutates: true});
+  } else if (manager === 'NetworkManager') {
+    if (state === 'absent') await host.run(nmcliAddLo1Argv(vip), {sudo: true, mutates: true});
+    await host.run(['nmcli', 'connection', 'up', lo1Interface], {sudo: true, mutates: true});
+  } else {
+    throw new StepError({
+      message: `${host.name} runs neither systemd-networkd nor NetworkManager, so ha-wizard cannot add ${lo1Interface}`,
+      stderrTail: [],
+      suggestion: `Enable systemd-networkd (systemctl enable --now systemd-networkd) and run ha-wizard apply again.`,
+    });
+  }
+  // networkd applies a reload asynchronously: give it a few seconds.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    if ((await lo1State(host, vip)) === 'with-vip') return;
+    await step.sleep(500);
+  }
+  throw new StepError({
+    message: `${vipRoute(vip)} did not appear on ${lo1Interface} on ${host.name}`,
+    command: `ip -j addr show dev ${lo1Interface}`,
+    stderrTail: [],
+    suggestion:
+      manager === 'systemd-networkd'
+        ? 'Check networkctl status lo1 and journalctl -u systemd-networkd.'
+        : 'Check nmcli connection show lo1 and journalctl -u NetworkManager.',
+  });
+};
+
+/** Advertise VIP/32 with the node's other routes (the list is replaced, DOMAIN.md phase 5). */
+export const ensureVipRoute = async (step: StepContext): Promise<void> => {
+  const vip = step.plan.network.vip;
+  const prefs = await readPrefs(step.host);
+  if (prefs.advertiseRoutes.includes(vipRoute(vip))) return;
+  await step.host.run(advertiseRoutesArgv(prefs.advertiseRoutes, vip), {
+    sudo: true,
+    mutates: true,
+  });
+};

@@ -1,0 +1,123 @@
+// DOMAIN.md phase 12: the cluster works as a whole. Read-only, so it runs on
+// every apply; `apply` exits 0 only when this passed. (The failover drill is
+// for the lab and `ha-wizard doctor`: it stops an apiserver on purpose.)
+import {vipAddress, vipRoute} from '../../core/artifacts/vip.js';
+import {controlPlanes, initNode} from '../../core/plan/build.js';
+import {StepError} from '../step-error.js';
+import {adminConf} from './kubeadm-init.js';
+import type {Phase, StepContext} from './phase.js';
+import {observerOf} from './route-approval.js';
+import {isReady} from './steps/readyz.js';
+import {primaryRouter} from './steps/tailscale.js';
+
+interface NodeList {
+  readonly items?: ReadonlyArray<{
+    readonly metadata?: {readonly name?: string};
+    readonly status?: {
+      readonly conditions?: ReadonlyArray<{readonly type?: string; readonly status?: string}>;
+    };
+  }>;
+}
+
+const kubectl = (...args: string[]) => ['kubectl', '--kubeconfig', adminConf, ...args];
+
+const readyNodes = async (step: StepContext): Promise<Set<string>> => {
+  const {stdout} = await step.host.run(kubectl('get', 'nodes', '-o', 'json'), {
+    sudo: true,
+    quiet: true,
+  });
+  const list = JSON.parse(stdout) as NodeList;
+  return new Set(
+    (list.items ?? [])
+      .filter((item) =>
+        item.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      )
+      .map((item) => item.metadata?.name ?? ''),
+  );
+};
+
+/** Polls until `probe` holds; a StepError with `failure()` after `timeoutMs`. */
+const until = async (
+  step: StepContext,
+  probe: () => Promise<boolean>,
+  failure: () => Promise<StepError> | StepError,
+  timeoutMs: number,
+) => {
+  const deadline = step.now() + timeoutMs;
+  for (let wait = 2000; ; wait = Math.min(wait * 2, 10_000)) {
+    if (await probe()) return;
+    if (step.now() >= deadline) throw await failure();
+    await step.sleep(wait);
+  }
+};
+
+export const verify: Phase = {
+  id: 'verify',
+  title: 'Verify',
+  mode: 'serial',
+  hosts: (plan) => {
+    const first = initNode(plan);
+    return first ? [first] : [];
+  },
+  async apply(step) {
+    const {plan} = step;
+    const names = plan.nodes.map((node) => node.name);
+    let ready = new Set<string>();
+    await until(
+      step,
+      async () => {
+        ready = await readyNodes(step);
+        return names.every((name) => ready.has(name));
+      },
+      () =>
+        new StepError({
+          message: `not every node is Ready: ${names.filter((name) => !ready.has(name)).join(', ')}`,
+          command: 'kubectl get nodes',
+          stderrTail: [],
+          suggestion:
+            'kubectl describe node NAME shows why; a node stays NotReady until Cilium runs on it.',
+        }),
+      10 * 60_000,
+    );
+    const {stdout} = await step.host.run(
+      kubectl('-n', 'kube-system', 'get', 'pods', '-l', 'component=etcd', '-o', 'json'),
+      {sudo: true, quiet: true},
+    );
+    const etcd = (JSON.parse(stdout) as NodeList).items?.length ?? 0;
+    const expected = controlPlanes(plan).length;
+    if (etcd !== expected) {
+      throw new StepError({
+        message: `${etcd} etcd members run, the plan has ${expected} control planes`,
+        command: 'kubectl -n kube-system get pods -l component=etcd',
+        stderrTail: [],
+        suggestion:
+          'A control plane that failed to join may have left a stale member: etcdctl member list.',
+      });
+    }
+    // Through the VIP from a node that does not hold it, when there is one.
+    const prober = plan.nodes.find((node) => node.role === 'worker') ?? controlPlanes(plan)[1];
+    const url = `https://${vipAddress(plan.network.vip)}:6443/readyz`;
+    if (prober) {
+      const from = step.on(prober.name);
+      await until(
+        step,
+        () => isReady(from, url),
+        () =>
+          new StepError({
+            message: `${url} does not answer ok from ${prober.name}`,
+            command: `curl -sk --max-time 2 ${url}`,
+            stderrTail: [],
+            suggestion:
+              'Check that the route is approved and the tailnet policy accepts traffic to the VIP on port 6443 (tailscale/policy.hujson).',
+          }),
+        60_000,
+      );
+    }
+    const observer = observerOf(plan);
+    if (observer) {
+      const router = await primaryRouter(step.on(observer.name), vipRoute(plan.network.vip));
+      if (router !== undefined) step.memory.primaryRouter = router;
+    }
+    return `${names.length} nodes Ready, ${etcd} etcd members${prober ? `, VIP answers from ${prober.name}` : ''}`;
+  },
+};
