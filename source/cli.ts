@@ -118,6 +118,62 @@ sourceOptions(networkOptions(plan)).action(async (options: PlanOptions) => {
   });
 });
 
+program
+  .command('apply')
+  .description('run a plan written by `ha-wizard plan --out DIR` on its hosts, without the TUI')
+  .argument('<dir>', 'the folder with plan.json')
+  .option('--yes', 'ask no questions (an unknown host key is then refused)')
+  .option(
+    '--known-hosts <file>',
+    'known_hosts file to check and extend (default ~/.ssh/known_hosts)',
+  )
+  .option('--accept-new-host-keys', "trust hosts' keys on first contact (changed keys still fail)")
+  .option('--identity <file>', 'SSH private key for every node (overrides the plan)')
+  .option('--ssh-user <user>', 'SSH user on every node (overrides the plan)')
+  .option('--json', 'print one JSON summary at the end instead of progress lines')
+  .addHelpText(
+    'after',
+    `
+Exit codes: 0 the cluster passed the final verify (also when nothing needed
+changing), 1 a step failed or the plan is unreadable, 2 the plan has errors,
+130 stopped with Ctrl-C (run the same command again to continue).`,
+  )
+  .action(async (dir: string, options: Record<string, string | boolean | undefined>) => {
+    // The engine (ssh2 and the phases) loads only for apply, so plan and --version stay fast.
+    const {runApply} = await import('./commands/apply.js');
+    const controller = new AbortController();
+    const onSigint = () => {
+      if (controller.signal.aborted) process.exit(130);
+      process.stderr.write(
+        'ha-wizard: stopping after the running commands (Ctrl-C again to quit now)\n',
+      );
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      process.exitCode = await runApply(
+        dir,
+        {
+          yes: options['yes'] === true,
+          acceptNewHostKeys: options['acceptNewHostKeys'] === true,
+          json: options['json'] === true,
+          ...(typeof options['knownHosts'] === 'string' ? {knownHosts: options['knownHosts']} : {}),
+          ...(typeof options['identity'] === 'string' ? {identity: options['identity']} : {}),
+          ...(typeof options['sshUser'] === 'string' ? {sshUser: options['sshUser']} : {}),
+        },
+        {
+          stdout: (line) => process.stdout.write(`${line}\n`),
+          stderr: (line) => process.stderr.write(`${line}\n`),
+          now: now(),
+          interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+          signal: controller.signal,
+        },
+      );
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  });
+
 // A closed pipe (`ha-wizard plan | head`) is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -129,6 +185,7 @@ try {
 } catch (error) {
   if (error instanceof InputError) {
     process.stderr.write(`ha-wizard: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`${error.hint}\n`);
     process.exitCode = error.exitCode;
   } else {
     const debug = process.argv.includes('--debug') || process.env['HA_WIZARD_DEBUG'] === '1';

@@ -1,0 +1,203 @@
+// `ha-wizard apply DIR`: runs a plan written by `ha-wizard plan --out DIR`
+// without the TUI. It reads the same event stream as every view: the reducer
+// keeps the state, the line reporter prints, the run log records everything.
+import {readFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import {createInterface} from 'node:readline/promises';
+import {z} from 'zod';
+import {InputError} from '../core/errors.js';
+import type {Plan} from '../core/plan/types.js';
+import type {RunEvent} from '../core/run/events.js';
+import {initialRunState, reduceRun, type RunState} from '../core/run/state.js';
+import {hasErrors} from '../core/validate/finding.js';
+import {validatePlan} from '../core/validate/index.js';
+import {hostFactory} from '../engine/connect.js';
+import {LocalHost} from '../engine/host/local-host.js';
+import {loadSshEnvironment} from '../engine/host/ssh-environment.js';
+import {kubeconfigPath, localUser, stateDir} from '../engine/paths.js';
+import {phases} from '../engine/phases/index.js';
+import {formatEvent, progressLines} from '../engine/reporters/line.js';
+import {jsonSummary} from '../engine/reporters/json.js';
+import {openRunLog} from '../engine/run-log.js';
+import {runPhases} from '../engine/runner.js';
+import {SecretStore} from '../engine/secrets.js';
+
+export interface ApplyOptions {
+  readonly yes?: boolean;
+  readonly knownHosts?: string;
+  readonly identity?: string;
+  readonly sshUser?: string;
+  readonly acceptNewHostKeys?: boolean;
+  readonly json?: boolean;
+}
+
+export interface ApplyIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+  readonly now: Date;
+  /** Whether a person can answer questions (stdin and stderr are terminals). */
+  readonly interactive: boolean;
+  readonly signal: AbortSignal;
+}
+
+const access = z.object({
+  user: z.string(),
+  auth: z.discriminatedUnion('kind', [
+    z.object({kind: z.literal('agent')}),
+    z.object({kind: z.literal('key'), keyFile: z.string()}),
+    z.object({kind: z.literal('tailscale-ssh')}),
+  ]),
+});
+
+// plan.json is a file people may edit: check its shape before trusting it.
+const planSchema = z.object({
+  schemaVersion: z.literal(1),
+  clusterName: z.string(),
+  kubernetesVersion: z.string(),
+  network: z.object({vip: z.string(), podCidr: z.string(), serviceCidr: z.string()}),
+  nodes: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      dnsName: z.string(),
+      ip: z.string(),
+      role: z.enum(['control-plane', 'worker']),
+      os: z.string(),
+      online: z.boolean(),
+      tags: z.array(z.string()),
+      advertisedRoutes: z.array(z.string()),
+      keyExpiry: z.string().optional(),
+      keyExpired: z.boolean(),
+      access: access.optional(),
+    }),
+  ),
+  access,
+  allowEvenControlPlanes: z.boolean(),
+  tailnetRoutes: z.array(z.object({route: z.string(), peer: z.string()})),
+});
+
+/** DIR/plan.json as a Plan, or an InputError (exit 1) in one sentence. */
+export const loadPlan = async (dir: string): Promise<Plan> => {
+  const file = join(dir, 'plan.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? `There is no plan at ${file}.`
+        : `Cannot read ${file} (${code ?? 'error'}).`,
+      `Write one with: ha-wizard plan … --out ${dir}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InputError(
+      `${file} is not valid JSON.`,
+      `Write it again with: ha-wizard plan … --out ${dir}`,
+    );
+  }
+  const parsed = planSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new InputError(
+      `${file} is not a plan ha-wizard can run: ${issue?.message ?? 'wrong shape'}${where}.`,
+      `Write it again with: ha-wizard plan … --out ${dir}`,
+    );
+  }
+  return {
+    ...parsed.data,
+    nodes: parsed.data.nodes.map((node) => ({
+      ...node,
+      keyExpiry: node.keyExpiry,
+      access: node.access,
+    })),
+  };
+};
+
+const askYesNo = async (question: string): Promise<boolean> => {
+  const prompt = createInterface({input: process.stdin, output: process.stderr});
+  try {
+    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+  } finally {
+    prompt.close();
+  }
+};
+
+/** Exit 0 only when the final verify passed; 2 for a plan with errors; 130 when stopped. */
+export const runApply = async (
+  dir: string,
+  options: ApplyOptions,
+  io: ApplyIo,
+): Promise<number> => {
+  const plan = await loadPlan(dir);
+  const findings = validatePlan(plan, {now: io.now});
+  for (const finding of findings) io.stderr(`${finding.severity}: ${finding.message}`);
+  if (hasErrors(findings)) {
+    io.stderr(
+      `Nothing was run: the plan in ${dir} has errors. Fix them and write it again with ha-wizard plan --out ${dir}.`,
+    );
+    return 2;
+  }
+
+  const secrets = new SecretStore();
+  const log = openRunLog(stateDir(), secrets, io.now);
+  let state: RunState = initialRunState();
+  let questions = 0;
+  const dispatch = (event: RunEvent) => {
+    state = reduceRun(state, event);
+    log.event(event);
+    if (!options.json) for (const line of formatEvent(event)) io.stdout(line);
+  };
+  const environment = await loadSshEnvironment(
+    options.knownHosts === undefined ? {} : {knownHostsFile: options.knownHosts},
+  );
+  // An unknown host key is a question (DOMAIN.md "Safety rules": first
+  // contact shows the fingerprint and asks); without a person to ask, it is
+  // refused and the error names --accept-new-host-keys.
+  const confirmNewHostKey = async (host: string, fingerprint: string): Promise<boolean> => {
+    const id = `host-key-${++questions}`;
+    const message = `${host}'s SSH host key is not known yet: ${fingerprint}. Trust it?`;
+    dispatch({type: 'question', at: Date.now(), id, kind: 'host-key', host, message, fingerprint});
+    // --yes means no questions, not yes to everything: an unknown key is refused.
+    const accepted =
+      io.interactive && !options.json && !options.yes ? await askYesNo(message) : false;
+    dispatch({type: 'question-answered', at: Date.now(), id, accepted});
+    return accepted;
+  };
+  const lastPrinted = new Map<string, number>();
+  const ticker = options.json
+    ? undefined
+    : setInterval(() => {
+        for (const line of progressLines(state, Date.now(), lastPrinted)) io.stdout(line);
+      }, 5000);
+  ticker?.unref();
+  try {
+    const outcome = await runPhases({
+      plan,
+      phases,
+      hostFactory: hostFactory(plan, {
+        environment,
+        ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
+        ...(options.identity === undefined ? {} : {identityFile: options.identity}),
+        acceptNewHostKeys: options.acceptNewHostKeys === true,
+        confirmNewHostKey,
+      }),
+      workstation: new LocalHost({name: localUser()}),
+      workstationKubeconfig: kubeconfigPath(),
+      onEvent: dispatch,
+      signal: io.signal,
+      secrets,
+      logPath: log.path,
+    });
+    if (options.json) io.stdout(jsonSummary(outcome, state));
+    return outcome.ok ? 0 : outcome.aborted ? 130 : 1;
+  } finally {
+    if (ticker) clearInterval(ticker);
+    log.close();
+  }
+};
