@@ -44,7 +44,9 @@ while True:
         if data:
             pending += data
         else:
+            # Whoever drove us is gone: hang up, as closing a terminal window does.
             stdin_open = False
+            os.kill(pid, signal.SIGHUP)
     if pending and (raw_mode() or time.monotonic() - started > 3):
         os.write(master, pending)
         pending = b""

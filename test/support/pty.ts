@@ -51,8 +51,11 @@ export const openTerminal = (
     output += chunk.toString('utf8');
     for (const waiter of waiters) waiter();
   });
+  // SIGTERM reaches the program through the bridge; SIGKILL would orphan it.
   const kill = () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 2000).unref();
   };
   open.add(kill);
   const exit = new Promise<number | null>((resolve) =>
