@@ -127,9 +127,15 @@ const get = (url: string, caPem: string | undefined, timeoutMs: number) =>
     req.end();
   });
 
+/** Whether pid runs (not a zombie). EPERM means it exists but is root's: `systemctl is-active` runs without sudo. */
 const alive = (pid: number) => {
+  if (pid <= 0) return false;
   try {
     process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;

@@ -247,6 +247,17 @@ const applyAddresses = async (env: SimEnv, link: string, addresses: readonly str
   return err;
 };
 
+/**
+ * A `dummy` link, as networkd (Kind=dummy) and NetworkManager (type dummy) create one. This
+ * kernel has no dummy type (CONFIG_DUMMY unset), so the lab makes a port-less bridge in its
+ * place, up: addresses on it are delivered locally exactly like on a dummy.
+ */
+const createDummy = async (env: SimEnv, name: string): Promise<string> => {
+  const made = await env.exec(['ip', 'link', 'add', name, 'type', 'bridge']);
+  const up = await env.exec(['ip', 'link', 'set', name, 'up']);
+  return made.stderr + up.stderr;
+};
+
 export const networkctl = async (env: SimEnv, argv: readonly string[]): Promise<ToolResult> => {
   const running = env.facts.networkManager === 'systemd-networkd';
   const warn = running
@@ -267,8 +278,11 @@ export const networkctl = async (env: SimEnv, argv: readonly string[]): Promise<
   for (const file of env.fs.list(dir).filter((f) => f.endsWith('.netdev'))) {
     const entries = ini(env.fs.read(`${dir}/${file}`) ?? '');
     const name = entries.find((e) => e.section === 'NetDev' && e.key === 'Name')?.value;
-    if (name && (await env.exec(['ip', 'link', 'show', name])).code !== 0)
-      log += `hwlab: ${file}: cannot create ${name} here (no dummy links in this kernel; the lab makes lo1 at up)\n`;
+    const kind = entries.find((e) => e.section === 'NetDev' && e.key === 'Kind')?.value;
+    if (name && (await env.exec(['ip', 'link', 'show', name])).code !== 0) {
+      if (kind === 'dummy') log += await createDummy(env, name);
+      else log += `${file}: Kind=${kind ?? ''} is not simulated in the lab; ${name} not created\n`;
+    }
   }
   for (const file of env.fs.list(dir).filter((f) => f.endsWith('.network'))) {
     const entries = ini(env.fs.read(`${dir}/${file}`) ?? '');
@@ -382,6 +396,9 @@ export const nmcli = async (env: SimEnv, argv: readonly string[]): Promise<ToolR
         0o600,
       );
       const added = `Connection '${id}' (${uuid}) successfully added.\n`;
+      // NetworkManager creates a software device (dummy) when it activates the new profile.
+      if (type === 'dummy' && (await env.exec(['ip', 'link', 'show', ifname])).code !== 0)
+        await createDummy(env, ifname);
       if ((await env.exec(['ip', 'link', 'show', ifname])).code === 0) {
         await applyAddresses(env, ifname, addresses);
         active.add(uuid);

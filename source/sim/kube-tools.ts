@@ -1,5 +1,5 @@
 // kubectl, crictl, helm and kubelet as the phases call them (docs/commands-on-hosts.md).
-import {parse} from 'yaml';
+import {parse, stringify} from 'yaml';
 import {parseArgs} from './args.js';
 import {simState, type PodRecord} from './agent.js';
 import type {HttpsAnswer, SimEnv, ToolResult} from './env.js';
@@ -289,6 +289,17 @@ export const crictl = async (env: SimEnv, argv: readonly string[]): Promise<Tool
   return ok(table(rows, 20));
 };
 
+const sortKeys = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(sortKeys)
+    : value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+        )
+      : value;
+
 export const helm = async (
   env: SimEnv,
   argv: readonly string[],
@@ -296,9 +307,9 @@ export const helm = async (
 ): Promise<ToolResult> => {
   const args = parseArgs(
     argv,
-    ['repo', 'namespace', 'values', 'kubeconfig', 'version', 'set', 'timeout'],
-    ['install', 'wait', 'create-namespace', 'atomic'],
-    {n: 'namespace', f: 'values'},
+    ['repo', 'namespace', 'values', 'kubeconfig', 'version', 'set', 'timeout', 'output'],
+    ['install', 'wait', 'create-namespace', 'atomic', 'all'],
+    {n: 'namespace', f: 'values', o: 'output', a: 'all'},
   );
   if (args.unknown) return fail(1, `Error: ${args.unknown}\n`);
   const [command, name, chart] = args.positional;
@@ -306,7 +317,11 @@ export const helm = async (
     return ok(
       'version.BuildInfo{Version:"v3.19.0", GitCommit:"3d8990f0836691f0229297773f3524598f46bda6", GitTreeState:"clean", GoVersion:"go1.24.7"}\n',
     );
-  if (command !== 'upgrade' || args.flags.get('install') !== 'true' || !name || !chart)
+  const getValues = command === 'get' && name === 'values';
+  if (
+    !getValues &&
+    (command !== 'upgrade' || args.flags.get('install') !== 'true' || !name || !chart)
+  )
     return fail(1, `Error: unknown command "${command ?? ''}" for "helm"\n`);
   const file = args.flags.get('kubeconfig') ?? '/root/.kube/config';
   const config = loadKubeconfig(env, file);
@@ -321,6 +336,19 @@ export const helm = async (
       1,
       `Error: Kubernetes cluster unreachable: Get "${config.server}/version": dial tcp ${hostPort(config.server)}: ${answer.error === 'refused' ? 'connect: connection refused' : answer.error === 'tls' ? answer.tls : 'i/o timeout'}\n`,
     );
+  if (getValues) {
+    // helm get values RELEASE: the user-supplied values of the latest revision (the
+    // merged --values files); `-o json` is Go's encoding/json: compact, keys sorted.
+    const release =
+      env.cluster.read()?.helm[`${args.flags.get('namespace') ?? 'default'}/${chart ?? ''}`];
+    if (!chart) return fail(1, 'Error: "helm get values" requires 1 argument\n');
+    if (!release) return fail(1, 'Error: release: not found\n');
+    const supplied = (parse(release.values.at(-1) ?? '') ?? {}) as unknown;
+    const output = args.flags.get('output') ?? 'table';
+    if (output === 'json') return ok(`${JSON.stringify(sortKeys(supplied))}\n`);
+    if (output === 'yaml') return ok(stringify(supplied));
+    return ok(`USER-SUPPLIED VALUES:\n${stringify(supplied)}`);
+  }
   const valuesFile = args.flags.get('values');
   const values =
     valuesFile === undefined

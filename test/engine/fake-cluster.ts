@@ -141,7 +141,7 @@ export const fakeCluster = (plan: Plan, options: FakeClusterOptions = {}) => {
         code: 3,
       })
       .on(['cat', '/proc/swaps'], {stdout: 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n'})
-      .on(['sysctl', '-n', 'net.ipv4.ip_forward'], {stdout: '1\n'})
+      .on(['cat', '/proc/sys/net/ipv4/ip_forward'], {stdout: '1\n'})
       .on(['ss', '-ltnH'], {
         stdout:
           'LISTEN 0      4096   127.0.0.53%lo:53        0.0.0.0:*\nLISTEN 0 128 0.0.0.0:22 0.0.0.0:*\n',

@@ -360,10 +360,16 @@ const setupNetwork = async (hosts: readonly HostPlan[]) => {
         `route add ${tailnetRange} via ${routerIp} dev tailscale0 src ${host.address}`,
         // Like tailscaled: accepted subnet routes go into table 52, looked up at priority 5270.
         'rule add priority 5270 lookup 52',
-        // The wizard's lo1 (a dummy link on real hosts; this kernel has no dummy type): a
-        // port-less bridge, up, so the VIP on it is delivered locally by the kernel.
-        ...(host.role === 'control-plane' ? ['link add lo1 type bridge', 'link set lo1 up'] : []),
+        // No lo1 here: like a real host, it appears when networkd or NetworkManager creates it
+        // (the simulated networkctl/nmcli make a port-less bridge in place of a dummy link).
       ]),
+    ),
+  );
+  // A Kubernetes node forwards (the wizard's preflight requires it); no default route, so
+  // forwarding can only ever move packets between the lab's own addresses.
+  await Promise.all(
+    hosts.map((host) =>
+      run(['ip', 'netns', 'exec', hostNs(host.name), 'sysctl', '-qw', 'net.ipv4.ip_forward=1']),
     ),
   );
 };

@@ -80,7 +80,8 @@ export const preflight: Phase = {
         'sudo swapoff -a, and remove the swap line from /etc/fstab (or mask the swap unit) so it stays off.',
       );
     }
-    const forward = firstLine((await host.run(['sysctl', '-n', 'net.ipv4.ip_forward'])).stdout);
+    // /proc, not `sysctl`: Debian keeps sysctl in /usr/sbin, outside a non-root user's PATH.
+    const forward = firstLine((await host.run(['cat', '/proc/sys/net/ipv4/ip_forward'])).stdout);
     if (forward !== '1') {
       fail(
         `net.ipv4.ip_forward is ${forward || 'unset'} on ${host.name}; Kubernetes and a Tailscale subnet router need 1`,

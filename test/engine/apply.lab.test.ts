@@ -1,0 +1,360 @@
+// `ha-wizard apply` (the BUILT CLI, dist/cli.js) against the lab: real SSH,
+// real kernel routing, the simulated cluster tools. What the hosts end up with
+// is read from outside (a root shell inside each host, the simulators' own
+// records), not from what the wizard reports. Then the two failover drills on
+// the same cluster. Needs root and a built dist/; skipped with the reason
+// printed otherwise. Holds the lab lock (test/lab/lock.ts) while the lab is up.
+import {spawn} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {repoDir} from '../lab/config.js';
+import {down, hostExec, readLab, type LabState} from '../lab/lab.js';
+import {lockLab} from '../lab/lock.js';
+import {sleep} from '../lab/system.js';
+
+const cli = join(repoDir, 'dist', 'cli.js');
+const skipReason =
+  process.getuid?.() !== 0
+    ? 'the lab needs root (network namespaces and mounts)'
+    : !existsSync('/usr/sbin/sshd') ||
+        !existsSync('/usr/bin/sudo') ||
+        !existsSync('/usr/bin/containerd') ||
+        !existsSync('/usr/bin/curl')
+      ? 'openssh-server, sudo, containerd or curl is not installed: run test/lab/install-deps.sh'
+      : !existsSync(cli)
+        ? 'dist/cli.js is missing: npm run build first'
+        : undefined;
+if (skipReason) console.warn(`test/engine/apply.lab.test.ts: skipped: ${skipReason}`);
+
+const vip = '10.200.0.1';
+const cps = ['cp1', 'cp2', 'cp3'];
+const workers = ['w1', 'w2'];
+const all = [...cps, ...workers];
+/** A route cp2 advertises before the wizard runs: the wizard must keep it (union). */
+const existingRoute = '192.168.77.0/24';
+/** Health gate settings the plan writes (health-gate/*.env) and the lab's failover delay. */
+const gate = {interval: 2, failAfter: 3, recoverAfter: 2};
+const failoverDelay = 1;
+
+/** Tool calls that change a host (as the simulators log them in calls.log). */
+const mutating =
+  /uid=\d+ (tailscale (set|up|down)|kubeadm (init|join|reset|token create|init phase)|systemctl (start|stop|restart|enable|disable|daemon-reload|reload)|networkctl reload|nmcli (connection|con|c) (add|up|down|delete|modify)|helm (upgrade|install|uninstall)|containerd config default)\b/;
+
+interface Proc {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const runProcess = (
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<Proc> =>
+  new Promise((resolve, reject) => {
+    const [file, ...args] = argv;
+    const child = spawn(file ?? 'false', args, {
+      cwd: repoDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({code, stdout, stderr});
+    });
+  });
+
+describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', () => {
+  let releaseLab: (() => Promise<void>) | undefined;
+  let lab: LabState;
+  let scratch = '';
+  let planDir = '';
+  let env: NodeJS.ProcessEnv = {};
+
+  const sh = async (host: string, script: string, timeoutMs = 30_000) =>
+    hostExec(lab, host, ['bash', '-c', script], {timeoutMs});
+  const ok = async (host: string, script: string) => {
+    const r = await sh(host, script);
+    if (r.code !== 0)
+      throw new Error(`${host}: ${script} exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+    return r.stdout;
+  };
+  const calls = (host: string) =>
+    readFileSync(join(lab.labDir, 'hosts', host, 'upper/var/lib/hwlab/calls.log'), 'utf8');
+  const apply = () =>
+    runProcess(
+      ['node', cli, 'apply', planDir, '--known-hosts', lab.knownHostsFile, '--yes'],
+      env,
+      150_000,
+    );
+  /** Which lab node the workstation's status says is the VIP's primary router. */
+  const primary = (): string | undefined => {
+    const status = JSON.parse(readFileSync(lab.statusFile, 'utf8')) as {
+      Self?: {HostName?: string; PrimaryRoutes?: string[] | null};
+      Peer?: Record<string, {HostName?: string; PrimaryRoutes?: string[] | null}>;
+    };
+    const nodes = [status.Self, ...Object.values(status.Peer ?? {})];
+    return nodes.find((n) => n?.PrimaryRoutes?.includes(`${vip}/32`))?.HostName;
+  };
+  /** readyz through the VIP, from w1 (through the tailnet router). */
+  const vipAnswers = async () =>
+    (await sh('w1', `curl -sk --max-time 1 https://${vip}:6443/readyz`, 5_000)).stdout === 'ok';
+  /** Polls until pass() holds; the elapsed seconds since `since`, or throws after timeoutMs. */
+  const until = async (pass: () => Promise<boolean>, since: number, timeoutMs: number) => {
+    for (;;) {
+      if (await pass()) return (performance.now() - since) / 1000;
+      if (performance.now() - since > timeoutMs)
+        throw new Error(`not within ${timeoutMs / 1000} s`);
+      await sleep(100);
+    }
+  };
+  const prefs = async (host: string) =>
+    JSON.parse(await ok(host, 'tailscale debug prefs')) as {
+      RouteAll: boolean;
+      AdvertiseRoutes: string[] | null;
+    };
+  const vipOnLo1 = async (host: string) =>
+    (await sh(host, 'ip -j addr show dev lo1')).stdout.includes(`"local":"${vip}"`);
+
+  beforeAll(async () => {
+    releaseLab = await lockLab();
+    await down();
+    const up = await runProcess(
+      [
+        'node',
+        '--import',
+        'tsx',
+        'test/lab/cli.ts',
+        'up',
+        '--control-planes',
+        '3',
+        '--workers',
+        '2',
+        '--failover-delay',
+        String(failoverDelay),
+        '--json',
+      ],
+      process.env,
+      90_000,
+    );
+    expect(up.code, up.stderr).toBe(0);
+    const summary = JSON.parse(up.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      statusFile: string;
+      identityFile: string;
+      knownHostsFile: string;
+      sshUser: string;
+      hosts: Array<{name: string; role: string}>;
+    };
+    expect(summary.hosts.map((h) => h.name)).toEqual(all);
+    lab = readLab();
+    // cp2 already advertises a LAN route of its own (inside the lab's namespaces only).
+    await ok('cp2', `tailscale set --advertise-routes=${existingRoute}`);
+    scratch = mkdtempSync(join(tmpdir(), 'ha-wizard-apply-lab-'));
+    planDir = join(scratch, 'plan');
+    env = {
+      ...process.env,
+      XDG_STATE_HOME: join(scratch, 'state'),
+      KUBECONFIG: join(scratch, 'kubeconfig'),
+      NO_COLOR: '1',
+    };
+    const plan = await runProcess(
+      [
+        'node',
+        cli,
+        'plan',
+        '--status-file',
+        summary.statusFile,
+        '--control-plane',
+        cps.join(','),
+        '--worker',
+        workers.join(','),
+        '--ssh-user',
+        summary.sshUser,
+        '--identity',
+        summary.identityFile,
+        '--out',
+        planDir,
+      ],
+      env,
+      30_000,
+    );
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  }, 150_000);
+
+  afterAll(async () => {
+    await down();
+    await releaseLab?.();
+    if (scratch) rmSync(scratch, {recursive: true, force: true});
+  }, 60_000);
+
+  it('apply brings 3 control planes + 2 workers to a verified cluster', async () => {
+    const run = await apply();
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout + run.stderr).toContain('cluster homelab is ready');
+
+    for (const host of all) {
+      // containerd: SystemdCgroup on, the old file backed up, the effective config agrees.
+      const toml = await ok(host, 'cat /etc/containerd/config.toml');
+      expect(toml, host).toMatch(/SystemdCgroup = true/);
+      expect(toml, host).not.toMatch(/SystemdCgroup = false/);
+      expect(await ok(host, 'ls /etc/containerd'), host).toMatch(
+        /config\.toml\.ha-wizard\.\d{8}T\d{6}\.\d{3}Z\.bak/,
+      );
+      expect(await ok(host, 'containerd config dump'), host).toMatch(/SystemdCgroup = true/);
+      // tailscale: accept-routes everywhere.
+      expect((await prefs(host)).RouteAll, host).toBe(true);
+    }
+    for (const host of cps) {
+      // VIP/32 advertised, unioned with what the node already had.
+      const routes = (await prefs(host)).AdvertiseRoutes ?? [];
+      expect(routes, host).toContain(`${vip}/32`);
+      if (host === 'cp2') expect(routes).toContain(existingRoute);
+      expect(await vipOnLo1(host), host).toBe(true);
+      expect((await sh(host, 'systemctl is-active ha-wizard-health-gate.service')).stdout).toBe(
+        'active\n',
+      );
+      expect(await ok(host, 'cat /etc/ha-wizard/health-gate.env')).toContain(`VIP=${vip}`);
+    }
+    expect(await ok('cp2', 'cat /etc/ha-wizard/health-gate.env')).toContain(existingRoute);
+    for (const host of workers) expect(await sh(host, 'ip link show lo1')).toMatchObject({code: 1});
+
+    // kubeadm membership as the simulated cluster records it.
+    const cluster = JSON.parse(readFileSync(join(lab.labDir, 'cluster/cluster.json'), 'utf8')) as {
+      etcdMembers: unknown[];
+      nodes: unknown[];
+      helm?: Record<string, {values: string[]}>;
+    };
+    const nodes = JSON.parse(
+      await ok('cp1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json'),
+    ) as {
+      items: Array<{
+        metadata: {name: string};
+        status: {conditions: Array<{type: string; status: string}>};
+      }>;
+    };
+    expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual(all);
+    for (const node of nodes.items)
+      expect(
+        node.status.conditions.find((c) => c.type === 'Ready')?.status,
+        node.metadata.name,
+      ).toBe('True');
+    const etcd = JSON.parse(
+      await ok(
+        'cp1',
+        'kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get pods -l component=etcd -o json',
+      ),
+    ) as {items: unknown[]};
+    expect(etcd.items).toHaveLength(3);
+    expect(cluster.etcdMembers).toHaveLength(3);
+    expect(cluster.nodes).toHaveLength(5);
+
+    // Cilium installed with the generated values.
+    const values = readFileSync(
+      join(planDir, 'cilium', readdirSync(join(planDir, 'cilium'))[0] ?? ''),
+      'utf8',
+    );
+    expect(cluster.helm?.['kube-system/cilium']?.values.at(-1)).toBe(values);
+
+    // The workstation's kubeconfig got the context, and the user's KUBECONFIG nothing else.
+    const kubeconfig = readFileSync(join(scratch, 'kubeconfig'), 'utf8');
+    expect(kubeconfig).toContain('name: homelab');
+    expect(kubeconfig).toContain(`server: https://${vip}:6443`);
+
+    // A worker's kubelet.conf goes through the VIP (the tailnet router) and sees every node.
+    expect(await ok('w1', 'grep server: /etc/kubernetes/kubelet.conf')).toContain(
+      `https://${vip}:6443`,
+    );
+    expect(await ok('w1', 'ip route get 10.200.0.1')).toContain('tailscale0');
+    const listed = await ok('w1', 'kubectl --kubeconfig /etc/kubernetes/kubelet.conf get nodes');
+    for (const host of all) expect(listed).toMatch(new RegExp(`^${host} +Ready`, 'm'));
+  }, 180_000);
+
+  it('a second apply exits 0, says nothing needed changing, and runs nothing that changes a host', async () => {
+    const before = new Map(all.map((h) => [h, calls(h).length]));
+    const backups = await ok('cp1', 'ls /etc/containerd /etc/systemd/network /etc/ha-wizard');
+    const run = await apply();
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout + run.stderr).toContain('nothing needed changing');
+    for (const host of all) {
+      const added = calls(host)
+        .slice(before.get(host))
+        .split('\n')
+        .filter((line) => mutating.test(line));
+      expect(added, host).toEqual([]);
+    }
+    expect(await ok('cp1', 'ls /etc/containerd /etc/systemd/network /etc/ha-wizard')).toBe(backups);
+  }, 180_000);
+
+  const recovery: Record<string, number> = {};
+
+  it('drill 1: the primary router goes offline; the VIP answers from a worker again within the failover delay', async () => {
+    expect(primary()).toBe('cp1');
+    expect(await vipAnswers()).toBe(true);
+    const t0 = performance.now();
+    await ok('cp1', 'tailscale down');
+    recovery['node offline'] = await until(
+      async () => primary() !== 'cp1' && primary() !== undefined && (await vipAnswers()),
+      t0,
+      (failoverDelay + 10) * 1000,
+    );
+    expect(recovery['node offline']).toBeLessThan(failoverDelay + 5);
+    const listed = await ok('w1', 'kubectl --kubeconfig /etc/kubernetes/kubelet.conf get nodes');
+    expect(listed.split('\n').filter((l) => / Ready /.test(l))).toHaveLength(5);
+    // cp1 comes back; Tailscale does not hand the route back to it.
+    await ok('cp1', 'tailscale up');
+    await sleep(500);
+    expect(primary()).not.toBe('cp1');
+  }, 60_000);
+
+  it("drill 2: the primary's apiserver stops while its tailscale stays up; the health gate moves the VIP, then puts it back", async () => {
+    const victim = primary();
+    expect(victim).toBeDefined();
+    if (!victim) return;
+    const t0 = performance.now();
+    await ok(
+      victim,
+      'mv /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/kube-apiserver.yaml.drill',
+    );
+    const bound = gate.interval * gate.failAfter + failoverDelay;
+    recovery['apiserver stopped'] = await until(
+      async () => primary() !== victim && primary() !== undefined && (await vipAnswers()),
+      t0,
+      (bound + 15) * 1000,
+    );
+    expect(recovery['apiserver stopped']).toBeLessThan(bound + 4);
+    // Its tailscale stayed up; the gate withdrew only the VIP.
+    expect(await vipOnLo1(victim)).toBe(false);
+    expect((await prefs(victim)).AdvertiseRoutes ?? []).not.toContain(`${vip}/32`);
+    expect(await ok('w1', 'kubectl --kubeconfig /etc/kubernetes/kubelet.conf get nodes')).toMatch(
+      /Ready/,
+    );
+    // The apiserver comes back: the gate puts the VIP and the route back (the other routes kept).
+    const t1 = performance.now();
+    await ok(
+      victim,
+      'mv /etc/kubernetes/kube-apiserver.yaml.drill /etc/kubernetes/manifests/kube-apiserver.yaml',
+    );
+    const back = await until(
+      async () =>
+        (await vipOnLo1(victim)) &&
+        ((await prefs(victim)).AdvertiseRoutes ?? []).includes(`${vip}/32`),
+      t1,
+      (gate.interval * (gate.recoverAfter + 2) + 15) * 1000,
+    );
+    if (victim === 'cp2') expect((await prefs('cp2')).AdvertiseRoutes).toContain(existingRoute);
+    expect(await vipAnswers()).toBe(true);
+    console.log(
+      `failover: node offline -> VIP back in ${recovery['node offline']?.toFixed(1)} s (failover delay ${failoverDelay} s); ` +
+        `apiserver stopped -> ${recovery['apiserver stopped'].toFixed(1)} s (gate ${gate.interval} s x ${gate.failAfter} + ${failoverDelay} s); ` +
+        `gate restored VIP and route in ${back.toFixed(1)} s`,
+    );
+  }, 90_000);
+});
