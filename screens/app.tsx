@@ -1,5 +1,5 @@
 import {Box, Text, useApp} from 'ink';
-import {useCallback, useMemo, useRef} from 'react';
+import {useCallback, useMemo, useRef, useState} from 'react';
 import {generateArtifacts} from '../source/core/artifacts/index.js';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {buildPlan} from '../source/core/plan/build.js';
@@ -8,6 +8,7 @@ import {eligibility} from '../source/core/tailnet/eligibility.js';
 import type {Tailnet} from '../source/core/tailnet/types.js';
 import type {Finding} from '../source/core/validate/finding.js';
 import {validatePlan} from '../source/core/validate/index.js';
+import type {RunHandle, StartRun} from '../source/engine/start-run.js';
 import {AccessScreen} from './access.js';
 import {
   findingsFor,
@@ -25,6 +26,7 @@ import {useTerminalSize} from './components/use-terminal-size.js';
 import {DiscoverScreen} from './discover.js';
 import {NetworkScreen} from './network.js';
 import {ReviewScreen} from './review.js';
+import {RunContainer} from './run-container.js';
 import {evenControlPlanesCode, RolesScreen} from './roles.js';
 import {symbols, theme} from './theme.js';
 
@@ -44,6 +46,10 @@ export interface AppProps {
   readonly writeArtifacts: (dir: string, plan: Plan) => Promise<string>;
   /** Called when the user quits (q or Ctrl-C), just before the app exits. */
   readonly onQuit?: () => void;
+  /** Runs the plan on its hosts (r on Review); without it, Review only writes. */
+  readonly startRun?: StartRun;
+  /** Told about every run started, e.g. so the caller can wait for it before exiting. */
+  readonly onRunStarted?: (handle: RunHandle) => void;
 }
 
 // The core's rules are pure and should never throw; if one does on some odd
@@ -85,7 +91,16 @@ const TooSmall = ({size, onQuit}: {readonly size: Size; readonly onQuit: () => v
 };
 
 /** The planning wizard: Discover → Roles → Network → Access → Review. */
-export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}: AppProps) => {
+export const App = ({
+  discovery,
+  loadDemo,
+  now,
+  initial,
+  writeArtifacts,
+  onQuit,
+  startRun,
+  onRunStarted,
+}: AppProps) => {
   // The ref holds the inputs as of the latest key, which `attemptNext` checks.
   const [state, dispatch, stateRef] = useSyncReducer(wizardReducer, () =>
     initialState(discovery.kind === 'tailnet' ? discovery.tailnet : undefined, initial),
@@ -133,6 +148,10 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
     cursors.current.roles = cursor;
   }, []);
   const back = useCallback(() => dispatch({type: 'back'}), []);
+  // The run in progress (or finished, until Esc goes back to Review): not a
+  // wizard input, and it holds a live handle, so it stays out of the reducer.
+  const [run, setRun] = useState<{readonly plan: Plan; readonly handle: RunHandle}>();
+  const endRun = useCallback(() => setRun(undefined), []);
 
   const {tailnet, controlPlanes, workers, allowEvenControlPlanes, network, access, hostAccess} =
     state;
@@ -166,6 +185,18 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
   );
 
   if (!fitsMinimum(size)) return <TooSmall size={size} onQuit={quit} />;
+
+  if (run)
+    return (
+      <RunContainer
+        size={size}
+        plan={run.plan}
+        handle={run.handle}
+        isActive
+        onBack={endRun}
+        onQuit={quit}
+      />
+    );
 
   switch (state.step) {
     case 'discover':
@@ -243,6 +274,15 @@ export const App = ({discovery, loadDemo, now, initial, writeArtifacts, onQuit}:
           artifactError={generated.error}
           isActive
           onWrite={(dir) => writeArtifacts(dir, plan)}
+          {...(startRun
+            ? {
+                onRun: () => {
+                  const handle = startRun(plan);
+                  onRunStarted?.(handle);
+                  setRun({plan, handle});
+                },
+              }
+            : {})}
           onBack={back}
           onQuit={quit}
         />

@@ -25,6 +25,8 @@ export interface ReviewScreenProps {
   readonly isActive: boolean;
   /** Writes the artifacts to `dir`; resolves with a one-line report, rejects with the reason. */
   readonly onWrite: (dir: string) => Promise<string>;
+  /** Runs the plan on its hosts (r); offered only while no error blocks it. */
+  readonly onRun?: () => void;
   readonly onBack: () => void;
   readonly onQuit: () => void;
 }
@@ -44,10 +46,11 @@ const toneColor = (tone: Tone): string | undefined => {
   }
 };
 
-const browseKeys: readonly KeyHint[] = [
+const browseKeys = (canRun: boolean): readonly KeyHint[] => [
   ['Tab', 'next file'],
   ['↑↓ PgUp/PgDn', 'scroll'],
   ['w', 'write'],
+  ...(canRun ? [['r', 'run on hosts'] as const] : []),
   ['Esc', 'back'],
   ['q', 'quit'],
 ];
@@ -61,9 +64,11 @@ const pathKeys: readonly KeyHint[] = [
 const WriteLine = ({
   write,
   blockers,
+  canRun,
 }: {
   readonly write: WriteState;
   readonly blockers: readonly Finding[];
+  readonly canRun: boolean;
 }) => {
   switch (write.kind) {
     case 'editing':
@@ -98,6 +103,7 @@ const WriteLine = ({
       ) : (
         <Text color={theme.ok} wrap="truncate-end">
           {symbols.ok} No errors. Press w to write the artifacts to a folder.
+          {canRun ? ' r runs the plan.' : ''}
         </Text>
       );
   }
@@ -120,6 +126,7 @@ export const ReviewScreen = (props: ReviewScreenProps) => {
   const max = Math.max(0, lines.length - viewport);
   const scroll = Math.min(state.scroll, max);
   const editing = state.write.kind === 'editing';
+  const canRun = props.onRun !== undefined && blockers.length === 0;
 
   const write = (path: string) => {
     dispatch({type: 'writing'});
@@ -154,6 +161,7 @@ export const ReviewScreen = (props: ReviewScreenProps) => {
       else if (key.pageUp) dispatch({type: 'scroll', delta: -(viewport - 1), max});
       else if (key.home) dispatch({type: 'scroll-to', line: 0, max});
       else if (key.end) dispatch({type: 'scroll-to', line: max, max});
+      else if (input === 'r' && canRun && current.kind !== 'writing') props.onRun?.();
       else if (input === 'w' && current.kind !== 'writing') {
         if (blockers.length > 0) dispatch({type: 'refuse-write'});
         else dispatch({type: 'open-write', path: `./${plan.clusterName || 'cluster'}`});
@@ -168,7 +176,7 @@ export const ReviewScreen = (props: ReviewScreenProps) => {
       ? `lines ${scroll + 1}–${Math.min(scroll + viewport, lines.length)} of ${lines.length}`
       : `${plural(lines.length, 'line')}`;
   return (
-    <Frame size={size} step="review" keys={editing ? pathKeys : browseKeys}>
+    <Frame size={size} step="review" keys={editing ? pathKeys : browseKeys(canRun)}>
       <Text wrap="truncate-end">
         <Text dimColor>{`${index + 1}/${documents.length} `}</Text>
         <Text bold>{document?.title}</Text>
@@ -194,7 +202,7 @@ export const ReviewScreen = (props: ReviewScreenProps) => {
       <Text dimColor wrap="truncate-end">
         {position}
       </Text>
-      <WriteLine write={state.write} blockers={blockers} />
+      <WriteLine write={state.write} blockers={blockers} canRun={canRun} />
     </Frame>
   );
 };

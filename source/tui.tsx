@@ -6,6 +6,8 @@ import {InputError} from './core/errors.js';
 import type {Plan} from './core/plan/types.js';
 import {demoTailnet} from './core/tailnet/demo.js';
 import {discover} from './engine/discover.js';
+// Light: it loads the runner, the phases and ssh2 only when a run starts.
+import {startRun, type RunHandle} from './engine/start-run.js';
 import {writeFolder} from './engine/write-folder.js';
 import {App, type AppProps} from '../screens/app.js';
 
@@ -47,6 +49,17 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
     return `Wrote plan.json and ${artifacts.length} generated files to ${dir}`;
   };
 
+  // The run started from Review, if any: on the way out it is stopped safely
+  // and waited for, so no host is left mid-step because the window closed.
+  let run: RunHandle | undefined;
+  let outcome: Awaited<RunHandle['done']> | undefined;
+  const onRunStarted = (handle: RunHandle) => {
+    run = handle;
+    void handle.done.then((result) => {
+      outcome = result;
+    });
+  };
+
   let restored = false;
   const restore = () => {
     if (restored) return;
@@ -63,8 +76,12 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
       now={now}
       initial={initial}
       writeArtifacts={writeArtifacts}
+      startRun={startRun}
+      onRunStarted={onRunStarted}
     />,
-    {exitOnCtrlC: true, patchConsole: true},
+    // Ctrl-C is the screens' own (useKeys): during a run it first stops the
+    // engine safely instead of tearing the app down mid-step.
+    {exitOnCtrlC: false, patchConsole: true},
   );
   const stop = () => instance.unmount();
   process.once('SIGTERM', stop);
@@ -75,6 +92,20 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
     process.off('SIGTERM', stop);
     process.off('SIGHUP', stop);
     restore();
+  }
+  if (run && outcome === undefined) {
+    process.stdout.write('Stopping the run safely (the steps in progress finish)…\n');
+    run.abort();
+    outcome = await run.done;
+  }
+  if (outcome) {
+    const log = outcome.summary.logPath ? ` Log: ${outcome.summary.logPath}` : '';
+    process.stdout.write(
+      outcome.ok
+        ? `Cluster ${outcome.summary.clusterName} is up.${outcome.summary.kubeconfigContext ? ` Try: kubectl --context ${outcome.summary.kubeconfigContext} get nodes.` : ''}${log}\n`
+        : `The run did not finish: ${(outcome.error ?? 'stopped').replace(/\.$/, '')}.${log}\n`,
+    );
+    return outcome.ok ? 0 : outcome.aborted ? 130 : 1;
   }
   if (written)
     process.stdout.write(

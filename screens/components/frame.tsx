@@ -11,21 +11,24 @@ const Rule = ({width}: {readonly width: number}) => (
   <Text dimColor>{symbols.rule.repeat(width)}</Text>
 );
 
-const Header = ({step, width}: {readonly step: Step; readonly width: number}) => {
-  const index = steps.indexOf(step);
+/** The planning steps, then running the plan (which has no number: it is not a step to fill in). */
+export type FrameStep = Step | 'run';
+
+const Header = ({step, width}: {readonly step: FrameStep; readonly width: number}) => {
+  const index = step === 'run' ? steps.length : steps.indexOf(step);
   return (
     <Box flexDirection="column" height={2}>
       <Text wrap="truncate-end">
         <Text bold>ha-wizard</Text>
-        <Text>{`  ${index + 1}/${steps.length} `}</Text>
+        <Text>{step === 'run' ? '  ' : `  ${index + 1}/${steps.length} `}</Text>
         <Text bold color={theme.accent}>
-          {stepTitles[step]}
+          {step === 'run' ? 'Run' : stepTitles[step]}
         </Text>
         <Text dimColor>{'   '}</Text>
-        {steps.map((name, position) => (
-          <Text key={name} dimColor={position !== index} bold={position === index}>
+        {[...steps.map((name) => stepTitles[name]), 'Run'].map((title, position) => (
+          <Text key={title} dimColor={position !== index} bold={position === index}>
             {position === 0 ? '' : ' › '}
-            {stepTitles[name]}
+            {title}
           </Text>
         ))}
       </Text>
@@ -50,7 +53,7 @@ const Footer = ({keys, width}: {readonly keys: readonly KeyHint[]; readonly widt
 
 export interface FrameProps {
   readonly size: Size;
-  readonly step: Step;
+  readonly step: FrameStep;
   /** The keys that work right now, in the order a user needs them. */
   readonly keys: readonly KeyHint[];
   readonly children: ReactNode;

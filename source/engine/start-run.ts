@@ -1,0 +1,155 @@
+// Starting a run from the TUI: the same engine `ha-wizard apply` drives
+// (hosts from `hostFactory`, the phase list, the redacting run log), handed to
+// the screens as a `RunHandle` they subscribe to. Questions (an unknown host
+// key) become request events answered by id through `answer` (habit 6), never
+// a prompt on stdin while Ink owns it.
+//
+// Only types (and one pure helper) are imported statically: the runner, the phases and ssh2 load
+// when a run starts, so opening the wizard does not pay for them.
+import {vipAddress} from '../core/artifacts/vip.js';
+import type {Plan} from '../core/plan/types.js';
+import type {RunEvent, RunOutcome} from '../core/run/events.js';
+
+export type RunListener = (event: RunEvent) => void;
+
+/** A run in progress, as a view sees it. */
+export interface RunHandle {
+  /**
+   * Every event from now on. The first subscriber also gets the events
+   * emitted before it subscribed (the run starts before the screen mounts).
+   * Returns the unsubscribe function.
+   */
+  readonly subscribe: (listener: RunListener) => () => void;
+  /** Answers the `question` event with this id. */
+  readonly answer: (id: string, accepted: boolean) => void;
+  /** Stops safely: the steps in progress finish, nothing new starts. */
+  readonly abort: () => void;
+  /** The run's outcome; never rejects (a crash is an outcome with `error`). */
+  readonly done: Promise<RunOutcome>;
+}
+
+export type StartRun = (plan: Plan) => RunHandle;
+
+/**
+ * Fan-out of events to listeners, buffering until the first listener arrives
+ * so that nothing emitted before the screen subscribed is lost. The buffer
+ * only lives until then, so it stays small.
+ */
+export const eventHub = () => {
+  const listeners = new Set<RunListener>();
+  let buffer: RunEvent[] | undefined = [];
+  return {
+    emit: (event: RunEvent) => {
+      if (buffer) buffer.push(event);
+      for (const listener of listeners) listener(event);
+    },
+    subscribe: (listener: RunListener) => {
+      listeners.add(listener);
+      if (buffer) {
+        const early = buffer;
+        buffer = undefined;
+        for (const event of early) listener(event);
+      }
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+};
+
+const crashOutcome = (plan: Plan, error: unknown): RunOutcome => ({
+  ok: false,
+  changed: false,
+  aborted: false,
+  error: `The run could not start: ${error instanceof Error ? error.message : String(error)}`,
+  summary: {clusterName: plan.clusterName, nodes: [], vip: vipAddress(plan.network.vip)},
+});
+
+/** The real run: SSH to the plan's hosts (as `ha-wizard apply` does) and run every phase. */
+export const startRun: StartRun = (plan) => {
+  const hub = eventHub();
+  const controller = new AbortController();
+  const pending = new Map<string, (accepted: boolean) => void>();
+  let questions = 0;
+  controller.signal.addEventListener('abort', () => {
+    // Nobody will answer now: refuse, so the connection fails and the run stops.
+    for (const resolve of pending.values()) resolve(false);
+    pending.clear();
+  });
+
+  const run = async (): Promise<RunOutcome> => {
+    const [
+      {hostFactory},
+      {LocalHost},
+      {loadSshEnvironment},
+      {kubeconfigPath, localUser, stateDir},
+      {phases},
+      {openRunLog},
+      {runPhases},
+      {SecretStore},
+    ] = await Promise.all([
+      import('./connect.js'),
+      import('./host/local-host.js'),
+      import('./host/ssh-environment.js'),
+      import('./paths.js'),
+      import('./phases/index.js'),
+      import('./run-log.js'),
+      import('./runner.js'),
+      import('./secrets.js'),
+    ]);
+    const secrets = new SecretStore();
+    const log = openRunLog(stateDir(), secrets, new Date());
+    const emit = (event: RunEvent) => {
+      log.event(event);
+      hub.emit(event);
+    };
+    // DOMAIN.md "Safety rules": first contact shows the fingerprint and asks.
+    const confirmNewHostKey = (host: string, fingerprint: string): Promise<boolean> => {
+      if (controller.signal.aborted) return Promise.resolve(false);
+      const id = `host-key-${++questions}`;
+      const message = `${host}'s SSH host key is not known yet: ${fingerprint}. Trust it?`;
+      return new Promise<boolean>((resolve) => {
+        pending.set(id, (accepted) => {
+          emit({type: 'question-answered', at: Date.now(), id, accepted});
+          resolve(accepted);
+        });
+        emit({type: 'question', at: Date.now(), id, kind: 'host-key', host, message, fingerprint});
+      });
+    };
+    try {
+      return await runPhases({
+        plan,
+        phases,
+        hostFactory: hostFactory(plan, {
+          environment: await loadSshEnvironment(),
+          acceptNewHostKeys: false,
+          confirmNewHostKey,
+        }),
+        workstation: new LocalHost({name: localUser()}),
+        workstationKubeconfig: kubeconfigPath(),
+        onEvent: emit,
+        signal: controller.signal,
+        secrets,
+        logPath: log.path,
+      });
+    } finally {
+      log.close();
+    }
+  };
+
+  const done = run().catch((error: unknown) => {
+    const outcome = crashOutcome(plan, error);
+    hub.emit({type: 'run-finished', at: Date.now(), ...outcome});
+    return outcome;
+  });
+  return {
+    subscribe: hub.subscribe,
+    answer: (id, accepted) => {
+      const resolve = pending.get(id);
+      pending.delete(id);
+      resolve?.(accepted);
+    },
+    abort: () => controller.abort(),
+    done,
+  };
+};

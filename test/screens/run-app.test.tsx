@@ -1,0 +1,222 @@
+// The App starting a run from Review and showing it, with a fake RunHandle the
+// test drives; and the throttle that keeps a streaming run cheap to draw.
+import {cleanup} from 'ink-testing-library';
+import {afterEach, describe, expect, test, vi} from 'vitest';
+import {App, type AppProps} from '../../screens/app.js';
+import {createBatcher} from '../../screens/use-run-events.js';
+import type {Plan} from '../../source/core/plan/types.js';
+import type {RunEvent, RunOutcome} from '../../source/core/run/events.js';
+import {initialRunState, type RunState} from '../../source/core/run/state.js';
+import {demoTailnet} from '../../source/core/tailnet/demo.js';
+import type {RunHandle} from '../../source/engine/start-run.js';
+import {eventHub} from '../../source/engine/start-run.js';
+import {now} from './fixtures.js';
+import {ARROW_DOWN, CTRL_C, ENTER, ESC, expectFits, render, type Screen} from './harness.js';
+import {midRun, started, summaryOutcome, threeHosts} from './run-fixtures.js';
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+const tailnet = demoTailnet(now);
+
+/** A RunHandle the test drives: `emit` plays the engine. */
+const fakeRun = () => {
+  const hub = eventHub();
+  let finish: (outcome: RunOutcome) => void = () => {};
+  const handle: RunHandle = {
+    subscribe: hub.subscribe,
+    answer: vi.fn(),
+    abort: vi.fn(),
+    done: new Promise<RunOutcome>((resolve) => {
+      finish = resolve;
+    }),
+  };
+  return {handle, emit: hub.emit, finish: (outcome: RunOutcome) => finish(outcome)};
+};
+
+const toReview = async (screen: Screen) => {
+  await screen.waitForText('1/5 Discover');
+  await screen.press(ENTER);
+  await screen.waitForText('2/5 Roles');
+  // Roles rows: workstation, cloud-arm, nas, nuc, opi5, rpi4-a, rpi4-b.
+  await screen.press(ARROW_DOWN, 'w', ARROW_DOWN, ARROW_DOWN, 'w');
+  await screen.press(ARROW_DOWN, 'c', ARROW_DOWN, 'c', ARROW_DOWN, 'c');
+  await screen.waitForText('3 control planes: tolerates 1 failure');
+  await screen.press(ENTER);
+  await screen.waitForText('3/5 Network');
+  await screen.press(ENTER, ENTER, ENTER, ENTER, ENTER);
+  await screen.waitForText('Enter/→ continue');
+  await screen.press(ENTER);
+  await screen.waitForText('4/5 Access');
+  await screen.press(ESC);
+  for (let step = 0; step < 10 && !screen.frame().includes('Enter/→ continue'); step++)
+    await screen.press(ARROW_DOWN);
+  await screen.press(ENTER);
+  await screen.waitForText('5/5 Review');
+};
+
+const renderApp = (props: Partial<AppProps>) =>
+  render(
+    <App
+      discovery={{kind: 'tailnet', tailnet}}
+      loadDemo={() => tailnet}
+      now={now}
+      writeArtifacts={async () => 'written'}
+      {...props}
+    />,
+  );
+
+describe('Review → Run', () => {
+  test('r starts the run with the plan; the Run screen folds the events; Esc does not leave while running', async () => {
+    const run = fakeRun();
+    const startRun = vi.fn((_plan: Plan) => run.handle);
+    const onQuit = vi.fn();
+    const screen = await renderApp({startRun, onQuit});
+    await toReview(screen);
+    expect(screen.lines().at(-1)).toContain('r run on hosts');
+    expect(screen.frame()).toContain('to a folder. r runs the plan.');
+    // Events the engine emits before the screen subscribes are not lost.
+    startRun.mockImplementationOnce((plan: Plan) => {
+      run.emit(started(threeHosts));
+      expect(plan.nodes.map((node) => node.name).sort()).toEqual(
+        ['cloud-arm', 'nuc', 'opi5', 'rpi4-a', 'rpi4-b'].sort(),
+      );
+      return run.handle;
+    });
+    await screen.press('r');
+    expect(startRun).toHaveBeenCalledTimes(1);
+    await screen.waitForText('ha-wizard  Run');
+    await screen.waitForText('Phases 0/6');
+    for (const event of midRun(threeHosts).slice(1)) run.emit(event);
+    await screen.waitForText('nuc containerd line 30');
+    expectFits(screen);
+    expect(screen.frame()).toMatch(/rpi4-a {2}control plane {2}Containerd runtime/);
+
+    await screen.press(ESC);
+    expect(screen.frame()).toContain('ha-wizard  Run');
+
+    run.emit({
+      type: 'question',
+      at: 9000,
+      id: 'host-key-1',
+      kind: 'host-key',
+      host: 'nuc',
+      message: 'Trust?',
+      fingerprint: 'SHA256:abc',
+    });
+    await screen.waitForText('? nuc: SSH host key not known yet');
+    await screen.press('y');
+    expect(run.handle.answer).toHaveBeenCalledWith('host-key-1', true);
+    run.emit({type: 'question-answered', at: 9001, id: 'host-key-1', accepted: true});
+
+    await screen.press(CTRL_C);
+    expect(run.handle.abort).toHaveBeenCalledTimes(1);
+    expect(onQuit).not.toHaveBeenCalled();
+    run.emit({
+      type: 'run-finished',
+      at: 9500,
+      ...summaryOutcome(threeHosts),
+      ok: false,
+      aborted: true,
+    });
+    await screen.waitForText('Stopped before the run finished.');
+    // Over: Esc goes back to Review.
+    await screen.press(ESC);
+    await screen.waitForText('5/5 Review');
+  });
+
+  test('the finished run shows the summary and q quits', async () => {
+    const run = fakeRun();
+    const onQuit = vi.fn();
+    const screen = await renderApp({startRun: () => run.handle, onQuit});
+    await toReview(screen);
+    await screen.press('r');
+    run.emit(started(threeHosts));
+    run.emit({type: 'run-finished', at: 5000, ...summaryOutcome(threeHosts)});
+    await screen.waitForText('kubectl --context homelab get nodes');
+    await screen.press('q');
+    expect(onQuit).toHaveBeenCalled();
+  });
+
+  test('without startRun, Review offers no r', async () => {
+    const screen = await renderApp({});
+    await toReview(screen);
+    expect(screen.lines().at(-1)).not.toContain('r run');
+    expect(screen.frame()).toContain('✓ No errors. Press w to write the artifacts to a folder.');
+  });
+});
+
+describe('the render throttle', () => {
+  const output = (at: number, line: number): RunEvent => ({
+    type: 'host-output',
+    at,
+    phase: 'containerd',
+    host: 'rpi4-a',
+    stream: 'stdout',
+    line: `line ${line}`,
+  });
+
+  test('thousands of events → a bounded number of publishes; the last line is always there', () => {
+    vi.useFakeTimers();
+    const published: RunState[] = [];
+    const batcher = createBatcher({
+      initial: initialRunState(),
+      publish: (state) => published.push(state),
+      interval: 100,
+      now: () => Date.now(),
+    });
+    batcher.push(started(threeHosts));
+    // 5000 lines over one simulated second, 5 per ms.
+    for (let line = 1; line <= 5000; line++) {
+      batcher.push(output(line, line));
+      if (line % 5 === 0) vi.advanceTimersByTime(1);
+    }
+    vi.advanceTimersByTime(100);
+    // One publish per 100 ms window (plus the first, at once), not one per event.
+    expect(published.length).toBeLessThanOrEqual(13);
+    expect(published.length).toBeGreaterThanOrEqual(10);
+    expect(published.at(-1)?.hosts['rpi4-a']?.lines.at(-1)).toBe('line 5000');
+    batcher.dispose();
+  });
+
+  test('the end of the run is published at once, with the final lines', () => {
+    vi.useFakeTimers();
+    const published: RunState[] = [];
+    const batcher = createBatcher({
+      initial: initialRunState(),
+      publish: (state) => published.push(state),
+      now: () => Date.now(),
+    });
+    batcher.push(started(threeHosts));
+    batcher.push(output(1, 1));
+    batcher.push(output(2, 2));
+    const before = published.length;
+    batcher.push({type: 'run-finished', at: 3, ...summaryOutcome(threeHosts)});
+    expect(published.length).toBe(before + 1);
+    expect(published.at(-1)?.outcome?.ok).toBe(true);
+    expect(published.at(-1)?.hosts['rpi4-a']?.lines.at(-1)).toBe('line 2');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  test('in the App: a burst of events renders a bounded number of frames, the last line shown', async () => {
+    const run = fakeRun();
+    const screen = await renderApp({startRun: () => run.handle});
+    await toReview(screen);
+    await screen.press('r');
+    run.emit(started(threeHosts));
+    await screen.waitForText('Phases 0/6');
+    let frames = 0;
+    const seen = new Set<string>();
+    const count = setInterval(() => {
+      const frame = screen.frame();
+      if (!seen.has(frame)) frames++;
+      seen.add(frame);
+    }, 1);
+    for (let line = 1; line <= 3000; line++) run.emit(output(line, line));
+    await screen.waitForText('line 3000');
+    clearInterval(count);
+    expect(frames).toBeLessThan(10);
+  });
+});
