@@ -98,8 +98,8 @@ export const runAgent = async (env: SimEnv, log: (line: string) => void) => {
     const key = env.fs.read(`${paths.pki}/apiserver.key`) ?? '';
     if (cert === '' || key === '') return undefined;
     if (cert !== apiserverCert) {
-      for (const l of listeners['kube-apiserver'] ?? []) setOpen(l, false);
-      apiserverCert = cert;
+      // kubeadm may still be writing the key: createHttps throws, and the next tick retries
+      // (so the cert is remembered only once a server exists).
       const server = createHttps({cert, key}, (req, res) => {
         const url = new URL(req.url ?? '/', 'https://localhost');
         const answer = apiAnswer(
@@ -115,6 +115,8 @@ export const runAgent = async (env: SimEnv, log: (line: string) => void) => {
         res.end(answer.body);
       });
       server.keepAliveTimeout = 1000;
+      for (const l of listeners['kube-apiserver'] ?? []) setOpen(l, false);
+      apiserverCert = cert;
       listeners['kube-apiserver'] = [{server, port: 6443, open: false}];
     }
     return listeners['kube-apiserver'];

@@ -72,15 +72,29 @@ const runProcess = (
     });
   });
 
-describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', () => {
+/**
+ * A lab (`lab up … --json`, the CLI) and a plan for it (`ha-wizard plan`, the built CLI), set up in
+ * beforeAll and always taken down in afterAll, with helpers that look inside the hosts.
+ */
+const labCluster = (options: {
+  workers: readonly string[];
+  upArgs: readonly string[];
+  /** Runs on the lab before the plan is written. */
+  prepare?: (ok: (host: string, script: string) => Promise<string>) => Promise<void>;
+}) => {
+  const hosts = [...cps, ...options.workers];
   let releaseLab: (() => Promise<void>) | undefined;
-  let lab: LabState;
+  let lab: LabState | undefined;
   let scratch = '';
   let planDir = '';
   let env: NodeJS.ProcessEnv = {};
+  const state = () => {
+    if (!lab) throw new Error('the lab is not up');
+    return lab;
+  };
 
   const sh = async (host: string, script: string, timeoutMs = 30_000) =>
-    hostExec(lab, host, ['bash', '-c', script], {timeoutMs});
+    hostExec(state(), host, ['bash', '-c', script], {timeoutMs});
   const ok = async (host: string, script: string) => {
     const r = await sh(host, script);
     if (r.code !== 0)
@@ -88,16 +102,16 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
     return r.stdout;
   };
   const calls = (host: string) =>
-    readFileSync(join(lab.labDir, 'hosts', host, 'upper/var/lib/hwlab/calls.log'), 'utf8');
+    readFileSync(join(state().labDir, 'hosts', host, 'upper/var/lib/hwlab/calls.log'), 'utf8');
   const apply = () =>
     runProcess(
-      ['node', cli, 'apply', planDir, '--known-hosts', lab.knownHostsFile, '--yes'],
+      ['node', cli, 'apply', planDir, '--known-hosts', state().knownHostsFile, '--yes'],
       env,
       150_000,
     );
   /** Which lab node the workstation's status says is the VIP's primary router. */
   const primary = (): string | undefined => {
-    const status = JSON.parse(readFileSync(lab.statusFile, 'utf8')) as {
+    const status = JSON.parse(readFileSync(state().statusFile, 'utf8')) as {
       Self?: {HostName?: string; PrimaryRoutes?: string[] | null};
       Peer?: Record<string, {HostName?: string; PrimaryRoutes?: string[] | null}>;
     };
@@ -107,15 +121,6 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
   /** readyz through the VIP, from w1 (through the tailnet router). */
   const vipAnswers = async () =>
     (await sh('w1', `curl -sk --max-time 1 https://${vip}:6443/readyz`, 5_000)).stdout === 'ok';
-  /** Polls until pass() holds; the elapsed seconds since `since`, or throws after timeoutMs. */
-  const until = async (pass: () => Promise<boolean>, since: number, timeoutMs: number) => {
-    for (;;) {
-      if (await pass()) return (performance.now() - since) / 1000;
-      if (performance.now() - since > timeoutMs)
-        throw new Error(`not within ${timeoutMs / 1000} s`);
-      await sleep(100);
-    }
-  };
   const prefs = async (host: string) =>
     JSON.parse(await ok(host, 'tailscale debug prefs')) as {
       RouteAll: boolean;
@@ -123,25 +128,16 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
     };
   const vipOnLo1 = async (host: string) =>
     (await sh(host, 'ip -j addr show dev lo1')).stdout.includes(`"local":"${vip}"`);
+  const facts = (host: string) =>
+    JSON.parse(
+      readFileSync(join(state().labDir, 'hosts', host, 'upper/var/lib/hwlab/facts.json'), 'utf8'),
+    ) as {networkManager: string; containerdConfigVersion: number};
 
   beforeAll(async () => {
     releaseLab = await lockLab();
     await down();
     const up = await runProcess(
-      [
-        'node',
-        '--import',
-        'tsx',
-        'test/lab/cli.ts',
-        'up',
-        '--control-planes',
-        '3',
-        '--workers',
-        '2',
-        '--failover-delay',
-        String(failoverDelay),
-        '--json',
-      ],
+      ['node', '--import', 'tsx', 'test/lab/cli.ts', 'up', ...options.upArgs, '--json'],
       process.env,
       90_000,
     );
@@ -153,10 +149,9 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
       sshUser: string;
       hosts: Array<{name: string; role: string}>;
     };
-    expect(summary.hosts.map((h) => h.name)).toEqual(all);
+    expect(summary.hosts.map((h) => h.name)).toEqual(hosts);
     lab = readLab();
-    // cp2 already advertises a LAN route of its own (inside the lab's namespaces only).
-    await ok('cp2', `tailscale set --advertise-routes=${existingRoute}`);
+    await options.prepare?.(ok);
     scratch = mkdtempSync(join(tmpdir(), 'ha-wizard-apply-lab-'));
     planDir = join(scratch, 'plan');
     env = {
@@ -175,7 +170,7 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
         '--control-plane',
         cps.join(','),
         '--worker',
-        workers.join(','),
+        options.workers.join(','),
         '--ssh-user',
         summary.sshUser,
         '--identity',
@@ -195,86 +190,145 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
     if (scratch) rmSync(scratch, {recursive: true, force: true});
   }, 60_000);
 
+  return {
+    hosts,
+    sh,
+    ok,
+    calls,
+    apply,
+    primary,
+    vipAnswers,
+    prefs,
+    vipOnLo1,
+    facts,
+    lab: state,
+    planDir: () => planDir,
+    scratch: () => scratch,
+  };
+};
+
+/** Polls until pass() holds; the elapsed seconds since `since`, or throws after timeoutMs. */
+const until = async (pass: () => Promise<boolean>, since: number, timeoutMs: number) => {
+  for (;;) {
+    if (await pass()) return (performance.now() - since) / 1000;
+    if (performance.now() - since > timeoutMs) throw new Error(`not within ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+};
+
+/** What every host must end up with, read from inside the hosts and the simulated cluster. */
+const assertVerifiedCluster = async (c: ReturnType<typeof labCluster>) => {
+  const {ok, sh, prefs, vipOnLo1, hosts, facts} = c;
+  for (const host of hosts) {
+    // containerd: SystemdCgroup on at its config version's path, the old file backed up,
+    // and the effective config (containerd config dump) agrees.
+    const toml = await ok(host, 'cat /etc/containerd/config.toml');
+    const version = facts(host).containerdConfigVersion;
+    const section =
+      version === 2
+        ? '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]'
+        : '[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]';
+    expect(toml, host).toContain(`version = ${version}`);
+    const options = toml.slice(toml.indexOf(section));
+    expect(toml.indexOf(section), `${host}: ${section}`).toBeGreaterThan(-1);
+    expect(options.split(/\n\[/)[0], host).toMatch(/SystemdCgroup = true/);
+    expect(toml, host).not.toMatch(/SystemdCgroup = false/);
+    expect(await ok(host, 'ls /etc/containerd'), host).toMatch(
+      /config\.toml\.ha-wizard\.\d{8}T\d{6}\.\d{3}Z\.bak/,
+    );
+    expect(await ok(host, 'containerd config dump'), host).toMatch(/SystemdCgroup = true/);
+    // tailscale: accept-routes everywhere.
+    expect((await prefs(host)).RouteAll, host).toBe(true);
+  }
+  for (const host of cps) {
+    expect((await prefs(host)).AdvertiseRoutes ?? [], host).toContain(`${vip}/32`);
+    expect(await vipOnLo1(host), host).toBe(true);
+    // lo1 comes from the host's own network manager.
+    if (facts(host).networkManager === 'NetworkManager')
+      expect(await ok(host, 'cat /etc/NetworkManager/system-connections/lo1.nmconnection')).toMatch(
+        /type=dummy[\s\S]*address1=10\.200\.0\.1\/32/,
+      );
+    else
+      expect(await ok(host, 'cat /etc/systemd/network/lo1.network')).toContain(`Address=${vip}/32`);
+    expect((await sh(host, 'systemctl is-active ha-wizard-health-gate.service')).stdout).toBe(
+      'active\n',
+    );
+    expect(await ok(host, 'cat /etc/ha-wizard/health-gate.env')).toContain(`VIP=${vip}`);
+  }
+  for (const host of hosts.filter((h) => !cps.includes(h)))
+    expect((await sh(host, 'ip link show lo1')).code, host).not.toBe(0);
+
+  // kubeadm membership as the simulated cluster records it, and as the apiserver answers.
+  const cluster = JSON.parse(
+    readFileSync(join(c.lab().labDir, 'cluster/cluster.json'), 'utf8'),
+  ) as {
+    etcdMembers: unknown[];
+    nodes: unknown[];
+    helm?: Record<string, {values: string[]}>;
+  };
+  expect(cluster.etcdMembers).toHaveLength(cps.length);
+  expect(cluster.nodes).toHaveLength(hosts.length);
+  const nodes = JSON.parse(
+    await ok('cp1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json'),
+  ) as {
+    items: Array<{
+      metadata: {name: string};
+      status: {conditions: Array<{type: string; status: string}>};
+    }>;
+  };
+  expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual(hosts);
+  for (const node of nodes.items)
+    expect(node.status.conditions.find((x) => x.type === 'Ready')?.status, node.metadata.name).toBe(
+      'True',
+    );
+  const etcd = JSON.parse(
+    await ok(
+      'cp1',
+      'kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get pods -l component=etcd -o json',
+    ),
+  ) as {items: unknown[]};
+  expect(etcd.items).toHaveLength(cps.length);
+
+  // Cilium installed with the generated values.
+  const ciliumDir = join(c.planDir(), 'cilium');
+  const values = readFileSync(join(ciliumDir, readdirSync(ciliumDir)[0] ?? ''), 'utf8');
+  expect(cluster.helm?.['kube-system/cilium']?.values.at(-1)).toBe(values);
+
+  // The workstation's kubeconfig (the temp KUBECONFIG) got the context.
+  const kubeconfig = readFileSync(join(c.scratch(), 'kubeconfig'), 'utf8');
+  expect(kubeconfig).toContain('name: homelab');
+  expect(kubeconfig).toContain(`server: https://${vip}:6443`);
+
+  // A worker's kubelet.conf goes through the VIP (via the tailnet router) and sees every node.
+  expect(await ok('w1', 'grep server: /etc/kubernetes/kubelet.conf')).toContain(
+    `https://${vip}:6443`,
+  );
+  expect(await ok('w1', `ip route get ${vip}`)).toContain('tailscale0');
+  const listed = await ok('w1', 'kubectl --kubeconfig /etc/kubernetes/kubelet.conf get nodes');
+  for (const host of hosts) expect(listed).toMatch(new RegExp(`^${host} +Ready`, 'm'));
+};
+
+describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', () => {
+  const c = labCluster({
+    workers,
+    upArgs: ['--control-planes', '3', '--workers', '2', '--failover-delay', String(failoverDelay)],
+    // cp2 already advertises a LAN route of its own (inside the lab's namespaces only).
+    prepare: async (ok) => {
+      await ok('cp2', `tailscale set --advertise-routes=${existingRoute}`);
+    },
+  });
+  const {ok, calls, apply, primary, vipAnswers, prefs, vipOnLo1} = c;
+
   it('apply brings 3 control planes + 2 workers to a verified cluster', async () => {
     const run = await apply();
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout + run.stderr).toContain('cluster homelab is ready');
-
-    for (const host of all) {
-      // containerd: SystemdCgroup on, the old file backed up, the effective config agrees.
-      const toml = await ok(host, 'cat /etc/containerd/config.toml');
-      expect(toml, host).toMatch(/SystemdCgroup = true/);
-      expect(toml, host).not.toMatch(/SystemdCgroup = false/);
-      expect(await ok(host, 'ls /etc/containerd'), host).toMatch(
-        /config\.toml\.ha-wizard\.\d{8}T\d{6}\.\d{3}Z\.bak/,
-      );
-      expect(await ok(host, 'containerd config dump'), host).toMatch(/SystemdCgroup = true/);
-      // tailscale: accept-routes everywhere.
-      expect((await prefs(host)).RouteAll, host).toBe(true);
-    }
-    for (const host of cps) {
-      // VIP/32 advertised, unioned with what the node already had.
-      const routes = (await prefs(host)).AdvertiseRoutes ?? [];
-      expect(routes, host).toContain(`${vip}/32`);
-      if (host === 'cp2') expect(routes).toContain(existingRoute);
-      expect(await vipOnLo1(host), host).toBe(true);
-      expect((await sh(host, 'systemctl is-active ha-wizard-health-gate.service')).stdout).toBe(
-        'active\n',
-      );
-      expect(await ok(host, 'cat /etc/ha-wizard/health-gate.env')).toContain(`VIP=${vip}`);
-    }
+    await assertVerifiedCluster(c);
+    // The VIP route joined cp2's own route (the union), in its prefs and in its gate's settings.
+    expect((await prefs('cp2')).AdvertiseRoutes).toEqual(
+      expect.arrayContaining([existingRoute, `${vip}/32`]),
+    );
     expect(await ok('cp2', 'cat /etc/ha-wizard/health-gate.env')).toContain(existingRoute);
-    for (const host of workers) expect(await sh(host, 'ip link show lo1')).toMatchObject({code: 1});
-
-    // kubeadm membership as the simulated cluster records it.
-    const cluster = JSON.parse(readFileSync(join(lab.labDir, 'cluster/cluster.json'), 'utf8')) as {
-      etcdMembers: unknown[];
-      nodes: unknown[];
-      helm?: Record<string, {values: string[]}>;
-    };
-    const nodes = JSON.parse(
-      await ok('cp1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json'),
-    ) as {
-      items: Array<{
-        metadata: {name: string};
-        status: {conditions: Array<{type: string; status: string}>};
-      }>;
-    };
-    expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual(all);
-    for (const node of nodes.items)
-      expect(
-        node.status.conditions.find((c) => c.type === 'Ready')?.status,
-        node.metadata.name,
-      ).toBe('True');
-    const etcd = JSON.parse(
-      await ok(
-        'cp1',
-        'kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get pods -l component=etcd -o json',
-      ),
-    ) as {items: unknown[]};
-    expect(etcd.items).toHaveLength(3);
-    expect(cluster.etcdMembers).toHaveLength(3);
-    expect(cluster.nodes).toHaveLength(5);
-
-    // Cilium installed with the generated values.
-    const values = readFileSync(
-      join(planDir, 'cilium', readdirSync(join(planDir, 'cilium'))[0] ?? ''),
-      'utf8',
-    );
-    expect(cluster.helm?.['kube-system/cilium']?.values.at(-1)).toBe(values);
-
-    // The workstation's kubeconfig got the context, and the user's KUBECONFIG nothing else.
-    const kubeconfig = readFileSync(join(scratch, 'kubeconfig'), 'utf8');
-    expect(kubeconfig).toContain('name: homelab');
-    expect(kubeconfig).toContain(`server: https://${vip}:6443`);
-
-    // A worker's kubelet.conf goes through the VIP (the tailnet router) and sees every node.
-    expect(await ok('w1', 'grep server: /etc/kubernetes/kubelet.conf')).toContain(
-      `https://${vip}:6443`,
-    );
-    expect(await ok('w1', 'ip route get 10.200.0.1')).toContain('tailscale0');
-    const listed = await ok('w1', 'kubectl --kubeconfig /etc/kubernetes/kubelet.conf get nodes');
-    for (const host of all) expect(listed).toMatch(new RegExp(`^${host} +Ready`, 'm'));
   }, 180_000);
 
   it('a second apply exits 0, says nothing needed changing, and runs nothing that changes a host', async () => {
@@ -358,3 +412,32 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
     );
   }, 90_000);
 });
+
+describe.skipIf(skipReason !== undefined)(
+  'ha-wizard apply on a mixed lab: networkd and NetworkManager, containerd config 2 and 3 (root)',
+  () => {
+    const c = labCluster({
+      workers: ['w1'],
+      upArgs: [
+        '--control-planes',
+        '3',
+        '--workers',
+        '1',
+        '--network-manager',
+        'mixed',
+        '--containerd',
+        'mixed',
+      ],
+    });
+
+    it('apply reaches a verified cluster', async () => {
+      const managers = new Set(c.hosts.map((h) => c.facts(h).networkManager));
+      const versions = new Set(c.hosts.map((h) => c.facts(h).containerdConfigVersion));
+      expect([...managers].sort()).toEqual(['NetworkManager', 'systemd-networkd']);
+      expect([...versions].sort()).toEqual([2, 3]);
+      const run = await c.apply();
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      await assertVerifiedCluster(c);
+    }, 180_000);
+  },
+);
