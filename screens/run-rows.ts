@@ -230,7 +230,7 @@ const questionRows = (input: RunLayoutInput): Row[] => {
   else rows.push(...indent(wrapWords(question.message, width), 'plain'));
   rows.push([
     {
-      text: '  Compare it with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host.',
+      text: '  Compare: `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host.',
       tone: 'dim',
     },
   ]);
@@ -239,7 +239,7 @@ const questionRows = (input: RunLayoutInput): Row[] => {
     {text: 'y', tone: 'bold'},
     {text: ' yes  '},
     {text: 'n', tone: 'bold'},
-    {text: ' no (the host is skipped)'},
+    {text: ' no (no connection to it)'},
   ]);
   return rows;
 };
