@@ -19,7 +19,7 @@ import {
   type InitialValues,
   type Step,
 } from './app-state.js';
-import {useKeys} from './components/keys.js';
+import {KeyboardProvider, useKeys} from './components/keys.js';
 import {fitsMinimum, minimumSize, type Size} from './components/layout.js';
 import {useSyncReducer} from './components/use-sync-reducer.js';
 import {useTerminalSize} from './components/use-terminal-size.js';
@@ -90,8 +90,14 @@ const TooSmall = ({size, onQuit}: {readonly size: Size; readonly onQuit: () => v
   );
 };
 
-/** The planning wizard: Discover → Roles → Network → Access → Review. */
-export const App = ({
+/** The planning wizard: Discover → Roles → Network → Access → Review, then the run. */
+export const App = (props: AppProps) => (
+  <KeyboardProvider>
+    <Wizard {...props} />
+  </KeyboardProvider>
+);
+
+const Wizard = ({
   discovery,
   loadDemo,
   now,

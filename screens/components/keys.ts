@@ -1,5 +1,14 @@
 import {useInput, type Key} from 'ink';
-import {useCallback, useLayoutEffect, useRef} from 'react';
+import {
+  createContext,
+  createElement,
+  useCallback,
+  useContext,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  type ReactNode,
+} from 'react';
 
 export type KeyHandler = (input: string, key: Key) => void;
 
@@ -63,6 +72,41 @@ export const splitChunk = (input: string, key: Key): Array<readonly [string, Key
   return keys;
 };
 
+type Owner = {current: KeyHandler};
+
+const KeyboardContext = createContext<{readonly claim: (owner: Owner) => () => void} | undefined>(
+  undefined,
+);
+
+/**
+ * One keyboard subscription for the whole app, for its whole life. Were each
+ * screen to subscribe itself, its `useInput` would attach in a passive effect
+ * after the screen's first frame, and Ink would drop raw mode in between: keys
+ * typed right after a screen change were lost or cooked by the terminal (seen
+ * in the pseudo-terminal test). Screens claim the keyboard at commit time
+ * instead; the last active claim owns it.
+ */
+export const KeyboardProvider = ({children}: {readonly children: ReactNode}) => {
+  const owners = useRef<Owner[]>([]);
+  const dispatch = useCallback(
+    (input: string, key: Key) => owners.current.at(-1)?.current(input, key),
+    [],
+  );
+  useInput(dispatch);
+  const value = useMemo(
+    () => ({
+      claim: (owner: Owner) => {
+        owners.current = [...owners.current, owner];
+        return () => {
+          owners.current = owners.current.filter((other) => other !== owner);
+        };
+      },
+    }),
+    [],
+  );
+  return createElement(KeyboardContext.Provider, {value}, children);
+};
+
 /**
  * The one `useInput` of whichever element owns the keyboard.
  *
@@ -91,5 +135,12 @@ export const useKeys = (
     }
     for (const [part, partKey] of splitChunk(input, key)) latest.current.handler(part, partKey);
   }, []);
-  useInput(onInput, {isActive: options.isActive});
+  const keyboard = useContext(KeyboardContext);
+  const owner = useRef<Owner>({current: onInput});
+  useLayoutEffect(
+    () => (keyboard && options.isActive ? keyboard.claim(owner.current) : undefined),
+    [keyboard, options.isActive],
+  );
+  // Rendered on its own (a screen under test), a screen listens itself.
+  useInput(onInput, {isActive: options.isActive && !keyboard});
 };

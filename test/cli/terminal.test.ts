@@ -21,10 +21,19 @@ const expectRestored = (terminal: Terminal) => {
   expect(output.slice(left)).toContain('\u001b[?25h');
 };
 
-/** Sends one key and waits for the screen to show `text`: a lone Esc must not run into the next key. */
-const step = async (terminal: Terminal, key: string, text: string | RegExp) => {
-  terminal.press(key);
-  await terminal.waitFor(text);
+/**
+ * Sends keys and waits until the screen draws `text` after them, as a person waits to
+ * see a key take effect: a new screen subscribes to the keyboard only after its first
+ * frame, and a lone Esc must not run into the next key.
+ */
+const step = async (
+  terminal: Terminal,
+  keys: string | readonly string[],
+  text: string | RegExp,
+) => {
+  const since = terminal.mark();
+  for (const key of typeof keys === 'string' ? [keys] : keys) terminal.press(key);
+  await terminal.waitFor(text, undefined, since);
 };
 
 afterEach(closeTerminals);
@@ -87,18 +96,17 @@ describe('the wizard in a real terminal', () => {
     await terminal.waitFor('1/5 Discover');
     await step(terminal, ENTER, '2/5 Roles');
     // Rows: workstation, cloud-arm, nas, nuc, opi5, rpi4-a, rpi4-b.
-    for (const key of [DOWN, DOWN, DOWN, DOWN]) terminal.press(key);
+    await step(terminal, DOWN, '› cloud-arm');
+    await step(terminal, [DOWN, DOWN, DOWN], '› opi5');
     await step(terminal, 'c', '1 control plane: tolerates no failure');
-    terminal.press(DOWN);
-    await step(terminal, 'c', '2 control planes: tolerates no failure');
-    terminal.press(DOWN);
-    await step(terminal, 'c', '3 control planes: tolerates 1 failure');
+    await step(terminal, [DOWN, 'c'], '2 control planes: tolerates no failure');
+    await step(terminal, [DOWN, 'c'], '3 control planes: tolerates 1 failure');
     await step(terminal, ENTER, '3/5 Network');
     await step(terminal, ESC, /Esc back/);
-    for (let index = 0; index < 5; index += 1) terminal.press(DOWN);
+    await step(terminal, Array<string>(5).fill(DOWN), '› Continue to Access');
     await step(terminal, ENTER, '4/5 Access');
     await step(terminal, ESC, /Esc back/);
-    for (let index = 0; index < 8; index += 1) terminal.press(DOWN);
+    await step(terminal, Array<string>(8).fill(DOWN), '› Continue to Review');
     await step(terminal, ENTER, '5/5 Review');
     await terminal.waitFor('✓ No errors. Press w to write the artifacts to a folder.');
     terminal.press('q');

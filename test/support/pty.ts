@@ -16,8 +16,13 @@ export interface Terminal {
   /** The same without escape sequences: what a person reads. */
   readonly text: () => string;
   readonly press: (keys: string) => void;
-  /** Resolves once the output contains `text`; rejects with the output so far after `ms`. */
-  readonly waitFor: (text: string | RegExp, ms?: number) => Promise<void>;
+  /**
+   * Resolves once the output (from offset `since`, default all of it) contains `text`;
+   * rejects with the screen so far after `ms`.
+   */
+  readonly waitFor: (text: string | RegExp, ms?: number, since?: number) => Promise<void>;
+  /** How much output there is now: pass it to waitFor to wait for something drawn later. */
+  readonly mark: () => number;
   readonly exit: Promise<number | null>;
   readonly signal: (name: NodeJS.Signals) => void;
   /** Ends the program if it still runs (test cleanup). */
@@ -71,10 +76,11 @@ export const openTerminal = (
     press: (keys) => child.stdin.write(keys),
     signal: (name) => child.kill(name),
     exit,
-    waitFor: (text, ms = 10_000) =>
+    mark: () => output.length,
+    waitFor: (text, ms = 10_000, since = 0) =>
       new Promise((resolve, reject) => {
         const matches = () => {
-          const visible = stripVTControlCharacters(output);
+          const visible = stripVTControlCharacters(output.slice(since));
           return typeof text === 'string' ? visible.includes(text) : text.test(visible);
         };
         const check = () => {
