@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {repoDir} from '../lab/config.js';
-import {down, hostExec, readLab, type LabState} from '../lab/lab.js';
+import {cutHost, down, hostExec, mendHost, readLab, type LabState} from '../lab/lab.js';
 import {lockLab} from '../lab/lock.js';
 import {sleep} from '../lab/system.js';
 
@@ -414,29 +414,78 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
 });
 
 describe.skipIf(skipReason !== undefined)(
-  'ha-wizard apply on a mixed lab: networkd and NetworkManager, containerd config 2 and 3 (root)',
+  'ha-wizard apply on a mixed lab (networkd + NetworkManager, containerd config 2 + 3) with a host cut off mid-phase (root)',
   () => {
     const c = labCluster({
-      workers: ['w1'],
+      workers,
       upArgs: [
         '--control-planes',
         '3',
         '--workers',
-        '1',
+        '2',
         '--network-manager',
         'mixed',
         '--containerd',
         'mixed',
       ],
     });
+    const tokenCreates = () =>
+      c
+        .calls('cp1')
+        .split('\n')
+        .filter((l) => / kubeadm token create /.test(l)).length;
+    const joinedNodes = () =>
+      (
+        JSON.parse(readFileSync(join(c.lab().labDir, 'cluster/cluster.json'), 'utf8')) as {
+          nodes: Array<{name: string}>;
+        }
+      ).nodes.map((n) => n.name);
 
-    it('apply reaches a verified cluster', async () => {
+    it('w2 loses its network during the worker joins: apply fails clearly, nothing is half-done; once back, a re-run converges to a verified cluster', async () => {
       const managers = new Set(c.hosts.map((h) => c.facts(h).networkManager));
       const versions = new Set(c.hosts.map((h) => c.facts(h).containerdConfigVersion));
       expect([...managers].sort()).toEqual(['NetworkManager', 'systemd-networkd']);
       expect([...versions].sort()).toEqual([2, 3]);
-      const run = await c.apply();
-      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+
+      // Cut w2 the moment the workers' join material is minted (token create number 3,
+      // after cp2's and cp3's): the join-workers phase has begun, no worker join has started.
+      const running = c.apply();
+      const t0 = performance.now();
+      let cut = false;
+      while (!cut && performance.now() - t0 < 120_000) {
+        if (tokenCreates() >= cps.length) {
+          await cutHost('w2');
+          cut = true;
+        } else await sleep(10);
+      }
+      expect(cut).toBe(true);
+      const failed = await running;
+      const output = `${failed.stdout}\n${failed.stderr}`;
+      expect(failed.code, output).not.toBe(0);
+      // The failure names the host, the phase, the command and what to do.
+      expect(output).toMatch(/^w2: join-workers: FAILED: .*w2/m);
+      expect(output).toMatch(/^w2: {3}command: sudo .*kubeadm join --config \/dev\/stdin/m);
+      expect(output).toMatch(/^w2: {3}try: Check that w2 is up and reachable/m);
+      expect(output).toMatch(/FAILED: Join workers failed on w2/);
+      // Nothing half-done: w2 never started its join; w1 joined completely (in parallel);
+      // the control planes are whole; nothing after the failed phase ran.
+      expect(c.calls('w2')).not.toMatch(/kubeadm join/);
+      expect(output).toMatch(/^w1: join-workers: done/m);
+      expect(joinedNodes().sort()).toEqual(['cp1', 'cp2', 'cp3', 'w1']);
+      expect((await c.sh('w1', 'test -s /etc/kubernetes/kubelet.conf')).code).toBe(0);
+      for (const host of cps) {
+        expect(await c.vipOnLo1(host), host).toBe(true);
+        expect((await c.sh(host, 'systemctl is-active ha-wizard-health-gate.service')).stdout).toBe(
+          'active\n',
+        );
+      }
+      expect(c.calls('cp1')).not.toMatch(/helm upgrade/);
+
+      await mendHost('w2');
+      const again = await c.apply();
+      expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
+      expect(again.stdout).toMatch(/^w1: join-workers: already done/m);
+      expect(again.stdout).toMatch(/^w2: join-workers: done/m);
       await assertVerifiedCluster(c);
     }, 180_000);
   },

@@ -48,7 +48,7 @@ import {
   type LabOptions,
   type Role,
 } from './config.js';
-import {LabError, run, runRaw, sleep} from './system.js';
+import {ip, LabError, run, runRaw, sleep} from './system.js';
 import type {TailnetConfig} from './coordinator.js';
 
 /** What `up --json` prints (its last line), exactly these keys. */
@@ -725,3 +725,29 @@ export const setPolicy = (policy: {autoApprove: boolean; approved: Record<string
 
 export const readPolicy = (): {autoApprove: boolean; approved: Record<string, string[]>} =>
   JSON.parse(readFileSync(join(paths.tailnet, 'policy.json'), 'utf8'));
+
+/**
+ * Cuts a host off the network: its veth is set down on the router's side, like a pulled cable
+ * (packets to and from it are dropped; no RST, so SSH notices only by its keepalives).
+ */
+export const cutHost = async (host: string) => {
+  await ip(routerNs, 'link', 'set', hostLink(host), 'down');
+};
+
+/** Undoes cutHost: the link up again and the router's route to the host back (the kernel drops it with the link). */
+export const mendHost = async (host: string) => {
+  const state = readLab();
+  const entry = state.hosts.find((h) => h.name === host);
+  if (!entry) throw new LabError(`no lab host ${host}`);
+  await ip(routerNs, 'link', 'set', hostLink(host), 'up');
+  await ip(
+    routerNs,
+    'route',
+    'replace',
+    `${entry.address}/32`,
+    'dev',
+    hostLink(host),
+    'src',
+    routerIp,
+  );
+};

@@ -10,7 +10,13 @@ import {
   sudoWantsPassword,
   type SudoMode,
 } from './command-line.js';
-import {HostError, sudoPasswordMessage, type ExecOptions, type ExecResult} from './host.js';
+import {
+  connectionLostHint,
+  HostError,
+  sudoPasswordMessage,
+  type ExecOptions,
+  type ExecResult,
+} from './host.js';
 
 export interface Exit {
   readonly code: number | null;
@@ -109,7 +115,12 @@ const attempt = async (
     kind: 'timeout' | 'aborted' | 'connection-lost',
     message: string,
     cause?: unknown,
-  ) => new HostError(kind, host, message, {command, cause});
+  ) =>
+    new HostError(kind, host, message, {
+      command,
+      cause,
+      ...(kind === 'connection-lost' ? {hint: connectionLostHint(host)} : {}),
+    });
   if (options.signal?.aborted) throw fail('aborted', `\`${command}\` on ${host} was cancelled`);
 
   let stdout = '';

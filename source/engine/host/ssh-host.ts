@@ -13,7 +13,7 @@ import ssh2, {
 import {quoteCommand} from '../../core/remote/quote.js';
 import {agentSocket, defaultIdentityFiles, localUser} from '../paths.js';
 import {CommandHost} from './files.js';
-import {HostError, type ExecOptions, type ExecResult} from './host.js';
+import {connectionLostHint, HostError, type ExecOptions, type ExecResult} from './host.js';
 import {
   changedKeyMessage,
   checkHostKey,
@@ -232,7 +232,7 @@ export class SshHost extends CommandHost {
         'connection-lost',
         this.name,
         `could not start a command on ${this.name}: ${(error as Error).message}`,
-        {command: line, cause: error},
+        {command: line, cause: error, hint: connectionLostHint(this.name)},
       );
     }
   };
