@@ -34,9 +34,21 @@ const workers = ['w1', 'w2'];
 const all = [...cps, ...workers];
 /** A route cp2 advertises before the wizard runs: the wizard must keep it (union). */
 const existingRoute = '192.168.77.0/24';
-/** Health gate settings the plan writes (health-gate/*.env) and the lab's failover delay. */
-const gate = {interval: 2, failAfter: 3, recoverAfter: 2};
+/** The lab coordinator's failover delay (seconds). */
 const failoverDelay = 1;
+/** The health gate's timing, as the wizard installed it on a host (/etc/ha-wizard/health-gate.env). */
+const gateSettings = (envFile: string) => {
+  const value = (key: string) => {
+    const match = new RegExp(`^${key}=(\\d+)$`, 'm').exec(envFile);
+    if (!match) throw new Error(`health-gate.env has no ${key}`);
+    return Number(match[1]);
+  };
+  return {
+    interval: value('INTERVAL'),
+    failAfter: value('FAIL_AFTER'),
+    recoverAfter: value('RECOVER_AFTER'),
+  };
+};
 
 /** Tool calls that change a host (as the simulators log them in calls.log). */
 const mutating =
@@ -372,11 +384,16 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
     const victim = primary();
     expect(victim).toBeDefined();
     if (!victim) return;
+    const gate = gateSettings(await ok(victim, 'cat /etc/ha-wizard/health-gate.env'));
     const t0 = performance.now();
     await ok(
       victim,
       'mv /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/kube-apiserver.yaml.drill',
     );
+    // Until the gate acts, Tailscale keeps routing the VIP to the node whose apiserver is gone.
+    await sleep(1000);
+    expect(await vipAnswers()).toBe(false);
+    expect(primary()).toBe(victim);
     const bound = gate.interval * gate.failAfter + failoverDelay;
     recovery['apiserver stopped'] = await until(
       async () => primary() !== victim && primary() !== undefined && (await vipAnswers()),
