@@ -272,6 +272,21 @@ const manifest = (component: string, advertise: string, nodeName: string, state:
     },
   });
 
+/** The static Pod manifests and etcd's data of a control plane; returns kubeadm's lines for them. */
+const writeStaticPods = (env: SimEnv, advertise: string, nodeName: string, state: ClusterState) => {
+  let out = '';
+  for (const pod of staticPods) {
+    if (pod !== 'etcd') out += `[control-plane] Creating static Pod manifest for "${pod}"\n`;
+    env.fs.write(
+      `${paths.manifests}/${pod}.yaml`,
+      manifest(pod, advertise, nodeName, state),
+      0o600,
+    );
+  }
+  env.fs.write(`${paths.etcdData}/member/snap/db`, '');
+  return out;
+};
+
 const writeKubelet = (env: SimEnv, kubeletConfig: string, nodeIp: string) => {
   env.fs.write(paths.kubeletConfig, kubeletConfig);
   env.fs.write(
@@ -488,15 +503,7 @@ const init = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
     );
   }
   out += `[etcd] Creating static Pod manifest for local etcd in "${paths.manifests}"\n[control-plane] Using manifest folder "${paths.manifests}"\n`;
-  for (const pod of staticPods) {
-    if (pod !== 'etcd') out += `[control-plane] Creating static Pod manifest for "${pod}"\n`;
-    env.fs.write(
-      `${paths.manifests}/${pod}.yaml`,
-      manifest(pod, advertise, nodeName, state),
-      0o600,
-    );
-  }
-  env.fs.write(`${paths.etcdData}/member/snap/db`, '');
+  out += writeStaticPods(env, advertise, nodeName, state);
   writeKubelet(env, state.kubeletConfig, nodeIp ?? advertise);
   env.cluster.update(() => [
     {
@@ -859,15 +866,7 @@ const join = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
       );
     }
     out += `[control-plane] Using manifest folder "${paths.manifests}"\n`;
-    for (const pod of staticPods) {
-      if (pod !== 'etcd') out += `[control-plane] Creating static Pod manifest for "${pod}"\n`;
-      env.fs.write(
-        `${paths.manifests}/${pod}.yaml`,
-        manifest(pod, advertise, nodeName, state),
-        0o600,
-      );
-    }
-    env.fs.write(`${paths.etcdData}/member/snap/db`, '');
+    out += writeStaticPods(env, advertise, nodeName, state);
     out += '[check-etcd] Checking that the etcd cluster is healthy\n';
   }
   env.fs.write(`${paths.pki}/ca.crt`, state.ca.certPem);

@@ -5,7 +5,7 @@
 // the same cluster. Needs root and a built dist/; skipped with the reason
 // printed otherwise. Holds the lab lock (test/lab/lock.ts) while the lab is up.
 import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -13,20 +13,13 @@ import {repoDir} from '../lab/config.js';
 import {cutHost, down, hostExec, mendHost, readLab, type LabState} from '../lab/lab.js';
 import {lockLab} from '../lab/lock.js';
 import {sleep} from '../lab/system.js';
+import {labSkipReason} from '../lab/skip.js';
 
 const cli = join(repoDir, 'dist', 'cli.js');
-const skipReason =
-  process.getuid?.() !== 0
-    ? 'the lab needs root (network namespaces and mounts)'
-    : !existsSync('/usr/sbin/sshd') ||
-        !existsSync('/usr/bin/sudo') ||
-        !existsSync('/usr/bin/containerd') ||
-        !existsSync('/usr/bin/curl')
-      ? 'openssh-server, sudo, containerd or curl is not installed: run test/lab/install-deps.sh'
-      : !existsSync(cli)
-        ? 'dist/cli.js is missing: npm run build first'
-        : undefined;
-if (skipReason) console.warn(`test/engine/apply.lab.test.ts: skipped: ${skipReason}`);
+const skipReason = labSkipReason('test/engine/apply.lab.test.ts', {
+  path: cli,
+  reason: 'dist/cli.js is missing: npm run build first',
+});
 
 const vip = '10.200.0.1';
 const cps = ['cp1', 'cp2', 'cp3'];

@@ -24,16 +24,9 @@ import {SshHost, type SshHostOptions} from '../../source/engine/host/ssh-host.js
 import {down, hostExec, up, type LabState} from '../lab/lab.js';
 import {lockLab} from '../lab/lock.js';
 import {runRaw, sleep} from '../lab/system.js';
+import {labSkipReason} from '../lab/skip.js';
 
-const skipReason =
-  process.getuid?.() !== 0
-    ? 'the lab needs root (network namespaces and mounts)'
-    : !existsSync('/usr/sbin/sshd') ||
-        !existsSync('/usr/bin/sudo') ||
-        !existsSync('/usr/bin/containerd')
-      ? 'openssh-server, sudo or containerd is not installed: run test/lab/install-deps.sh'
-      : undefined;
-if (skipReason) console.warn(`test/engine/host.lab.test.ts: skipped: ${skipReason}`);
+const skipReason = labSkipReason('test/engine/host.lab.test.ts');
 
 const median = (values: number[]) =>
   values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;

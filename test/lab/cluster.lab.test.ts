@@ -2,22 +2,14 @@
 // SSH in the order docs/commands-on-hosts.md gives, by hand (the phase engine
 // is written separately). Needs root; skipped with the reason printed otherwise.
 import {createHash, X509Certificate} from 'node:crypto';
-import {existsSync} from 'node:fs';
 import type {Client} from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {down, setSimSettings, up} from './lab.js';
 import {lockLab} from './lock.js';
 import {connect, exec} from './ssh.js';
+import {labSkipReason} from './skip.js';
 
-const skipReason =
-  process.getuid?.() !== 0
-    ? 'the lab needs root (network namespaces and mounts)'
-    : !existsSync('/usr/sbin/sshd') ||
-        !existsSync('/usr/bin/containerd') ||
-        !existsSync('/usr/bin/curl')
-      ? 'openssh-server, containerd or curl is not installed: run test/lab/install-deps.sh'
-      : undefined;
-if (skipReason) console.warn(`test/lab: cluster lab tests skipped: ${skipReason}`);
+const skipReason = labSkipReason('test/lab/cluster.lab.test.ts');
 
 const vip = '10.200.0.1';
 const token = 'abcdef.0123456789abcdef';

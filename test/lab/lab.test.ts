@@ -14,16 +14,9 @@ import {defaultVip, hostNs, repoDir} from './config.js';
 import {alive, down, hostExec, leftovers, readLab, type LabState} from './lab.js';
 import {lockLab} from './lock.js';
 import {connect, exec} from './ssh.js';
+import {labSkipReason} from './skip.js';
 
-const skipReason =
-  process.getuid?.() !== 0
-    ? 'the lab needs root (network namespaces and mounts)'
-    : !existsSync('/usr/sbin/sshd') ||
-        !existsSync('/usr/bin/sudo') ||
-        !existsSync('/usr/bin/containerd')
-      ? 'openssh-server, sudo or containerd is not installed: run test/lab/install-deps.sh'
-      : undefined;
-if (skipReason) console.warn(`test/lab: lab tests skipped: ${skipReason}`);
+const skipReason = labSkipReason('test/lab/lab.test.ts');
 
 const labCli = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', join(repoDir, 'test/lab/cli.ts'), ...args], {
