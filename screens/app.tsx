@@ -280,7 +280,9 @@ const Wizard = ({
           artifactError={generated.error}
           isActive
           onWrite={(dir) => writeArtifacts(dir, plan)}
-          {...(startRun
+          // The demo's hosts are made up, and their addresses could be real machines on
+          // someone's tailnet: a real run is never offered on it.
+          {...(startRun && tailnet?.source !== 'demo'
             ? {
                 onRun: () => {
                   const handle = startRun(plan);

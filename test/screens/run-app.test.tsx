@@ -19,7 +19,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const tailnet = demoTailnet(now);
+// The demo's devices, as if read from a real tailnet: the demo itself never runs.
+const tailnet = {...demoTailnet(now), source: 'tailscale status'};
 
 /** A RunHandle the test drives: `emit` plays the engine. */
 const fakeRun = () => {
@@ -138,6 +139,17 @@ describe('Review → Run', () => {
     await screen.waitForText('kubectl --context homelab get nodes');
     await screen.press('q');
     expect(onQuit).toHaveBeenCalled();
+  });
+
+  test('on the demo tailnet, whose hosts are made up, r runs nothing', async () => {
+    const startRun = vi.fn((_plan: Plan) => fakeRun().handle);
+    const demo = demoTailnet(now);
+    const screen = await renderApp({discovery: {kind: 'tailnet', tailnet: demo}, startRun});
+    await toReview(screen);
+    expect(screen.lines().at(-1)).not.toContain('r run');
+    await screen.press('r');
+    expect(screen.frame()).toContain('5/5 Review');
+    expect(startRun).not.toHaveBeenCalled();
   });
 
   test('without startRun, Review offers no r', async () => {
