@@ -6,6 +6,7 @@ import {join} from 'node:path';
 import {createInterface} from 'node:readline/promises';
 import {z} from 'zod';
 import {InputError} from '../core/errors.js';
+import {isDemoPeerId} from '../core/tailnet/demo.js';
 import type {Plan} from '../core/plan/types.js';
 import type {RunEvent} from '../core/run/events.js';
 import {initialRunState, reduceRun, type RunState} from '../core/run/state.js';
@@ -142,6 +143,13 @@ export const runApply = async (
       `Nothing was run: the plan in ${dir} has errors. Fix them and write it again with ha-wizard plan --out ${dir}.`,
     );
     return 2;
+  }
+  // The demo's devices are made up; their addresses could be real machines elsewhere.
+  if (plan.nodes.some((node) => isDemoPeerId(node.id))) {
+    throw new InputError(
+      `The plan in ${dir} was made on the demo tailnet, whose hosts are made up, so there is nothing to run it on.`,
+      'Plan against your own tailnet: ha-wizard plan --control-plane … --out DIR (without --demo).',
+    );
   }
 
   const secrets = new SecretStore();

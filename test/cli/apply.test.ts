@@ -51,6 +51,19 @@ describe('ha-wizard apply', () => {
     expect(result.stderr).toContain('Nothing was run');
   });
 
+  it('refuses a plan made on the demo tailnet, whose hosts are made up: exit 1, nothing contacted', () => {
+    const out = join(temp(), 'demo');
+    expect(
+      runCli(['plan', '--demo', '--control-plane', 'rpi4-a,rpi4-b,opi5', '--out', out], now).code,
+    ).toBe(0);
+    const result = runCli(['apply', out, '--yes'], {...now, XDG_STATE_HOME: join(out, 'state')});
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `ha-wizard: The plan in ${out} was made on the demo tailnet, whose hosts are made up, so there is nothing to run it on.\nPlan against your own tailnet: ha-wizard plan --control-plane … --out DIR (without --demo).\n`,
+    );
+  });
+
   it('documents its flags and exit codes', () => {
     const result = runCli(['apply', '--help']);
     expect(result.code).toBe(0);

@@ -31,11 +31,16 @@ const devices: readonly DemoDevice[] = [
 
 const suffix = 'tail-demo.ts.net';
 
+const demoId = (index: number) => `nDemo${index}CNTRL`;
+
+/** True for the made-up devices of the demo tailnet (their IDs end up in plan.json). */
+export const isDemoPeerId = (id: string): boolean => /^nDemo\d+CNTRL$/.test(id);
+
 const peerStatus = (device: DemoDevice, index: number, now: Date) => {
   const v4 = `100.101.7.${device.ip}`;
   const v6 = `fd7a:115c:a1e0::7:${device.ip}`;
   return {
-    ID: `nDemo${index}CNTRL`,
+    ID: demoId(index),
     PublicKey: `nodekey:${String(index).padStart(64, '0')}`,
     HostName: device.host,
     DNSName: `${device.host}.${suffix}.`,
