@@ -12,16 +12,9 @@ import type {RunEvent} from '../core/run/events.js';
 import {initialRunState, reduceRun, type RunState} from '../core/run/state.js';
 import {hasErrors} from '../core/validate/finding.js';
 import {validatePlan} from '../core/validate/index.js';
-import {hostFactory} from '../engine/connect.js';
-import {LocalHost} from '../engine/host/local-host.js';
-import {loadSshEnvironment} from '../engine/host/ssh-environment.js';
-import {kubeconfigPath, localUser, stateDir} from '../engine/paths.js';
-import {phases} from '../engine/phases/index.js';
 import {formatEvent, progressLines} from '../engine/reporters/line.js';
 import {jsonSummary} from '../engine/reporters/json.js';
-import {openRunLog} from '../engine/run-log.js';
-import {runPhases} from '../engine/runner.js';
-import {SecretStore} from '../engine/secrets.js';
+import {executePlan} from '../engine/execute.js';
 
 export interface ApplyOptions {
   readonly yes?: boolean;
@@ -152,30 +145,10 @@ export const runApply = async (
     );
   }
 
-  const secrets = new SecretStore();
-  const log = openRunLog(stateDir(), secrets, io.now);
   let state: RunState = initialRunState();
-  let questions = 0;
-  const dispatch = (event: RunEvent) => {
+  const onEvent = (event: RunEvent) => {
     state = reduceRun(state, event);
-    log.event(event);
     if (!options.json) for (const line of formatEvent(event)) io.stdout(line);
-  };
-  const environment = await loadSshEnvironment(
-    options.knownHosts === undefined ? {} : {knownHostsFile: options.knownHosts},
-  );
-  // An unknown host key is a question (DOMAIN.md "Safety rules": first
-  // contact shows the fingerprint and asks); without a person to ask, it is
-  // refused and the error names --accept-new-host-keys.
-  const confirmNewHostKey = async (host: string, fingerprint: string): Promise<boolean> => {
-    const id = `host-key-${++questions}`;
-    const message = `${host}'s SSH host key is not known yet: ${fingerprint}. Trust it?`;
-    dispatch({type: 'question', at: Date.now(), id, kind: 'host-key', host, message, fingerprint});
-    // --yes means no questions, not yes to everything: an unknown key is refused.
-    const accepted =
-      io.interactive && !options.json && !options.yes ? await askYesNo(message) : false;
-    dispatch({type: 'question-answered', at: Date.now(), id, accepted});
-    return accepted;
   };
   const lastPrinted = new Map<string, number>();
   const ticker = options.json
@@ -185,27 +158,24 @@ export const runApply = async (
       }, 5000);
   ticker?.unref();
   try {
-    const outcome = await runPhases({
-      plan,
-      phases,
-      hostFactory: hostFactory(plan, {
-        environment,
-        ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
-        ...(options.identity === undefined ? {} : {identityFile: options.identity}),
-        acceptNewHostKeys: options.acceptNewHostKeys === true,
-        confirmNewHostKey,
-      }),
-      workstation: new LocalHost({name: localUser()}),
-      workstationKubeconfig: kubeconfigPath(),
-      onEvent: dispatch,
+    const outcome = await executePlan(plan, {
+      onEvent,
+      // --yes means no questions, not yes to everything: an unknown key is then
+      // refused, and the error names --accept-new-host-keys.
+      answerHostKey: ({message}) =>
+        io.interactive && !options.json && !options.yes
+          ? askYesNo(message)
+          : Promise.resolve(false),
       signal: io.signal,
-      secrets,
-      logPath: log.path,
+      now: io.now,
+      ...(options.knownHosts === undefined ? {} : {knownHostsFile: options.knownHosts}),
+      ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
+      ...(options.identity === undefined ? {} : {identityFile: options.identity}),
+      acceptNewHostKeys: options.acceptNewHostKeys === true,
     });
     if (options.json) io.stdout(jsonSummary(outcome, state));
     return outcome.ok ? 0 : outcome.aborted ? 130 : 1;
   } finally {
     if (ticker) clearInterval(ticker);
-    log.close();
   }
 };

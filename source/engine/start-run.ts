@@ -4,8 +4,8 @@
 // key) become request events answered by id through `answer` (habit 6), never
 // a prompt on stdin while Ink owns it.
 //
-// Only types (and one pure helper) are imported statically: the runner, the phases and ssh2 load
-// when a run starts, so opening the wizard does not pay for them.
+// Only types (and one pure helper) are imported statically: the engine (execute.ts) loads
+// when a run starts, so opening the wizard does not pay for it.
 import {vipAddress} from '../core/artifacts/vip.js';
 import type {Plan} from '../core/plan/types.js';
 import type {RunEvent, RunOutcome} from '../core/run/events.js';
@@ -70,7 +70,6 @@ export const startRun: StartRun = (plan) => {
   const hub = eventHub();
   const controller = new AbortController();
   const pending = new Map<string, (accepted: boolean) => void>();
-  let questions = 0;
   controller.signal.addEventListener('abort', () => {
     // Nobody will answer now: refuse, so the connection fails and the run stops.
     for (const resolve of pending.values()) resolve(false);
@@ -78,63 +77,16 @@ export const startRun: StartRun = (plan) => {
   });
 
   const run = async (): Promise<RunOutcome> => {
-    const [
-      {hostFactory},
-      {LocalHost},
-      {loadSshEnvironment},
-      {kubeconfigPath, localUser, stateDir},
-      {phases},
-      {openRunLog},
-      {runPhases},
-      {SecretStore},
-    ] = await Promise.all([
-      import('./connect.js'),
-      import('./host/local-host.js'),
-      import('./host/ssh-environment.js'),
-      import('./paths.js'),
-      import('./phases/index.js'),
-      import('./run-log.js'),
-      import('./runner.js'),
-      import('./secrets.js'),
-    ]);
-    const secrets = new SecretStore();
-    const log = openRunLog(stateDir(), secrets, new Date());
-    const emit = (event: RunEvent) => {
-      log.event(event);
-      hub.emit(event);
-    };
-    // DOMAIN.md "Safety rules": first contact shows the fingerprint and asks.
-    const confirmNewHostKey = (host: string, fingerprint: string): Promise<boolean> => {
-      if (controller.signal.aborted) return Promise.resolve(false);
-      const id = `host-key-${++questions}`;
-      const message = `${host}'s SSH host key is not known yet: ${fingerprint}. Trust it?`;
-      return new Promise<boolean>((resolve) => {
-        pending.set(id, (accepted) => {
-          emit({type: 'question-answered', at: Date.now(), id, accepted});
-          resolve(accepted);
-        });
-        emit({type: 'question', at: Date.now(), id, kind: 'host-key', host, message, fingerprint});
-      });
-    };
-    try {
-      return await runPhases({
-        plan,
-        phases,
-        hostFactory: hostFactory(plan, {
-          environment: await loadSshEnvironment(),
-          acceptNewHostKeys: false,
-          confirmNewHostKey,
+    const {executePlan} = await import('./execute.js');
+    return executePlan(plan, {
+      onEvent: hub.emit,
+      answerHostKey: ({id}) =>
+        new Promise<boolean>((resolve) => {
+          pending.set(id, resolve);
         }),
-        workstation: new LocalHost({name: localUser()}),
-        workstationKubeconfig: kubeconfigPath(),
-        onEvent: emit,
-        signal: controller.signal,
-        secrets,
-        logPath: log.path,
-      });
-    } finally {
-      log.close();
-    }
+      signal: controller.signal,
+      now: new Date(),
+    });
   };
 
   const done = run().catch((error: unknown) => {

@@ -1,0 +1,79 @@
+// Running a plan on its hosts: what `ha-wizard apply` and the TUI's Run screen
+// share. Hosts come from the plan (SSH, or this machine when it is a node),
+// every event goes to the redacting run log and to the caller's view, and an
+// unknown host key becomes a question event answered by whichever view asks.
+import type {Plan} from '../core/plan/types.js';
+import type {RunEvent, RunOutcome} from '../core/run/events.js';
+import {hostFactory} from './connect.js';
+import {LocalHost} from './host/local-host.js';
+import {loadSshEnvironment} from './host/ssh-environment.js';
+import {kubeconfigPath, localUser, stateDir} from './paths.js';
+import {phases} from './phases/index.js';
+import {openRunLog} from './run-log.js';
+import {runPhases} from './runner.js';
+import {SecretStore} from './secrets.js';
+
+export interface HostKeyQuestion {
+  readonly id: string;
+  readonly host: string;
+  readonly fingerprint: string;
+  readonly message: string;
+}
+
+export interface ExecuteOptions {
+  readonly onEvent: (event: RunEvent) => void;
+  /** DOMAIN.md "Safety rules": first contact shows the fingerprint and asks. */
+  readonly answerHostKey: (question: HostKeyQuestion) => Promise<boolean>;
+  readonly signal: AbortSignal;
+  readonly now: Date;
+  readonly knownHostsFile?: string;
+  /** Overrides of the plan's access, for every node (--ssh-user, --identity). */
+  readonly user?: string;
+  readonly identityFile?: string;
+  readonly acceptNewHostKeys?: boolean;
+}
+
+export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<RunOutcome> => {
+  const secrets = new SecretStore();
+  const log = openRunLog(stateDir(), secrets, options.now);
+  const emit = (event: RunEvent) => {
+    log.event(event);
+    options.onEvent(event);
+  };
+  let questions = 0;
+  const confirmNewHostKey = async (host: string, fingerprint: string): Promise<boolean> => {
+    const question = {
+      id: `host-key-${++questions}`,
+      host,
+      fingerprint,
+      message: `${host}'s SSH host key is not known yet: ${fingerprint}. Trust it?`,
+    };
+    emit({type: 'question', at: Date.now(), kind: 'host-key', ...question});
+    const accepted = options.signal.aborted ? false : await options.answerHostKey(question);
+    emit({type: 'question-answered', at: Date.now(), id: question.id, accepted});
+    return accepted;
+  };
+  try {
+    return await runPhases({
+      plan,
+      phases,
+      hostFactory: hostFactory(plan, {
+        environment: await loadSshEnvironment(
+          options.knownHostsFile === undefined ? {} : {knownHostsFile: options.knownHostsFile},
+        ),
+        ...(options.user === undefined ? {} : {user: options.user}),
+        ...(options.identityFile === undefined ? {} : {identityFile: options.identityFile}),
+        acceptNewHostKeys: options.acceptNewHostKeys === true,
+        confirmNewHostKey,
+      }),
+      workstation: new LocalHost({name: localUser()}),
+      workstationKubeconfig: kubeconfigPath(),
+      onEvent: emit,
+      signal: options.signal,
+      secrets,
+      logPath: log.path,
+    });
+  } finally {
+    log.close();
+  }
+};
