@@ -207,6 +207,35 @@ const waitingRows = (input: RunLayoutInput, budget: number): Row[] => {
   return capRows(rows, budget);
 };
 
+/**
+ * Warnings a phase raised without failing (a version skew, a relayed path):
+ * the newest few, each on its own wrapped lines, so they stay in view until
+ * the run ends; the run log keeps them all.
+ */
+const noticeRows = (input: RunLayoutInput, budget: number): Row[] => {
+  const warnings = input.state.notices.filter((notice) => notice.level === 'warning');
+  if (warnings.length === 0 || budget <= 0) return [];
+  const width = input.columns - 2;
+  const shown = warnings.slice(-3);
+  const rows: Row[] = shown.flatMap((notice) =>
+    wrapWords(
+      notice.host === undefined ? notice.message : `${notice.host}: ${notice.message}`,
+      width,
+    ).map((line, index): Row => [
+      {text: index === 0 ? `${symbols.warning} ` : '  ', tone: 'warning'},
+      {text: line, tone: 'warning'},
+    ]),
+  );
+  if (warnings.length > shown.length)
+    rows.push([
+      {
+        text: `  (${plural(warnings.length - shown.length, 'earlier warning')} in the log)`,
+        tone: 'dim',
+      },
+    ]);
+  return capRows(rows, budget);
+};
+
 const capRows = (rows: Row[], budget: number): Row[] => {
   if (rows.length <= budget) return rows;
   const kept = rows.slice(0, Math.max(0, budget - 1));
@@ -451,6 +480,8 @@ export const runLayout = (input: RunLayoutInput): RunLayout => {
   const failure = failureRows(input, Math.max(2, blockBudget - blocks.length));
   blocks.push(...failure);
   blocks.push(...endRows(input, Math.max(1, blockBudget - blocks.length)));
+  // Notices yield to everything that needs the user: they take only what is left.
+  blocks.push(...noticeRows(input, Math.min(4, blockBudget - blocks.length)));
   if (blocks.length > 0) rows.push(...blocks.slice(0, blockBudget), []);
   const budget = Math.max(0, height - rows.length);
   if (input.view.expanded) {

@@ -3,6 +3,7 @@
 // returns what it printed and its exit code. The lab gives it the host's real
 // files, sockets and processes (lab-env.ts); an in-process demo can give it
 // memory. Nothing here imports ink, react or screens.
+import {defaults} from '../core/plan/defaults.js';
 import type {ClusterState} from './cluster.js';
 
 export interface ToolResult {
@@ -47,7 +48,8 @@ export interface SimSettings {
 }
 
 export const defaultSettings: SimSettings = {
-  kubeadmVersion: 'v1.34.3',
+  // The plan's default minor, so a lab or demo run has no version skew to warn about.
+  kubeadmVersion: `v${defaults.kubernetesVersion}.0`,
   certificateKeyTtlSeconds: 7200,
   discoveryTimeoutSeconds: 6,
   flapSeconds: 3,

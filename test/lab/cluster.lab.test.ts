@@ -4,6 +4,7 @@
 import {createHash, X509Certificate} from 'node:crypto';
 import type {Client} from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {defaults} from '../../source/core/plan/defaults.js';
 import {down, setSimSettings, up} from './lab.js';
 import {lockLab} from './lock.js';
 import {connect, exec} from './ssh.js';
@@ -31,7 +32,7 @@ skipPhases: [addon/kube-proxy]
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 clusterName: homelab
-kubernetesVersion: stable-1.34
+kubernetesVersion: stable-${defaults.kubernetesVersion}
 controlPlaneEndpoint: ${vip}:6443
 networking: {podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12}
 apiServer: {certSANs: [${vip}, 100.64.10.11, cp1.tail-lab.ts.net, 100.64.10.12, cp2.tail-lab.ts.net]}
@@ -119,7 +120,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
       'sudo -n kubeadm init --config /dev/stdin --upload-certs',
       initConfig,
     );
-    expect(init.stderr).toContain('falling back to the local client version: v1.34.3');
+    expect(init.stderr).toContain(`falling back to the local client version: v${defaults.kubernetesVersion}.0`);
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('Your Kubernetes control-plane has initialized successfully!');
     expect(init.stdout).toContain(`[upload-certs] Using certificate key:\n${certificateKey}\n`);

@@ -216,6 +216,48 @@ const failedRun = (): RunEvent[] => [
   {type: 'phase-finished', at: 9500, phase: 'containerd', status: 'failed'},
 ];
 
+describe('Run screen: warnings', () => {
+  const warning = (at: number, host: string, message: string): RunEvent => ({
+    type: 'notice',
+    at,
+    phase: 'facts',
+    host,
+    level: 'warning',
+    message,
+  });
+
+  test('a warning stays in view with its host while the run goes on; info notices stay in the log', async () => {
+    const screen = await show(
+      fold([
+        ...midRun(threeHosts),
+        warning(5000, 'rpi4-b', 'kubeadm here is v1.35.1, the plan says 1.36'),
+        {type: 'notice', at: 5001, level: 'info', message: 'an info line for the log only'},
+      ]),
+    );
+    expectFits(screen);
+    expect(screen.frame()).toContain('! rpi4-b: kubeadm here is v1.35.1, the plan says 1.36');
+    expect(screen.frame()).not.toContain('an info line');
+    // The panes are still there below it.
+    expect(lineOf(screen, '⠋ nuc')).toBeGreaterThan(lineOf(screen, 'rpi4-b: kubeadm'));
+  });
+
+  test('many warnings: the newest three, and how many more the log has', async () => {
+    const screen = await show(
+      fold([
+        ...midRun(threeHosts),
+        ...Array.from({length: 5}, (_, index) =>
+          warning(5000 + index, 'nuc', `relayed path number ${index + 1}`),
+        ),
+      ]),
+    );
+    expectFits(screen);
+    expect(screen.frame()).not.toContain('relayed path number 2');
+    expect(screen.frame()).toContain('nuc: relayed path number 3');
+    expect(screen.frame()).toContain('nuc: relayed path number 5');
+    expect(screen.frame()).toContain('(2 earlier warnings in the log)');
+  });
+});
+
 describe('Run screen: failure and the end', () => {
   test('a failure shows host, phase, command, exit code, stderr tail and the suggestion', async () => {
     const screen = await show(fold(failedRun()));
