@@ -16,6 +16,8 @@ export interface ConnectOptions {
   readonly identityFile?: string;
   readonly acceptNewHostKeys?: boolean;
   readonly confirmNewHostKey?: (host: string, fingerprint: string) => Promise<boolean>;
+  readonly onTailscaleCheck?: (host: string, url: string) => void;
+  readonly onTailscaleCheckDone?: (host: string) => void;
   /** Addresses of this machine; default: its network interfaces. */
   readonly localAddresses?: ReadonlySet<string>;
 }
@@ -45,6 +47,8 @@ export const hostFactory = (plan: Plan, options: ConnectOptions) => {
       knownHosts: options.environment.knownHosts,
       acceptNewHostKeys: options.acceptNewHostKeys ?? false,
       ...(options.confirmNewHostKey ? {confirmNewHostKey: options.confirmNewHostKey} : {}),
+      ...(options.onTailscaleCheck ? {onTailscaleCheck: options.onTailscaleCheck} : {}),
+      ...(options.onTailscaleCheckDone ? {onTailscaleCheckDone: options.onTailscaleCheckDone} : {}),
       tryNone: access.auth.kind === 'tailscale-ssh',
     });
   };

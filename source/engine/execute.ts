@@ -65,6 +65,18 @@ export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<
         ...(options.identityFile === undefined ? {} : {identityFile: options.identityFile}),
         acceptNewHostKeys: options.acceptNewHostKeys === true,
         confirmNewHostKey,
+        // Hosts connect on first use, which is preflight's first command.
+        onTailscaleCheck: (host, url) =>
+          emit({
+            type: 'waiting',
+            at: Date.now(),
+            phase: 'preflight',
+            host,
+            message: `Tailscale SSH on ${host} is in "check" mode: open this link and log in, and the connection goes on by itself (or change the policy's SSH rule for the nodes from "check" to "accept").`,
+            links: [url],
+          }),
+        onTailscaleCheckDone: () =>
+          emit({type: 'waiting-over', at: Date.now(), phase: 'preflight'}),
       }),
       workstation: new LocalHost({name: localUser()}),
       workstationKubeconfig: kubeconfigPath(),

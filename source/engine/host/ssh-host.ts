@@ -58,6 +58,16 @@ export interface SshHostOptions {
   /** TCP connect + key exchange + authentication, not counting time spent in the callbacks above. */
   readonly connectTimeoutMs?: number;
   /**
+   * Told once when Tailscale SSH holds the login for a browser check (its
+   * policy's "check" mode), with the URL to open. The login goes on by itself
+   * once approved, so the connection then waits `checkTimeoutMs` instead.
+   */
+  readonly onTailscaleCheck?: (host: string, url: string) => void;
+  /** How long to wait for a person to approve a Tailscale SSH check. Default 10 min. */
+  readonly checkTimeoutMs?: number;
+  /** Told when a connection that waited for a check is ready. */
+  readonly onTailscaleCheckDone?: (host: string) => void;
+  /**
    * Commands running at once on the connection. sshd's MaxSessions defaults to 10 and a
    * channel over it is refused, so more than that wait their turn here.
    */
@@ -318,8 +328,10 @@ export class SshHost extends CommandHost {
         reject(error);
         client.end();
       };
+      let checkUrl: string | undefined;
       const arm = () => {
         clearTimeout(timer);
+        const limit = checkUrl === undefined ? timeoutMs : (this.options.checkTimeoutMs ?? 600_000);
         timer = setTimeout(() => {
           const check = tailscaleCheckUrl(banner);
           fail(
@@ -340,7 +352,7 @@ export class SshHost extends CommandHost {
                 ),
           );
           client.destroy();
-        }, timeoutMs);
+        }, limit);
       };
       // Time spent waiting for a person (host key, passphrase) does not count.
       const whilePaused = async <T>(ask: () => Promise<T>): Promise<T> => {
@@ -357,6 +369,12 @@ export class SshHost extends CommandHost {
       // Tailscale SSH in "check" mode holds the `none` login and says why in a banner.
       client.on('banner', (message: string) => {
         banner += message;
+        const url = tailscaleCheckUrl(banner);
+        if (url === undefined || checkUrl !== undefined || settled) return;
+        // A person has to open a browser now: give them time, and tell whoever shows the run.
+        checkUrl = url;
+        arm();
+        this.options.onTailscaleCheck?.(this.name, url);
       });
       client.on('handshake', () => {
         this.#handshakes += 1;
@@ -366,6 +384,7 @@ export class SshHost extends CommandHost {
         settled = true;
         clearTimeout(timer);
         this.#lastConnectMs = Date.now() - began - waited;
+        if (checkUrl !== undefined) this.options.onTailscaleCheckDone?.(this.name);
         this.#client = client;
         client.on('close', () => {
           if (this.#client === client) {
