@@ -177,3 +177,33 @@ describe('the demo tailnet', () => {
     expect(tailnet.peers[0]?.isSelf).toBe(true);
   });
 });
+
+describe('tailscale ping output', () => {
+  // Lines as cmd/tailscale/cli/ping.go prints them (and as field reports quote them).
+  it('a relayed path: DERP replies, then the error on stderr', async () => {
+    const {parsePing} = await import('../../source/core/tailnet/ping.js');
+    expect(
+      parsePing(
+        'pong from node-b (100.64.31.42) via DERP(ord) in 46ms\npong from node-b (100.64.31.42) via DERP(ord) in 45ms\n',
+      ),
+    ).toEqual({kind: 'derp', via: 'DERP(ord)', latency: '45ms'});
+  });
+
+  it('direct after a relayed first reply: the last reply counts', async () => {
+    const {parsePing} = await import('../../source/core/tailnet/ping.js');
+    expect(
+      parsePing(
+        'pong from mypi (100.109.133.35) via DERP(fra) in 24ms\npong from mypi (100.109.133.35) via 203.0.113.9:41641 in 12ms\n',
+      ),
+    ).toEqual({kind: 'direct', via: '203.0.113.9:41641', latency: '12ms'});
+  });
+
+  it('a peer relay, and no reply at all', async () => {
+    const {parsePing} = await import('../../source/core/tailnet/ping.js');
+    expect(
+      parsePing('pong from cp2 (100.64.10.12) via peer-relay(192.0.2.7:7777:vni:5) in 9ms\n').kind,
+    ).toBe('peer-relay');
+    expect(parsePing('')).toEqual({kind: 'no-reply'});
+    expect(parsePing('ping "100.64.10.12" timed out\n')).toEqual({kind: 'no-reply'});
+  });
+});

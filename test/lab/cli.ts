@@ -94,8 +94,8 @@ program
     const lab = readLab();
     if (!lab.hosts.some((h) => h.name === host)) throw new LabError(`no lab host ${host}`);
     const policy = readPolicy();
-    policy.approved[host] = [...new Set([...(policy.approved[host] ?? []), ...routes])];
-    setPolicy(policy);
+    const approved = [...new Set([...(policy.approved[host] ?? []), ...routes])];
+    setPolicy({...policy, approved: {...policy.approved, [host]: approved}});
   });
 
 try {

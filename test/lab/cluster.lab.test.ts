@@ -120,7 +120,9 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
       'sudo -n kubeadm init --config /dev/stdin --upload-certs',
       initConfig,
     );
-    expect(init.stderr).toContain(`falling back to the local client version: v${defaults.kubernetesVersion}.0`);
+    expect(init.stderr).toContain(
+      `falling back to the local client version: v${defaults.kubernetesVersion}.0`,
+    );
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('Your Kubernetes control-plane has initialized successfully!');
     expect(init.stdout).toContain(`[upload-certs] Using certificate key:\n${certificateKey}\n`);

@@ -133,19 +133,20 @@ export const runCoordinator = (dir: string) => {
     );
   };
 
+  let relayed = new Set<string>();
   const writeStatus = () => {
-    const serial = JSON.stringify(state);
+    const serial = JSON.stringify([state, [...relayed]]);
     if (serial === lastWritten) return;
     lastWritten = serial;
     changedAt = Date.now();
     for (const host of config.hosts) {
       writeAtomic(
         join(tailnetDir, 'status', `${host.name}.json`),
-        `${JSON.stringify(statusJson(host, everyone, state, changedAt), null, 2)}\n`,
+        `${JSON.stringify(statusJson(host, everyone, state, changedAt, relayed), null, 2)}\n`,
       );
       writeAtomic(
         join(tailnetDir, 'status', `${host.name}.txt`),
-        statusText(host, everyone, state),
+        statusText(host, everyone, state, relayed),
       );
     }
     writeAtomic(
@@ -173,6 +174,7 @@ export const runCoordinator = (dir: string) => {
           autoApprove: true,
           approved: {},
         };
+        relayed = new Set(policy.relayed ?? []);
         const result = reconcile(state, readPrefs(), policy, Date.now(), config.failoverDelayMs);
         state = result.state;
         await program();

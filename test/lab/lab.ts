@@ -50,6 +50,7 @@ import {
 } from './config.js';
 import {ip, LabError, run, runRaw, sleep} from './system.js';
 import type {TailnetConfig} from './coordinator.js';
+import type {Policy} from './tailnet.js';
 
 /** What `up --json` prints (its last line), exactly these keys. */
 export interface LabSummary {
@@ -719,11 +720,11 @@ export const hostExec = (
 };
 
 /** Sets route approval (the route-approval phase): autoApprove, and approved routes per host. */
-export const setPolicy = (policy: {autoApprove: boolean; approved: Record<string, string[]>}) => {
+export const setPolicy = (policy: Policy) => {
   writeFile(join(paths.tailnet, 'policy.json'), `${JSON.stringify(policy)}\n`);
 };
 
-export const readPolicy = (): {autoApprove: boolean; approved: Record<string, string[]>} =>
+export const readPolicy = (): Policy =>
   JSON.parse(readFileSync(join(paths.tailnet, 'policy.json'), 'utf8'));
 
 /**

@@ -1,6 +1,13 @@
 // The coordinator's model, without root: primary selection and failover.
 import {describe, expect, it} from 'vitest';
-import {acceptedRoutes, emptyState, reconcile, statusJson, type PublishedPrefs} from './tailnet.js';
+import {
+  acceptedRoutes,
+  emptyState,
+  reconcile,
+  statusJson,
+  statusText,
+  type PublishedPrefs,
+} from './tailnet.js';
 
 const vip = '10.200.0.1/32';
 const prefs = (name: string, over: Partial<PublishedPrefs> = {}): PublishedPrefs => ({
@@ -109,5 +116,14 @@ describe('the lab coordinator model', () => {
     expect(status.Self).not.toHaveProperty('PrimaryRoutes');
     expect(status.Self).not.toHaveProperty('Tags');
     expect(status.Self).toHaveProperty('KeyExpiry');
+    // A direct path: CurAddr set, no relay; behind a hard NAT (relayed), the reverse, both ways.
+    expect(peer).toMatchObject({CurAddr: '100.64.10.11:41641', Relay: ''});
+    const relayed = new Set(['w1']);
+    const fromW1 = Object.values(statusJson(hosts[1]!, hosts, state, 0, relayed).Peer)[0];
+    expect(fromW1).toMatchObject({CurAddr: '', Relay: 'lab'});
+    expect(statusText(hosts[0]!, hosts, state, relayed)).toMatch(/w1 .* active; relay "lab"/);
+    expect(statusText(hosts[0]!, hosts, state)).toMatch(
+      /w1 .* active; direct 100\.64\.10\.101:41641/,
+    );
   });
 });

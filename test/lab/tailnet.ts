@@ -26,7 +26,16 @@ export interface Policy {
   readonly autoApprove: boolean;
   /** Approved routes per host when autoApprove is off. */
   readonly approved: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Hosts behind a NAT no direct path gets through: every path to or from
+   * them goes over a DERP relay (CurAddr empty, Relay set, `tailscale ping`
+   * says "via DERP(...)").
+   */
+  readonly relayed?: readonly string[];
 }
+
+/** The DERP region the lab's relayed paths go through. */
+export const labRelay = 'lab';
 
 export interface NodeState {
   readonly online: boolean;
@@ -130,7 +139,13 @@ const created = '2026-11-01T00:00:00Z';
 const zeroTime = '0001-01-01T00:00:00Z';
 export const labVersion = '1.98.4-hwlab';
 
-const peerStatus = (host: TailnetHost, state: TailnetState, now: number, isSelf: boolean) => {
+const peerStatus = (
+  host: TailnetHost,
+  state: TailnetState,
+  now: number,
+  isSelf: boolean,
+  relayed = false,
+) => {
   const node = state.nodes[host.name];
   const online = host.role === 'workstation' ? true : (node?.online ?? false);
   const primaryRoutes = Object.entries(state.primaries)
@@ -150,8 +165,8 @@ const peerStatus = (host: TailnetHost, state: TailnetState, now: number, isSelf:
     ...(host.tags.length > 0 ? {Tags: [...host.tags]} : {}),
     ...(primaryRoutes.length > 0 ? {PrimaryRoutes: primaryRoutes} : {}),
     Addrs: isSelf ? [`${host.address}:41641`] : null,
-    CurAddr: isSelf || !online ? '' : `${host.address}:41641`,
-    Relay: '',
+    CurAddr: isSelf || !online || relayed ? '' : `${host.address}:41641`,
+    Relay: relayed && online ? labRelay : '',
     PeerRelay: '',
     RxBytes: 0,
     TxBytes: 0,
@@ -180,6 +195,7 @@ export const statusJson = (
   all: readonly TailnetHost[],
   state: TailnetState,
   now: number,
+  relayed: ReadonlySet<string> = new Set(),
 ) => {
   const running = self.role === 'workstation' || (state.nodes[self.name]?.online ?? false);
   const selfNode = state.nodes[self.name];
@@ -196,7 +212,8 @@ export const statusJson = (
   if (running) {
     for (const host of all) {
       if (host.name === self.name) continue;
-      peers[`nodekey:${stableHex(host.name)}`] = peerStatus(host, state, now, false);
+      const viaRelay = relayed.has(self.name) || relayed.has(host.name);
+      peers[`nodekey:${stableHex(host.name)}`] = peerStatus(host, state, now, false, viaRelay);
     }
   }
   return {
@@ -222,14 +239,23 @@ export const statusJson = (
 };
 
 /** `tailscale status` (text) as seen from `self`. */
-export const statusText = (self: TailnetHost, all: readonly TailnetHost[], state: TailnetState) => {
+export const statusText = (
+  self: TailnetHost,
+  all: readonly TailnetHost[],
+  state: TailnetState,
+  relayed: ReadonlySet<string> = new Set(),
+) => {
   const line = (host: TailnetHost, detail: string) =>
     `${host.address.padEnd(15)} ${host.name.padEnd(18)} ${(host.tags[0] ?? 'hwlab@').padEnd(22)} linux   ${detail}`;
   const lines = [line(self, '-')];
   for (const host of all) {
     if (host.name === self.name) continue;
     const online = host.role === 'workstation' || (state.nodes[host.name]?.online ?? false);
-    lines.push(line(host, online ? `active; direct ${host.address}:41641, tx 0 rx 0` : 'offline'));
+    const path =
+      relayed.has(self.name) || relayed.has(host.name)
+        ? `relay "${labRelay}"`
+        : `direct ${host.address}:41641`;
+    lines.push(line(host, online ? `active; ${path}, tx 0 rx 0` : 'offline'));
   }
   return `${lines.join('\n')}\n`;
 };

@@ -6,6 +6,7 @@ import type {PlanNode} from '../../core/plan/types.js';
 import {StepError} from '../step-error.js';
 import type {NetworkManager} from './memory.js';
 import type {Phase, StepContext} from './phase.js';
+import {checkControlPlanePaths, checkOwnKey} from './preflight-tailnet.js';
 
 const kubeletConf = '/etc/kubernetes/kubelet.conf';
 
@@ -100,10 +101,12 @@ export const preflight: Phase = {
       }
     }
     const tailscaleVersion = await tool(step, ['tailscale', 'version'], 'tailscale');
-    await host.run(['tailscale', 'status', '--json'], {
+    const status = await host.run(['tailscale', 'status', '--json'], {
       quiet: true,
       suggestion: `Log ${host.name} in to the tailnet (sudo tailscale up).`,
     });
+    checkOwnKey(step, status.stdout);
+    await checkControlPlanePaths(step);
     const containerdVersion = await tool(step, ['containerd', '--version'], 'containerd');
     const kubeadmVersion = await tool(step, ['kubeadm', 'version', '-o', 'short'], 'kubeadm');
     await tool(step, ['kubelet', '--version'], 'kubelet');
