@@ -5,15 +5,29 @@
 // the same cluster. Needs root and a built dist/; skipped with the reason
 // printed otherwise. Holds the lab lock (test/lab/lock.ts) while the lab is up.
 import {spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {repoDir} from '../lab/config.js';
-import {cutHost, down, hostExec, mendHost, readLab, type LabState} from '../lab/lab.js';
+import {
+  cutHost,
+  down,
+  hostExec,
+  mendHost,
+  readLab,
+  readPolicy,
+  setPolicy,
+  type LabState,
+} from '../lab/lab.js';
 import {lockLab} from '../lab/lock.js';
 import {sleep} from '../lab/system.js';
 import {labSkipReason} from '../lab/skip.js';
+import {closeTerminals, openTerminal} from '../support/pty.js';
+
+const ENTER = '\r';
+const ESC = '\u001b';
+const DOWN = '\u001b[B';
 
 const cli = join(repoDir, 'dist', 'cli.js');
 const skipReason = labSkipReason('test/engine/apply.lab.test.ts', {
@@ -328,6 +342,8 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
     const run = await apply();
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout + run.stderr).toContain('cluster homelab is ready');
+    // Direct paths between the control planes, keys far from expiry, matching versions: no warning.
+    expect(run.stdout + run.stderr).not.toContain('warning:');
     await assertVerifiedCluster(c);
     // The VIP route joined cp2's own route (the union), in its prefs and in its gate's settings.
     expect((await prefs('cp2')).AdvertiseRoutes).toEqual(
@@ -457,6 +473,8 @@ describe.skipIf(skipReason !== undefined)(
       expect([...managers].sort()).toEqual(['NetworkManager', 'systemd-networkd']);
       expect([...versions].sort()).toEqual([2, 3]);
 
+      // cp3 sits behind a NAT no direct path gets through: preflight says so from both sides.
+      setPolicy({...readPolicy(), relayed: ['cp3']});
       // Cut w2 the moment the workers' join material is minted (token create number 3,
       // after cp2's and cp3's): the join-workers phase has begun, no worker join has started.
       const running = c.apply();
@@ -477,6 +495,16 @@ describe.skipIf(skipReason !== undefined)(
       expect(output).toMatch(/^w2: {3}command: sudo .*kubeadm join --config \/dev\/stdin/m);
       expect(output).toMatch(/^w2: {3}try: Check that w2 is up and reachable/m);
       expect(output).toMatch(/FAILED: Join workers failed on w2/);
+      for (const [from, to] of [
+        ['cp1', 'cp3'],
+        ['cp2', 'cp3'],
+        ['cp3', 'cp1'],
+        ['cp3', 'cp2'],
+      ])
+        expect(output).toContain(
+          `${from}: warning: ${from} reaches ${to} only through a relay (DERP(lab), 24ms); etcd over a relay is slow and flaps.`,
+        );
+      expect(output).not.toMatch(/cp1 reaches cp2 only through a relay/);
       // Nothing half-done: w2 never started its join; w1 joined completely (in parallel);
       // the control planes are whole; nothing after the failed phase ran.
       expect(c.calls('w2')).not.toMatch(/kubeadm join/);
@@ -498,5 +526,90 @@ describe.skipIf(skipReason !== undefined)(
       expect(again.stdout).toMatch(/^w2: join-workers: done/m);
       await assertVerifiedCluster(c);
     }, 180_000);
+  },
+);
+
+describe.skipIf(skipReason !== undefined)(
+  "the wizard's Run screen on the lab: keys in a real terminal, panes on screen (root)",
+  () => {
+    const c = labCluster({workers: ['w1'], upArgs: ['--control-planes', '3', '--workers', '1']});
+    let agent: ReturnType<typeof spawn> | undefined;
+
+    afterAll(() => {
+      closeTerminals();
+      agent?.kill();
+    });
+
+    it('Review → r runs the plan: host keys asked and answered, a pane per host, the summary; the cluster is verified', async () => {
+      const lab = c.lab();
+      // A person's set-up: their own HOME (empty known_hosts) and the lab's key in an ssh-agent.
+      const home = join(c.scratch(), 'home');
+      const socket = join(c.scratch(), 'agent.sock');
+      mkdirSync(join(home, '.ssh'), {recursive: true, mode: 0o700});
+      agent = spawn('ssh-agent', ['-D', '-a', socket], {stdio: 'ignore'});
+      for (let i = 0; i < 50 && !existsSync(socket); i++) await sleep(50);
+      const added = await runProcess(
+        ['ssh-add', lab.identityFile],
+        {...process.env, SSH_AUTH_SOCK: socket},
+        10_000,
+      );
+      expect(added.code, added.stderr).toBe(0);
+
+      const terminal = openTerminal(['--status-file', lab.statusFile, '--ssh-user', lab.sshUser], {
+        columns: 100,
+        rows: 30,
+        env: {
+          HOME: home,
+          SSH_AUTH_SOCK: socket,
+          XDG_STATE_HOME: join(c.scratch(), 'state'),
+          KUBECONFIG: join(c.scratch(), 'kubeconfig'),
+        },
+      });
+      const step = async (keys: readonly string[], text: string | RegExp, ms?: number) => {
+        const since = terminal.mark();
+        for (const key of keys) terminal.press(key);
+        await terminal.waitFor(text, ms, since);
+      };
+      await terminal.waitFor('1/5 Discover');
+      await step([ENTER], '2/5 Roles');
+      // Rows: the workstation, then cp1, cp2, cp3, w1.
+      await step([DOWN], '› cp1');
+      await step(['c'], '1 control plane');
+      await step([DOWN, 'c'], '2 control planes');
+      await step([DOWN, 'c'], '3 control planes: tolerates 1 failure');
+      await step([DOWN, 'w'], /› w1 +100\.64\.10\.101 +worker/);
+      await step([ENTER], '3/5 Network');
+      await step([ESC], /Esc back/);
+      await step(Array<string>(5).fill(DOWN), '› Continue to Access');
+      await step([ENTER], '4/5 Access');
+      await step([ESC], /Esc back/);
+      await step(Array<string>(10).fill(DOWN), '› Continue to Review');
+      await step([ENTER], '5/5 Review');
+      await terminal.waitFor('✓ No errors.');
+
+      await step(['r'], 'Run');
+      // First contact with each host: its fingerprint, asked, answered with y.
+      for (let asked = 0; asked < 4; asked++) {
+        await terminal.waitFor(/SSH host key not known yet/, 60_000, terminal.mark());
+        await step(['y'], /Phases|SSH host key not known yet/);
+      }
+      await terminal.waitFor(/Phases \d+\/\d+/, 30_000);
+      const finished = terminal.mark();
+      await terminal.waitFor('Cluster homelab is up: 3 control planes, 1 worker.', 180_000);
+      // The last frame: every pane done, the VIP's primary router, how to use the kubeconfig.
+      const screen = terminal.text().slice(finished);
+      for (const host of [...cps, 'w1'])
+        expect(screen).toMatch(new RegExp(`✓ ${host} +(control plane|worker) +done`));
+      expect(screen).toContain(`VIP             ${vip} — primary router cp1 ★`);
+      expect(screen).toContain('kubectl --context homelab get nodes');
+      // The panes drew while the run went: spinners and phase titles, not only the end.
+      expect(terminal.text()).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] cp2 +control plane +Join control planes/);
+      terminal.press('q');
+      expect(await terminal.exit).toBe(0);
+      // The keys the person trusted are in their known_hosts now.
+      const known = readFileSync(join(home, '.ssh', 'known_hosts'), 'utf8');
+      for (const host of lab.hosts) expect(known).toContain(host.address);
+      await assertVerifiedCluster(c);
+    }, 300_000);
   },
 );
