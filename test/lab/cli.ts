@@ -98,6 +98,17 @@ program
     setPolicy({...policy, approved: {...policy.approved, [host]: approved}});
   });
 
+program
+  .command('relay')
+  .description('put hosts behind a NAT no direct path gets through: their paths become relayed (DERP)')
+  .argument('[hosts...]', 'the hosts; none makes every path direct again')
+  .action((hosts: string[]) => {
+    const lab = readLab();
+    for (const host of hosts)
+      if (!lab.hosts.some((h) => h.name === host)) throw new LabError(`no lab host ${host}`);
+    setPolicy({...readPolicy(), relayed: hosts});
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
