@@ -325,7 +325,7 @@ const failureRows = (input: RunLayoutInput, budget: number): Row[] => {
 };
 
 const rerunHint =
-  'To re-run: start ha-wizard again and press r on Review (or `ha-wizard apply DIR` on a written plan); finished steps are checked and skipped.';
+  'What was done is saved. To go on: start ha-wizard again and choose Resume (or `ha-wizard apply DIR --resume` on a written plan); finished steps are checked and skipped.';
 
 const endRows = (input: RunLayoutInput, budget: number): Row[] => {
   const {state, plan, columns} = input;

@@ -131,12 +131,24 @@ program
   .option('--identity <file>', 'SSH private key for every node (overrides the plan)')
   .option('--ssh-user <user>', 'SSH user on every node (overrides the plan)')
   .option('--json', 'print one JSON summary at the end instead of progress lines')
+  .option('--resume', 'go on with an unfinished run of this cluster without asking')
+  .option('--start-over', 'undo an unfinished run on every host, then run from the start')
+  .option(
+    '--status-file <file>',
+    'on resume, find moved nodes in this `tailscale status --json` output (default: run tailscale)',
+  )
   .addHelpText(
     'after',
     `
+When the last run of the plan's cluster did not finish, apply asks whether to
+resume it, start over or show what was done (without a terminal, or with --yes,
+it needs --resume or --start-over). What was done is saved under
+$XDG_STATE_HOME/ha-wizard/clusters/ (mode 0600, no secrets).
+
 Exit codes: 0 the cluster passed the final verify (also when nothing needed
-changing), 1 a step failed or the plan is unreadable, 2 the plan has errors,
-130 stopped with Ctrl-C (run the same command again to continue).`,
+changing), 1 a step failed, the plan is unreadable or the last run is
+unfinished and no choice was given, 2 the plan has errors, 130 stopped with
+Ctrl-C (continue with --resume).`,
   )
   .action(async (dir: string, options: Record<string, string | boolean | undefined>) => {
     // The engine (ssh2 and the phases) loads only for apply, so plan and --version stay fast.
@@ -160,6 +172,9 @@ changing), 1 a step failed or the plan is unreadable, 2 the plan has errors,
           ...(typeof options['knownHosts'] === 'string' ? {knownHosts: options['knownHosts']} : {}),
           ...(typeof options['identity'] === 'string' ? {identity: options['identity']} : {}),
           ...(typeof options['sshUser'] === 'string' ? {sshUser: options['sshUser']} : {}),
+          resume: options['resume'] === true,
+          startOver: options['startOver'] === true,
+          ...(typeof options['statusFile'] === 'string' ? {statusFile: options['statusFile']} : {}),
         },
         {
           stdout: (line) => process.stdout.write(`${line}\n`),

@@ -15,6 +15,13 @@ import {validatePlan} from '../core/validate/index.js';
 import {formatEvent, progressLines} from '../engine/reporters/line.js';
 import {jsonSummary} from '../engine/reporters/json.js';
 import {executePlan} from '../engine/execute.js';
+import {discover} from '../engine/discover.js';
+import {stateDir} from '../engine/paths.js';
+import {savedRunHeadline, savedRunLines} from '../engine/reporters/saved-run.js';
+import {lockCluster, type ReleaseLock} from '../engine/run-lock.js';
+import {readSavedRun, type SavedRun} from '../engine/run-store.js';
+import {readdressPlan} from '../core/plan/readdress.js';
+import {select} from '@inquirer/prompts';
 
 export interface ApplyOptions {
   readonly yes?: boolean;
@@ -23,6 +30,12 @@ export interface ApplyOptions {
   readonly sshUser?: string;
   readonly acceptNewHostKeys?: boolean;
   readonly json?: boolean;
+  /** Go on with an unfinished run of this cluster without asking. */
+  readonly resume?: boolean;
+  /** Undo an unfinished run on every host, then run from the start. */
+  readonly startOver?: boolean;
+  /** Where to look the nodes up again on resume (default: `tailscale status` here). */
+  readonly statusFile?: string;
 }
 
 export interface ApplyIo {
@@ -145,6 +158,98 @@ export const runApply = async (
     );
   }
 
+  if (options.resume && options.startOver)
+    throw new InputError(
+      '--resume and --start-over contradict each other.',
+      'Pick one: --resume goes on where the last run stopped, --start-over undoes it first.',
+    );
+  const lock = lockCluster(stateDir(), plan.clusterName, io.now);
+  try {
+    const saved = readSavedRun(stateDir(), plan.clusterName);
+    let runPlan = plan;
+    if (saved && saved.status !== 'finished') {
+      const choice = await chooseResume(saved, dir, options, io);
+      if (choice === 'start-over') {
+        throw new InputError(
+          'Starting over needs ha-wizard reset, which this version does not have yet.',
+          `Use --resume: every phase checks its hosts again, so it converges from wherever the last run stopped.`,
+        );
+      }
+      io.stderr(`Resuming: finished phases are checked again (cheaply) and skipped.`);
+      const moved = await findNodesAgain(plan, options, io);
+      runPlan = moved;
+    }
+    return await execute(runPlan, dir, options, io, lock);
+  } finally {
+    lock();
+  }
+};
+
+type ResumeChoice = 'resume' | 'start-over';
+
+/** --resume / --start-over, or the question (a person at a terminal), or a clear refusal. */
+const chooseResume = async (
+  saved: SavedRun,
+  dir: string,
+  options: ApplyOptions,
+  io: ApplyIo,
+): Promise<ResumeChoice> => {
+  if (options.resume) return 'resume';
+  if (options.startOver) return 'start-over';
+  if (!io.interactive || options.yes || options.json) {
+    throw new InputError(
+      savedRunHeadline(saved),
+      `Run ha-wizard apply ${dir} --resume to go on from there, or --start-over to undo it on every host and begin again.`,
+    );
+  }
+  for (;;) {
+    const answer = await select<ResumeChoice | 'show'>(
+      {
+        message: savedRunHeadline(saved),
+        choices: [
+          {
+            name: 'Resume',
+            value: 'resume',
+            description: 'Check the finished phases again and go on',
+          },
+          {
+            name: 'Start over',
+            value: 'start-over',
+            description: 'Undo what the run did on every host, then run from the start',
+          },
+          {name: 'Show what was done', value: 'show'},
+        ],
+      },
+      {output: process.stderr, signal: io.signal},
+    );
+    if (answer !== 'show') return answer;
+    for (const line of savedRunLines(saved)) io.stderr(line);
+  }
+};
+
+/** A node re-registered since the plan was made has a new address: find it again by its ID or name. */
+const findNodesAgain = async (plan: Plan, options: ApplyOptions, io: ApplyIo): Promise<Plan> => {
+  let tailnet;
+  try {
+    tailnet = await discover({statusFile: options.statusFile, now: io.now});
+  } catch (error) {
+    io.stderr(
+      `Could not read the tailnet's status to find the nodes again (${error instanceof Error ? error.message : String(error)}); using the plan's addresses.`,
+    );
+    return plan;
+  }
+  const {plan: moved, changes} = readdressPlan(plan, tailnet);
+  for (const change of changes) io.stderr(change);
+  return moved;
+};
+
+const execute = async (
+  plan: Plan,
+  dir: string,
+  options: ApplyOptions,
+  io: ApplyIo,
+  lock: ReleaseLock,
+): Promise<number> => {
   let state: RunState = initialRunState();
   const onEvent = (event: RunEvent) => {
     state = reduceRun(state, event);
@@ -172,8 +277,12 @@ export const runApply = async (
       ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
       ...(options.identity === undefined ? {} : {identityFile: options.identity}),
       acceptNewHostKeys: options.acceptNewHostKeys === true,
+      planDir: dir,
+      lock,
     });
     if (options.json) io.stdout(jsonSummary(outcome, state));
+    else if (outcome.aborted)
+      io.stderr(`Stopped; what was done is saved. Go on with: ha-wizard apply ${dir} --resume`);
     return outcome.ok ? 0 : outcome.aborted ? 130 : 1;
   } finally {
     if (ticker) clearInterval(ticker);

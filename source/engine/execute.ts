@@ -11,6 +11,8 @@ import {kubeconfigPath, localUser, stateDir} from './paths.js';
 import {phases} from './phases/index.js';
 import {openRunLog} from './run-log.js';
 import {runPhases} from './runner.js';
+import {lockCluster, type ReleaseLock} from './run-lock.js';
+import {recordRun} from './run-store.js';
 import {SecretStore} from './secrets.js';
 
 export interface HostKeyQuestion {
@@ -31,13 +33,31 @@ export interface ExecuteOptions {
   readonly user?: string;
   readonly identityFile?: string;
   readonly acceptNewHostKeys?: boolean;
+  /** The folder the plan came from, saved with the run for the resume hint. */
+  readonly planDir?: string;
+  /** The cluster's lock when the caller already took it (to ask about resuming first). */
+  readonly lock?: ReleaseLock;
 }
 
 export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<RunOutcome> => {
+  const release = options.lock ?? lockCluster(stateDir(), plan.clusterName, options.now);
+  try {
+    return await executeLocked(plan, options);
+  } finally {
+    release();
+  }
+};
+
+const executeLocked = async (plan: Plan, options: ExecuteOptions): Promise<RunOutcome> => {
   const secrets = new SecretStore();
   const log = openRunLog(stateDir(), secrets, options.now);
+  const saved = recordRun(stateDir(), plan, {
+    ...(options.planDir === undefined ? {} : {planDir: options.planDir}),
+    now: () => new Date(),
+  });
   const emit = (event: RunEvent) => {
     log.event(event);
+    saved.event(event);
     options.onEvent(event);
   };
   let questions = 0;

@@ -122,12 +122,17 @@ const labCluster = (options: {
   };
   const calls = (host: string) =>
     readFileSync(join(state().labDir, 'hosts', host, 'upper/var/lib/hwlab/calls.log'), 'utf8');
-  const apply = () =>
-    runProcess(
-      ['node', cli, 'apply', planDir, '--known-hosts', state().knownHostsFile, '--yes'],
-      env,
-      150_000,
-    );
+  const applyArgv = (extra: readonly string[]) => [
+    'node',
+    cli,
+    'apply',
+    planDir,
+    '--known-hosts',
+    state().knownHostsFile,
+    '--yes',
+    ...extra,
+  ];
+  const apply = (...extra: string[]) => runProcess(applyArgv(extra), env, 150_000);
   /** Which lab node the workstation's status says is the VIP's primary router. */
   const primary = (): string | undefined => {
     const status = JSON.parse(readFileSync(state().statusFile, 'utf8')) as {
@@ -215,6 +220,8 @@ const labCluster = (options: {
     ok,
     calls,
     apply,
+    applyArgv,
+    env: () => env,
     primary,
     vipAnswers,
     prefs,
@@ -520,7 +527,7 @@ describe.skipIf(skipReason !== undefined)(
       expect(c.calls('cp1')).not.toMatch(/helm upgrade/);
 
       await mendHost('w2');
-      const again = await c.apply();
+      const again = await c.apply('--resume');
       expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
       expect(again.stdout).toMatch(/^w1: join-workers: already done/m);
       expect(again.stdout).toMatch(/^w2: join-workers: done/m);
@@ -611,5 +618,81 @@ describe.skipIf(skipReason !== undefined)(
       for (const host of lab.hosts) expect(known).toContain(host.address);
       await assertVerifiedCluster(c);
     }, 300_000);
+  },
+);
+
+describe.skipIf(skipReason !== undefined)(
+  'ha-wizard apply killed with SIGKILL at many points, then resumed (root)',
+  () => {
+    const c = labCluster({workers: ['w1'], upArgs: ['--control-planes', '3', '--workers', '1']});
+    /** Where each kill lands: while this phase runs, after a delay from a seeded sequence. */
+    const killPoints = [
+      'containerd',
+      'vip',
+      'kubeadm-init',
+      'health-gate',
+      'join-control-planes',
+      'join-control-planes',
+      'join-workers',
+      'cilium',
+      'kubeconfig',
+    ];
+    let seed = 7;
+    const nextDelay = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % 700;
+    };
+    const savedRun = () => {
+      try {
+        return JSON.parse(
+          readFileSync(join(c.scratch(), 'state/ha-wizard/clusters/homelab.json'), 'utf8'),
+        ) as {status: string; currentPhase?: string; pid?: number};
+      } catch {
+        return undefined; // not written yet, or being replaced
+      }
+    };
+
+    it('each resume goes on from where the kill left the hosts, and the last one ends verified', async () => {
+      const landed: string[] = [];
+      for (const [index, phase] of killPoints.entries()) {
+        const child = spawn(
+          c.applyArgv(index === 0 ? [] : ['--resume'])[0]!,
+          c.applyArgv(index === 0 ? [] : ['--resume']).slice(1),
+          {cwd: repoDir, env: c.env(), stdio: 'ignore'},
+        );
+        const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+        let killedIn: string | undefined;
+        const t0 = performance.now();
+        while (
+          killedIn === undefined &&
+          child.exitCode === null &&
+          performance.now() - t0 < 120_000
+        ) {
+          const saved = savedRun();
+          if (saved?.pid === child.pid && saved?.currentPhase === phase) {
+            await sleep(nextDelay());
+            killedIn = savedRun()?.currentPhase;
+            child.kill('SIGKILL');
+          } else await sleep(20);
+        }
+        const code = await exited;
+        landed.push(
+          `${phase}${killedIn === undefined ? ` (exited ${code} first)` : `: killed in ${killedIn}`}`,
+        );
+      }
+      console.log(`kill points: ${landed.join('; ')}`);
+      // Most kills must have landed mid-run, or the test proves little.
+      expect(landed.filter((entry) => entry.includes('killed in')).length).toBeGreaterThanOrEqual(
+        killPoints.length - 2,
+      );
+      const last = await c.apply('--resume');
+      expect(last.code, `${last.stdout}\n${last.stderr}`).toBe(0);
+      expect(savedRun()?.status).toBe('finished');
+      await assertVerifiedCluster(c);
+      // And the run after that is a plain re-run: nothing to resume, nothing to change.
+      const again = await c.apply();
+      expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
+      expect(again.stdout).toContain('nothing needed changing');
+    }, 600_000);
   },
 );

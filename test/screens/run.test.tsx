@@ -284,7 +284,7 @@ describe('Run screen: failure and the end', () => {
     const state = fold([...failedRun(), {type: 'run-finished', at: 9600, ...outcome}]);
     const screen = await show(state, {onQuit});
     expectFits(screen);
-    expect(screen.frame()).toContain('To re-run: start ha-wizard again and press r on Review');
+    expect(screen.frame()).toContain('To go on: start ha-wizard again and choose Resume');
     expect(screen.frame()).toContain('Phases 2/6');
     expect(screen.frame()).toContain('failed');
     await screen.press('q');
@@ -369,7 +369,7 @@ describe('Run screen: stopping', () => {
     const screen = await show(state, {onBack});
     expectFits(screen);
     expect(screen.frame()).toContain('! Stopped before the run finished.');
-    expect(screen.frame()).toContain('To re-run: start ha-wizard again and press r on Review');
+    expect(screen.frame()).toContain('To go on: start ha-wizard again and choose Resume');
     await screen.press(ESC);
     expect(onBack).toHaveBeenCalled();
   });

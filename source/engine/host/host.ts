@@ -104,7 +104,7 @@ export class HostError extends InputError {
 
 /** What to do when a host stops answering mid-run (its network, sshd or the machine went away). */
 export const connectionLostHint = (host: string): string =>
-  `Check that ${host} is up and reachable (ssh to it from here), then run ha-wizard apply again: finished steps are skipped, and each step checks the host before it changes anything.`;
+  `Check that ${host} is up and reachable (ssh to it from here), then run ha-wizard apply again with --resume: finished steps are skipped, and each step checks the host before it changes anything.`;
 
 export const sudoPasswordMessage = (host: string) =>
   `sudo on ${host} asks for a password; give the SSH user passwordless sudo or enter the password when asked`;

@@ -26,12 +26,14 @@ export const outcomeLines = (outcome: RunOutcome): string[] => {
   const lines: string[] = [];
   if (outcome.aborted) {
     lines.push(`${run}: stopped. Nothing is left half-done on any host that finished its step;`);
-    lines.push(`${run}: run the same \`ha-wizard apply\` again to continue where it stopped.`);
+    lines.push(
+      `${run}: run the same \`ha-wizard apply\` again with --resume to continue where it stopped.`,
+    );
   } else if (!outcome.ok) {
     for (const [index, line] of (outcome.error ?? 'the run failed').split('\n').entries())
       lines.push(`${run}: ${index === 0 ? 'FAILED: ' : ''}${line}`);
     lines.push(
-      `${run}: fix it and run the same \`ha-wizard apply\` again; finished steps are skipped.`,
+      `${run}: fix it and run the same \`ha-wizard apply\` again with --resume; finished steps are checked and skipped.`,
     );
   } else {
     lines.push(

@@ -1,0 +1,119 @@
+// The saved state of a cluster's run (issue 4): one `conf` store per cluster
+// name under the state directory, written atomically (conf writes through
+// `atomically`) after every step, mode 0600. It holds the plan, how far the
+// run got and when; never a secret (join material is minted again from the
+// first control plane on resume, and every string in it came through the
+// engine's redaction).
+import Conf from 'conf';
+import {join} from 'node:path';
+import {InputError} from '../core/errors.js';
+import type {Plan} from '../core/plan/types.js';
+import type {RunEvent} from '../core/run/events.js';
+import {initialProgress, recordProgress, type RunProgress} from '../core/run/progress.js';
+
+/** Bumped when the shape changes; an older wizard refuses a newer file instead of misreading it. */
+export const runStateSchema = 1;
+
+export interface SavedRun extends RunProgress {
+  readonly schemaVersion: number;
+  readonly clusterName: string;
+  readonly plan: Plan;
+  /** The folder the plan was applied from (`ha-wizard apply DIR`), for the resume hint. */
+  readonly planDir?: string;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  /** The wizard's process, while it runs (a lock of its own guards against two at once). */
+  readonly pid?: number;
+}
+
+export const clustersDir = (stateDir: string) => join(stateDir, 'clusters');
+
+// Cluster names are DNS-1123 labels once validated; this keeps a hand-edited one inside the folder.
+const fileName = (clusterName: string) => clusterName.replace(/[^a-z0-9.-]/gi, '_') || '_';
+
+const open = (stateDir: string, clusterName: string) =>
+  new Conf<Record<string, unknown>>({
+    cwd: clustersDir(stateDir),
+    configName: fileName(clusterName),
+    configFileMode: 0o600,
+    // A damaged file is the user's record of a half-built cluster: say so, never wipe it.
+    clearInvalidConfig: false,
+  });
+
+const unreadable = (path: string, why: string) =>
+  new InputError(
+    `The saved run ${path} cannot be read (${why})`,
+    'Move it away to start afresh (the hosts keep what was done; every phase checks them again), or restore it from a backup.',
+  );
+
+/** The saved run of this cluster, or undefined when there is none. */
+export const readSavedRun = (stateDir: string, clusterName: string): SavedRun | undefined => {
+  let store: Conf<Record<string, unknown>>;
+  try {
+    store = open(stateDir, clusterName);
+  } catch (error) {
+    throw unreadable(
+      join(clustersDir(stateDir), `${fileName(clusterName)}.json`),
+      error instanceof Error ? error.message.split('\n')[0]! : String(error),
+    );
+  }
+  const data = store.store;
+  if (Object.keys(data).length === 0) return undefined;
+  const version = data['schemaVersion'];
+  if (typeof version !== 'number') throw unreadable(store.path, 'it has no schemaVersion');
+  if (version > runStateSchema)
+    throw new InputError(
+      `The saved run ${store.path} was written by a newer ha-wizard (state version ${version}, this one reads ${runStateSchema})`,
+      'Update ha-wizard (npx ha-wizard@latest) to resume it.',
+    );
+  if (typeof data['clusterName'] !== 'string' || typeof data['plan'] !== 'object')
+    throw unreadable(store.path, 'it has no plan');
+  return data as unknown as SavedRun;
+};
+
+export const savedRunPath = (stateDir: string, clusterName: string) =>
+  join(clustersDir(stateDir), `${fileName(clusterName)}.json`);
+
+/** Forgets the saved run (after a reset, or a start over). */
+export const forgetSavedRun = (stateDir: string, clusterName: string) => {
+  open(stateDir, clusterName).clear();
+};
+
+export interface RunRecorder {
+  readonly event: (event: RunEvent) => void;
+  readonly path: string;
+}
+
+/** Starts saving a run of `plan`: the plan now, then progress after every step. */
+export const recordRun = (
+  stateDir: string,
+  plan: Plan,
+  options: {readonly planDir?: string; readonly now: () => Date},
+): RunRecorder => {
+  const store = open(stateDir, plan.clusterName);
+  const startedAt = options.now().toISOString();
+  let progress: RunProgress = initialProgress;
+  const save = () => {
+    const saved: SavedRun = {
+      schemaVersion: runStateSchema,
+      clusterName: plan.clusterName,
+      plan,
+      ...(options.planDir === undefined ? {} : {planDir: options.planDir}),
+      startedAt,
+      updatedAt: options.now().toISOString(),
+      ...(progress.status === 'running' ? {pid: process.pid} : {}),
+      ...progress,
+    };
+    store.store = saved as unknown as Record<string, unknown>;
+  };
+  save();
+  return {
+    path: store.path,
+    event: (event) => {
+      const next = recordProgress(progress, event);
+      if (next === undefined) return;
+      progress = next;
+      save();
+    },
+  };
+};
