@@ -100,7 +100,9 @@ program
 
 program
   .command('relay')
-  .description('put hosts behind a NAT no direct path gets through: their paths become relayed (DERP)')
+  .description(
+    'put hosts behind a NAT no direct path gets through: their paths become relayed (DERP)',
+  )
   .argument('[hosts...]', 'the hosts; none makes every path direct again')
   .action((hosts: string[]) => {
     const lab = readLab();
