@@ -27,6 +27,7 @@ import {DiscoverScreen} from './discover.js';
 import {NetworkScreen} from './network.js';
 import {ReviewScreen} from './review.js';
 import {RunContainer} from './run-container.js';
+import {ResumeScreen, type UnfinishedRunView} from './resume.js';
 import {evenControlPlanesCode, RolesScreen} from './roles.js';
 import {symbols, theme} from './theme.js';
 
@@ -50,6 +51,10 @@ export interface AppProps {
   readonly startRun?: StartRun;
   /** Told about every run started, e.g. so the caller can wait for it before exiting. */
   readonly onRunStarted?: (handle: RunHandle) => void;
+  /** Runs that did not finish, newest first: offered (Resume) before planning anything. */
+  readonly unfinished?: ReadonlyArray<UnfinishedRunView & {readonly plan: Plan}>;
+  /** Undoes what a run did on its hosts, then runs it from the start; without it, not offered. */
+  readonly startOver?: StartRun;
 }
 
 // The core's rules are pure and should never throw; if one does on some odd
@@ -106,6 +111,8 @@ const Wizard = ({
   onQuit,
   startRun,
   onRunStarted,
+  unfinished = [],
+  startOver,
 }: AppProps) => {
   // The ref holds the inputs as of the latest key, which `attemptNext` checks.
   const [state, dispatch, stateRef] = useSyncReducer(wizardReducer, () =>
@@ -158,6 +165,15 @@ const Wizard = ({
   // wizard input, and it holds a live handle, so it stays out of the reducer.
   const [run, setRun] = useState<{readonly plan: Plan; readonly handle: RunHandle}>();
   const endRun = useCallback(() => setRun(undefined), []);
+  const [offeringResume, setOfferingResume] = useState(unfinished.length > 0 && !!startRun);
+  const begin = useCallback(
+    (plan: Plan, start: StartRun) => {
+      const handle = start(plan);
+      onRunStarted?.(handle);
+      setRun({plan, handle});
+    },
+    [onRunStarted],
+  );
 
   const {tailnet, controlPlanes, workers, allowEvenControlPlanes, network, access, hostAccess} =
     state;
@@ -200,6 +216,23 @@ const Wizard = ({
         handle={run.handle}
         isActive
         onBack={endRun}
+        onQuit={quit}
+      />
+    );
+
+  const [resumable] = unfinished;
+  if (offeringResume && resumable && startRun)
+    return (
+      <ResumeScreen
+        size={size}
+        isActive
+        runs={unfinished}
+        canStartOver={startOver !== undefined}
+        onChoose={(choice) => {
+          setOfferingResume(false);
+          if (choice === 'resume') begin(resumable.plan, startRun);
+          else if (choice === 'start-over' && startOver) begin(resumable.plan, startOver);
+        }}
         onQuit={quit}
       />
     );

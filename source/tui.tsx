@@ -9,6 +9,10 @@ import {discover} from './engine/discover.js';
 // Light: it loads the runner, the phases and ssh2 only when a run starts.
 import {startRun, type RunHandle} from './engine/start-run.js';
 import {writeFolder} from './engine/write-folder.js';
+import {stateDir} from './engine/paths.js';
+import {savedRunLines} from './engine/reporters/saved-run.js';
+import {lockedByOther} from './engine/run-lock.js';
+import {unfinishedRuns} from './engine/run-store.js';
 import {App, type AppProps} from '../screens/app.js';
 
 export interface TuiOptions {
@@ -37,6 +41,16 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
     if (statusFile !== undefined || !(error instanceof InputError)) throw error;
     discovery = {kind: 'unavailable', reason: error.message};
   }
+
+  // A run that did not finish is offered first (issue 4); one another wizard is running is not.
+  const unfinished = demo
+    ? []
+    : unfinishedRuns(stateDir())
+        .filter((saved) => !lockedByOther(stateDir(), saved.clusterName))
+        .map((saved) => {
+          const [headline = '', ...details] = savedRunLines(saved);
+          return {clusterName: saved.clusterName, headline, details, plan: saved.plan};
+        });
 
   let written: string | undefined;
   const writeArtifacts = async (dir: string, plan: Plan): Promise<string> => {
@@ -78,6 +92,7 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
       writeArtifacts={writeArtifacts}
       startRun={startRun}
       onRunStarted={onRunStarted}
+      unfinished={unfinished}
     />,
     // Ctrl-C is the screens' own (useKeys): during a run it first stops the
     // engine safely instead of tearing the app down mid-step.
@@ -103,13 +118,11 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
     process.stdout.write(
       outcome.ok
         ? `Cluster ${outcome.summary.clusterName} is up.${outcome.summary.kubeconfigContext ? ` Try: kubectl --context ${outcome.summary.kubeconfigContext} get nodes.` : ''}${log}\n`
-        : `The run did not finish: ${(outcome.error ?? 'stopped').replace(/\.$/, '')}.${log}\n`,
+        : `The run did not finish: ${(outcome.error ?? 'stopped').replace(/\.$/, '')}. What was done is saved: start ha-wizard again to resume it.${log}\n`,
     );
     return outcome.ok ? 0 : outcome.aborted ? 130 : 1;
   }
   if (written)
-    process.stdout.write(
-      `Plan written to ${written}. Next: review the files there; running the plan on hosts arrives in a later release.\n`,
-    );
+    process.stdout.write(`Plan written to ${written}. Run it with: ha-wizard apply ${written}\n`);
   return 0;
 };

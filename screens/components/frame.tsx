@@ -11,18 +11,22 @@ const Rule = ({width}: {readonly width: number}) => (
   <Text dimColor>{symbols.rule.repeat(width)}</Text>
 );
 
-/** The planning steps, then running the plan (which has no number: it is not a step to fill in). */
-export type FrameStep = Step | 'run';
+/**
+ * The planning steps, then running the plan (which has no number: it is not a
+ * step to fill in); `resume` comes before them all when a run did not finish.
+ */
+export type FrameStep = Step | 'run' | 'resume';
 
 const Header = ({step, width}: {readonly step: FrameStep; readonly width: number}) => {
-  const index = step === 'run' ? steps.length : steps.indexOf(step);
+  const index = step === 'run' ? steps.length : step === 'resume' ? -1 : steps.indexOf(step);
+  const numbered = step !== 'run' && step !== 'resume';
   return (
     <Box flexDirection="column" height={2}>
       <Text wrap="truncate-end">
         <Text bold>ha-wizard</Text>
-        <Text>{step === 'run' ? '  ' : `  ${index + 1}/${steps.length} `}</Text>
+        <Text>{numbered ? `  ${index + 1}/${steps.length} ` : '  '}</Text>
         <Text bold color={theme.accent}>
-          {step === 'run' ? 'Run' : stepTitles[step]}
+          {step === 'run' ? 'Run' : step === 'resume' ? 'Unfinished run' : stepTitles[step]}
         </Text>
         <Text dimColor>{'   '}</Text>
         {[...steps.map((name) => stepTitles[name]), 'Run'].map((title, position) => (

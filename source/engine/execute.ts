@@ -51,7 +51,7 @@ export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<
 const executeLocked = async (plan: Plan, options: ExecuteOptions): Promise<RunOutcome> => {
   const secrets = new SecretStore();
   const log = openRunLog(stateDir(), secrets, options.now);
-  const saved = recordRun(stateDir(), plan, {
+  const saved = await recordRun(stateDir(), plan, {
     ...(options.planDir === undefined ? {} : {planDir: options.planDir}),
     now: () => new Date(),
   });

@@ -36,13 +36,27 @@ const readHolder = (path: string): Holder | undefined => {
   }
 };
 
+const lockPath = (stateDir: string, clusterName: string) =>
+  join(clustersDir(stateDir), `${clusterName.replace(/[^a-z0-9.-]/gi, '_') || '_'}.lock`);
+
+/** Whether a live wizard on this machine holds the cluster's lock now. */
+export const lockedByOther = (stateDir: string, clusterName: string): boolean => {
+  const holder = readHolder(lockPath(stateDir, clusterName));
+  return (
+    holder !== undefined &&
+    holder.host === hostname() &&
+    holder.pid !== process.pid &&
+    alive(holder.pid)
+  );
+};
+
 export type ReleaseLock = () => void;
 
 /** Takes the cluster's lock or throws an InputError naming who holds it. */
 export const lockCluster = (stateDir: string, clusterName: string, now: Date): ReleaseLock => {
   const dir = clustersDir(stateDir);
   mkdirSync(dir, {recursive: true, mode: 0o700});
-  const path = join(dir, `${clusterName.replace(/[^a-z0-9.-]/gi, '_') || '_'}.lock`);
+  const path = lockPath(stateDir, clusterName);
   const me: Holder = {pid: process.pid, host: hostname(), since: now.toISOString()};
   for (let attempt = 0; ; attempt++) {
     try {

@@ -4,7 +4,8 @@
 // run got and when; never a secret (join material is minted again from the
 // first control plane on resume, and every string in it came through the
 // engine's redaction).
-import Conf from 'conf';
+import type Conf from 'conf';
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {InputError} from '../core/errors.js';
 import type {Plan} from '../core/plan/types.js';
@@ -31,14 +32,18 @@ export const clustersDir = (stateDir: string) => join(stateDir, 'clusters');
 // Cluster names are DNS-1123 labels once validated; this keeps a hand-edited one inside the folder.
 const fileName = (clusterName: string) => clusterName.replace(/[^a-z0-9.-]/gi, '_') || '_';
 
-const open = (stateDir: string, clusterName: string) =>
-  new Conf<Record<string, unknown>>({
+// conf (with its schema validator) loads only when a run writes: the wizard
+// reads saved runs at start-up, and that must not cost it its first frame.
+const open = async (stateDir: string, clusterName: string) => {
+  const {default: ConfStore} = await import('conf');
+  return new ConfStore<Record<string, unknown>>({
     cwd: clustersDir(stateDir),
     configName: fileName(clusterName),
     configFileMode: 0o600,
     // A damaged file is the user's record of a half-built cluster: say so, never wipe it.
     clearInvalidConfig: false,
   });
+};
 
 const unreadable = (path: string, why: string) =>
   new InputError(
@@ -46,28 +51,33 @@ const unreadable = (path: string, why: string) =>
     'Move it away to start afresh (the hosts keep what was done; every phase checks them again), or restore it from a backup.',
   );
 
-/** The saved run of this cluster, or undefined when there is none. */
+/** The saved run of this cluster, or undefined when there is none. Read as conf wrote it. */
 export const readSavedRun = (stateDir: string, clusterName: string): SavedRun | undefined => {
-  let store: Conf<Record<string, unknown>>;
+  const path = savedRunPath(stateDir, clusterName);
+  let text: string;
   try {
-    store = open(stateDir, clusterName);
+    text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw unreadable(
-      join(clustersDir(stateDir), `${fileName(clusterName)}.json`),
-      error instanceof Error ? error.message.split('\n')[0]! : String(error),
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw unreadable(path, code ?? 'error');
   }
-  const data = store.store;
-  if (Object.keys(data).length === 0) return undefined;
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw unreadable(path, error instanceof Error ? error.message : 'not JSON');
+  }
+  if (typeof data !== 'object' || data === null || Object.keys(data).length === 0) return undefined;
   const version = data['schemaVersion'];
-  if (typeof version !== 'number') throw unreadable(store.path, 'it has no schemaVersion');
+  if (typeof version !== 'number') throw unreadable(path, 'it has no schemaVersion');
   if (version > runStateSchema)
     throw new InputError(
-      `The saved run ${store.path} was written by a newer ha-wizard (state version ${version}, this one reads ${runStateSchema})`,
+      `The saved run ${path} was written by a newer ha-wizard (state version ${version}, this one reads ${runStateSchema})`,
       'Update ha-wizard (npx ha-wizard@latest) to resume it.',
     );
   if (typeof data['clusterName'] !== 'string' || typeof data['plan'] !== 'object')
-    throw unreadable(store.path, 'it has no plan');
+    throw unreadable(path, 'it has no plan');
   return data as unknown as SavedRun;
 };
 
@@ -75,8 +85,8 @@ export const savedRunPath = (stateDir: string, clusterName: string) =>
   join(clustersDir(stateDir), `${fileName(clusterName)}.json`);
 
 /** Forgets the saved run (after a reset, or a start over). */
-export const forgetSavedRun = (stateDir: string, clusterName: string) => {
-  open(stateDir, clusterName).clear();
+export const forgetSavedRun = async (stateDir: string, clusterName: string) => {
+  (await open(stateDir, clusterName)).clear();
 };
 
 export interface RunRecorder {
@@ -85,12 +95,12 @@ export interface RunRecorder {
 }
 
 /** Starts saving a run of `plan`: the plan now, then progress after every step. */
-export const recordRun = (
+export const recordRun = async (
   stateDir: string,
   plan: Plan,
   options: {readonly planDir?: string; readonly now: () => Date},
-): RunRecorder => {
-  const store = open(stateDir, plan.clusterName);
+): Promise<RunRecorder> => {
+  const store: Conf<Record<string, unknown>> = await open(stateDir, plan.clusterName);
   const startedAt = options.now().toISOString();
   let progress: RunProgress = initialProgress;
   const save = () => {
@@ -116,4 +126,28 @@ export const recordRun = (
       save();
     },
   };
+};
+
+/**
+ * Saved runs that did not finish, newest first: what the wizard offers to
+ * resume when it starts. A file it cannot read is left alone here (apply on
+ * that cluster names the problem).
+ */
+export const unfinishedRuns = (stateDir: string): SavedRun[] => {
+  let files: string[];
+  try {
+    files = readdirSync(clustersDir(stateDir)).filter((name) => name.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return files
+    .flatMap((name) => {
+      try {
+        const saved = readSavedRun(stateDir, name.slice(0, -'.json'.length));
+        return saved && saved.status !== 'finished' ? [saved] : [];
+      } catch {
+        return [];
+      }
+    })
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 };

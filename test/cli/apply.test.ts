@@ -97,7 +97,7 @@ describe('ha-wizard apply: an unfinished run of the same cluster', () => {
     const plan = realPlan();
     const hosts = plan.nodes.map((node) => node.name);
     let clock = Date.parse('2026-11-23T10:00:00Z');
-    const recorder = recordRun(join(state, 'ha-wizard'), plan as never, {
+    const recorder = await recordRun(join(state, 'ha-wizard'), plan as never, {
       planDir: dir,
       now: () => new Date((clock += 1000)),
     });

@@ -12,7 +12,7 @@ import type {RunHandle} from '../../source/engine/start-run.js';
 import {eventHub} from '../../source/engine/start-run.js';
 import {now} from './fixtures.js';
 import {ARROW_DOWN, CTRL_C, ENTER, ESC, expectFits, render, type Screen} from './harness.js';
-import {midRun, started, summaryOutcome, threeHosts} from './run-fixtures.js';
+import {demoPlan, midRun, started, summaryOutcome, threeHosts} from './run-fixtures.js';
 
 afterEach(() => {
   cleanup();
@@ -230,5 +230,61 @@ describe('the render throttle', () => {
     await screen.waitForText('line 3000');
     clearInterval(count);
     expect(frames).toBeLessThan(10);
+  });
+});
+
+describe('An unfinished run is offered first', () => {
+  const savedPlan: Plan = {...demoPlan, clusterName: 'homelab'};
+  const unfinished = [
+    {
+      clusterName: 'homelab',
+      headline:
+        'The run of cluster homelab started 2026-11-24 10:00 UTC was interrupted at Join control planes (last step 2026-11-24 10:03 UTC).',
+      details: ['  ✓ Preflight', '  ◐ Join control planes: partly done', '  · Cilium'],
+      plan: savedPlan,
+    },
+    {clusterName: 'lab2', headline: 'The run of cluster lab2 …', details: [], plan: savedPlan},
+  ];
+
+  test('Resume starts the saved plan at once; Show what was done lists the phases', async () => {
+    const run = fakeRun();
+    const startRun = vi.fn((_plan: Plan) => run.handle);
+    const screen = await renderApp({startRun, unfinished});
+    await screen.waitForText('Unfinished run');
+    expectFits(screen);
+    expect(screen.frame()).toMatch(/was interrupted at\s+Join control planes/);
+    expect(screen.frame()).toContain('› Resume');
+    expect(screen.frame()).not.toContain('Start over'); // no reset given
+    expect(screen.frame()).toContain('Also unfinished: lab2');
+    await screen.press(ARROW_DOWN, ENTER);
+    await screen.waitForText('◐ Join control planes: partly done');
+    expect(startRun).not.toHaveBeenCalled();
+    await screen.press('\u001b[A', ENTER);
+    await screen.waitForText('Run');
+    expect(startRun).toHaveBeenCalledTimes(1);
+    expect(startRun.mock.calls[0]?.[0]).toBe(savedPlan);
+  });
+
+  test('Start over is offered with a reset; Plan a new cluster goes to Discover and runs nothing', async () => {
+    const startRun = vi.fn((_plan: Plan) => fakeRun().handle);
+    const startOver = vi.fn((_plan: Plan) => fakeRun().handle);
+    const screen = await renderApp({startRun, startOver, unfinished});
+    await screen.waitForText('› Resume');
+    expect(screen.frame()).toContain('Start over');
+    await screen.press(ARROW_DOWN, ARROW_DOWN, ARROW_DOWN, ENTER);
+    await screen.waitForText('1/5 Discover');
+    expect(startRun).not.toHaveBeenCalled();
+    expect(startOver).not.toHaveBeenCalled();
+  });
+
+  test('Start over runs the saved plan through the reset', async () => {
+    const startRun = vi.fn((_plan: Plan) => fakeRun().handle);
+    const startOver = vi.fn((_plan: Plan) => fakeRun().handle);
+    const screen = await renderApp({startRun, startOver, unfinished});
+    await screen.waitForText('› Resume');
+    await screen.press(ARROW_DOWN, ENTER);
+    await screen.waitForText('Run');
+    expect(startOver).toHaveBeenCalledWith(savedPlan);
+    expect(startRun).not.toHaveBeenCalled();
   });
 });
