@@ -28,6 +28,7 @@ import {closeTerminals, openTerminal} from '../support/pty.js';
 const ENTER = '\r';
 const ESC = '\u001b';
 const DOWN = '\u001b[B';
+const CTRL_C = '\u0003';
 
 const cli = join(repoDir, 'dist', 'cli.js');
 const skipReason = labSkipReason('test/engine/apply.lab.test.ts', {
@@ -547,7 +548,7 @@ describe.skipIf(skipReason !== undefined)(
       agent?.kill();
     });
 
-    it('Review → r runs the plan: host keys asked and answered, a pane per host, the summary; the cluster is verified', async () => {
+    it('Review → r runs the plan: host keys asked and answered, a pane per host; Ctrl-C stops it safely; started again, Resume finishes it; the cluster is verified', async () => {
       const lab = c.lab();
       // A person's set-up: their own HOME (empty known_hosts) and the lab's key in an ssh-agent.
       const home = join(c.scratch(), 'home');
@@ -562,7 +563,7 @@ describe.skipIf(skipReason !== undefined)(
       );
       expect(added.code, added.stderr).toBe(0);
 
-      const terminal = openTerminal(['--status-file', lab.statusFile, '--ssh-user', lab.sshUser], {
+      const terminalOptions = {
         columns: 100,
         rows: 30,
         env: {
@@ -571,7 +572,11 @@ describe.skipIf(skipReason !== undefined)(
           XDG_STATE_HOME: join(c.scratch(), 'state'),
           KUBECONFIG: join(c.scratch(), 'kubeconfig'),
         },
-      });
+      };
+      const terminal = openTerminal(
+        ['--status-file', lab.statusFile, '--ssh-user', lab.sshUser],
+        terminalOptions,
+      );
       const step = async (keys: readonly string[], text: string | RegExp, ms?: number) => {
         const since = terminal.mark();
         for (const key of keys) terminal.press(key);
@@ -601,18 +606,34 @@ describe.skipIf(skipReason !== undefined)(
         await step(['y'], /Phases|SSH host key not known yet/);
       }
       await terminal.waitFor(/Phases \d+\/\d+/, 30_000);
-      const finished = terminal.mark();
-      await terminal.waitFor('Cluster homelab is up: 3 control planes, 1 worker.', 180_000);
-      // The last frame: every pane done, the VIP's primary router, how to use the kubeconfig.
-      const screen = terminal.text().slice(finished);
+      // The panes draw while the run goes: spinners and phase titles, not only the end.
+      await terminal.waitFor(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] cp2 +control plane +Join control planes/, 120_000);
+      // Ctrl-C: the steps in progress finish, nothing new starts, and the screen says so.
+      terminal.press(CTRL_C);
+      await terminal.waitFor('Stopped before the run finished.', 120_000);
+      await terminal.waitFor('What was done is saved. To go on: start ha-wizard again');
+      terminal.press('q');
+      expect(await terminal.exit).toBe(130);
+
+      // Started again: the unfinished run is offered first, and Resume takes it to the end.
+      const again = openTerminal(
+        ['--status-file', lab.statusFile, '--ssh-user', lab.sshUser],
+        terminalOptions,
+      );
+      await again.waitFor('Unfinished run');
+      await again.waitFor(/The run of cluster homelab started .* was stopped at/);
+      again.press(ENTER);
+      const finished = again.mark();
+      await again.waitFor('Cluster homelab is up: 3 control planes, 1 worker.', 180_000);
+      // The last frame: every pane finished, the VIP's primary router, how to use the kubeconfig.
+      const screen = again.text().slice(finished);
       for (const host of [...cps, 'w1'])
-        expect(screen).toMatch(new RegExp(`✓ ${host} +(control plane|worker) +done`));
+        expect(screen).toMatch(new RegExp(`✓ ${host} +(control plane|worker) +(done|no changes)`));
       expect(screen).toContain(`VIP             ${vip} — primary router cp1 ★`);
       expect(screen).toContain('kubectl --context homelab get nodes');
-      // The panes drew while the run went: spinners and phase titles, not only the end.
-      expect(terminal.text()).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] cp2 +control plane +Join control planes/);
-      terminal.press('q');
-      expect(await terminal.exit).toBe(0);
+      expect(again.text()).not.toContain('SSH host key not known yet');
+      again.press('q');
+      expect(await again.exit).toBe(0);
       // The keys the person trusted are in their known_hosts now.
       const known = readFileSync(join(home, '.ssh', 'known_hosts'), 'utf8');
       for (const host of lab.hosts) expect(known).toContain(host.address);
