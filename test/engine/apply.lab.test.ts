@@ -5,7 +5,15 @@
 // the same cluster. Needs root and a built dist/; skipped with the reason
 // printed otherwise. Holds the lab lock (test/lab/lock.ts) while the lab is up.
 import {spawn} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -243,6 +251,50 @@ const until = async (pass: () => Promise<boolean>, since: number, timeoutMs: num
   }
 };
 
+/** Every file under `dir`, recursively (logs, saved runs, plan folders). */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, {withFileTypes: true, recursive: true})
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+
+/**
+ * Security (issue 5): the join material the cluster accepted (as the simulated
+ * cluster recorded it), the certificate key and the CA's private key appear in
+ * no log, saved run, plan file or screen.
+ */
+const assertNoSecretsLeaked = async (
+  c: ReturnType<typeof labCluster>,
+  screens: readonly string[],
+) => {
+  const cluster = JSON.parse(
+    readFileSync(join(c.lab().labDir, 'cluster/cluster.json'), 'utf8'),
+  ) as {tokens: Array<{token: string}>; certificateKey?: {key: string}};
+  const caKey = await c.ok('cp1', 'sudo cat /etc/kubernetes/pki/ca.key');
+  const secrets = [
+    ...cluster.tokens.flatMap(({token}) => [token, token.split('.')[1] ?? token]),
+    ...(cluster.certificateKey ? [cluster.certificateKey.key] : []),
+    // A line from the middle of the PEM body: distinctive, and never wrapped differently.
+    caKey.split('\n').find((line) => line.length >= 60) ?? caKey,
+  ];
+  expect(cluster.tokens.length).toBeGreaterThan(0);
+  expect(cluster.certificateKey).toBeDefined();
+  const places = [
+    ...filesUnder(join(c.scratch(), 'state')).map((file) => ({
+      where: file,
+      text: readFileSync(file, 'utf8'),
+    })),
+    ...filesUnder(c.planDir()).map((file) => ({where: file, text: readFileSync(file, 'utf8')})),
+    ...screens.map((text, index) => ({where: `screen ${index + 1}`, text})),
+  ];
+  expect(places.some((place) => place.where.endsWith('.log'))).toBe(true);
+  for (const {where, text} of places)
+    for (const secret of secrets)
+      expect(text.includes(secret), `${where} has a secret`).toBe(false);
+  // State and logs are the user's alone.
+  for (const file of filesUnder(join(c.scratch(), 'state')))
+    expect(statSync(file).mode & 0o077, file).toBe(0);
+};
+
 /** What every host must end up with, read from inside the hosts and the simulated cluster. */
 const assertVerifiedCluster = async (c: ReturnType<typeof labCluster>) => {
   const {ok, sh, prefs, vipOnLo1, hosts, facts} = c;
@@ -358,6 +410,7 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
       expect.arrayContaining([existingRoute, `${vip}/32`]),
     );
     expect(await ok('cp2', 'cat /etc/ha-wizard/health-gate.env')).toContain(existingRoute);
+    await assertNoSecretsLeaked(c, [run.stdout, run.stderr]);
   }, 180_000);
 
   it('a second apply exits 0, says nothing needed changing, and runs nothing that changes a host', async () => {
@@ -634,6 +687,7 @@ describe.skipIf(skipReason !== undefined)(
       expect(again.text()).not.toContain('SSH host key not known yet');
       again.press('q');
       expect(await again.exit).toBe(0);
+      await assertNoSecretsLeaked(c, [terminal.output(), again.output()]);
       // The keys the person trusted are in their known_hosts now.
       const known = readFileSync(join(home, '.ssh', 'known_hosts'), 'utf8');
       for (const host of lab.hosts) expect(known).toContain(host.address);
