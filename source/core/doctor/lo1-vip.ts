@@ -7,7 +7,7 @@ import {vipAddress, vipRoute} from '../artifacts/vip.js';
 import {lo1StateOf} from '../net/ip-addr.js';
 import {commandFix, result, sudoText, type Fix} from './check.js';
 import type {HostEvidence} from './evidence.js';
-import {couldNotRun, isReady, perHost, readyzText} from './per-host.js';
+import {couldNotRun, perHost, readyzText, withdrawnOnPurpose} from './per-host.js';
 
 const id = 'lo1-vip';
 export const lo1NetworkdPaths = {
@@ -62,14 +62,8 @@ export const lo1Vip = perHost(id, `VIP on ${lo1Interface}`, ['control-plane'], (
       evidence,
       `${host.host} holds the VIP on ${lo1Interface}.`,
     );
-  if (!isReady(host.readyz))
-    return result(
-      id,
-      host.host,
-      'pass',
-      evidence,
-      `${host.host}'s apiserver is not ready, so it should not hold the VIP (the health gate withdraws it); see the apiserver checks.`,
-    );
+  const expected = withdrawnOnPurpose(id, host, evidence, 'hold the VIP');
+  if (expected) return expected;
   return result(
     id,
     host.host,

@@ -73,3 +73,23 @@ export const readyzText = (readyz: CommandOutput | undefined): string => {
   if (readyz.code === 0) return `answered ${JSON.stringify(firstLine(readyz.stdout).slice(0, 80))}`;
   return curlErrors[readyz.code ?? -1] ?? `curl exit ${readyz.code ?? 'signal'}`;
 };
+
+/**
+ * A control plane whose apiserver is not ready should hold neither the VIP nor
+ * its route (the health gate withdraws both): their absence is then a pass.
+ */
+export const withdrawnOnPurpose = (
+  id: string,
+  host: HostEvidence,
+  evidence: string,
+  what: string,
+): CheckResult | undefined =>
+  isReady(host.readyz)
+    ? undefined
+    : result(
+        id,
+        host.host,
+        'pass',
+        evidence,
+        `${host.host}'s apiserver is not ready, so it should not ${what} (the health gate withdraws it); see the apiserver checks.`,
+      );

@@ -4,7 +4,7 @@ import {advertiseRoutesArgv} from '../artifacts/tailscale-routes.js';
 import {vipRoute} from '../artifacts/vip.js';
 import {parsePrefs} from '../tailnet/prefs.js';
 import {commandFix, result} from './check.js';
-import {couldNotRun, isReady, perHost} from './per-host.js';
+import {couldNotRun, perHost, withdrawnOnPurpose} from './per-host.js';
 
 const id = 'vip-advertised';
 
@@ -19,14 +19,8 @@ export const vipAdvertised = perHost(
     const evidence = `tailscale debug prefs: "AdvertiseRoutes": ${JSON.stringify(prefs.advertiseRoutes)}`;
     if (prefs.advertiseRoutes.includes(route))
       return result(id, host.host, 'pass', evidence, `${host.host} advertises ${route}.`);
-    if (!isReady(host.readyz))
-      return result(
-        id,
-        host.host,
-        'pass',
-        evidence,
-        `${host.host}'s apiserver is not ready, so it should not advertise ${route} (the health gate withdraws it).`,
-      );
+    const expected = withdrawnOnPurpose(id, host, evidence, `advertise ${route}`);
+    if (expected) return expected;
     return result(
       id,
       host.host,
