@@ -6,55 +6,19 @@
 // VIP flap; the interactive doctor, driven in a real pseudo-terminal, fixes it
 // after a "y", and kubectl through the VIP is steady afterwards.
 // Needs root and dist/; skipped with the reason printed otherwise.
-import {spawn} from 'node:child_process';
 import {createPrivateKey} from 'node:crypto';
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {makeCertificate, rsaKeyPair, keyPem} from '../../source/sim/x509.js';
-import {repoDir} from '../lab/config.js';
-import {down, hostExec, readLab, readPolicy, setPolicy, type LabState} from '../lab/lab.js';
-import {lockLab} from '../lab/lock.js';
+import {hostExec, readPolicy, setPolicy} from '../lab/lab.js';
+import {cli, cps, labCluster, runProcess, vip} from '../lab/lab-cluster.js';
 import {labSkipReason} from '../lab/skip.js';
 import {sleep} from '../lab/system.js';
 import {closeTerminals, openTerminal} from '../support/pty.js';
 
-const cli = join(repoDir, 'dist', 'cli.js');
 const skipReason = labSkipReason('test/doctor/doctor.lab.test.ts', {
   path: cli,
   reason: 'dist/cli.js is missing: npm run build first',
 });
-
-const vip = '10.200.0.1';
-const cps = ['cp1', 'cp2', 'cp3'];
-const workers = ['w1', 'w2'];
-
-interface Proc {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const runProcess = (argv: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number) =>
-  new Promise<Proc>((resolve, reject) => {
-    const [file, ...args] = argv;
-    const child = spawn(file ?? 'false', args, {
-      cwd: repoDir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({code, stdout, stderr});
-    });
-  });
 
 interface Report {
   ok: boolean;
@@ -69,23 +33,14 @@ interface Report {
 }
 
 describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (root)', () => {
-  let releaseLab: (() => Promise<void>) | undefined;
-  let lab: LabState | undefined;
-  let scratch = '';
+  const c = labCluster({
+    workers: ['w1', 'w2'],
+    upArgs: ['--control-planes', '3', '--workers', '2', '--failover-delay', '1'],
+  });
+  const {ok, sh, primary} = c;
+  const state = c.lab;
   let planDir = '';
   let env: NodeJS.ProcessEnv = {};
-  const state = () => {
-    if (!lab) throw new Error('the lab is not up');
-    return lab;
-  };
-  const sh = (host: string, script: string, timeoutMs = 30_000) =>
-    hostExec(state(), host, ['bash', '-c', script], {timeoutMs});
-  const ok = async (host: string, script: string) => {
-    const r = await sh(host, script);
-    if (r.code !== 0)
-      throw new Error(`${host}: ${script} exited ${r.code}: ${r.stderr || r.stdout}`);
-    return r.stdout;
-  };
   const doctorArgs = () => [
     'doctor',
     '--plan',
@@ -107,14 +62,6 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
       .sort();
   const check = (report: Report, id: string, host: string) =>
     report.checks.find((c) => c.id === id && c.host === host);
-  /** Which node the workstation's status says routes the VIP. */
-  const primary = (): string | undefined => {
-    const status = JSON.parse(readFileSync(state().statusFile, 'utf8')) as {
-      Peer?: Record<string, {HostName?: string; PrimaryRoutes?: string[] | null}>;
-    };
-    return Object.values(status.Peer ?? {}).find((n) => n.PrimaryRoutes?.includes(`${vip}/32`))
-      ?.HostName;
-  };
   const until = async (pass: () => Promise<boolean> | boolean, timeoutMs: number, what: string) => {
     const start = performance.now();
     while (!(await pass())) {
@@ -133,79 +80,15 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
       )
     ).stdout;
 
+  // The cluster doctor looks at: built by `ha-wizard apply` from the plan labCluster wrote.
   beforeAll(async () => {
-    releaseLab = await lockLab(600_000);
-    await down();
-    const up = await runProcess(
-      [
-        'node',
-        '--import',
-        'tsx',
-        'test/lab/cli.ts',
-        'up',
-        '--control-planes',
-        '3',
-        '--workers',
-        '2',
-        '--failover-delay',
-        '1',
-        '--json',
-      ],
-      process.env,
-      120_000,
-    );
-    expect(up.code, up.stderr).toBe(0);
-    const summary = JSON.parse(up.stdout.trim().split('\n').at(-1) ?? '{}') as {
-      statusFile: string;
-      identityFile: string;
-      sshUser: string;
-    };
-    lab = readLab();
-    scratch = mkdtempSync(join(tmpdir(), 'ha-wizard-doctor-lab-'));
-    planDir = join(scratch, 'plan');
-    env = {
-      ...process.env,
-      XDG_STATE_HOME: join(scratch, 'state'),
-      KUBECONFIG: join(scratch, 'kubeconfig'),
-      NO_COLOR: '1',
-    };
-    const plan = await runProcess(
-      [
-        'node',
-        cli,
-        'plan',
-        '--status-file',
-        summary.statusFile,
-        '--control-plane',
-        cps.join(','),
-        '--worker',
-        workers.join(','),
-        '--ssh-user',
-        summary.sshUser,
-        '--identity',
-        summary.identityFile,
-        '--out',
-        planDir,
-      ],
-      env,
-      30_000,
-    );
-    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
-    const apply = await runProcess(
-      ['node', cli, 'apply', planDir, '--known-hosts', state().knownHostsFile, '--yes'],
-      env,
-      240_000,
-    );
+    planDir = c.planDir();
+    env = c.env();
+    const apply = await c.apply();
     expect(apply.code, `${apply.stdout}\n${apply.stderr}`).toBe(0);
-  }, 420_000);
+  }, 240_000);
 
   afterEach(() => closeTerminals());
-
-  afterAll(async () => {
-    await down();
-    await releaseLab?.();
-    if (scratch) rmSync(scratch, {recursive: true, force: true});
-  }, 60_000);
 
   it('a healthy cluster: every check passes on every host, exit 0', async () => {
     const {code, report} = await doctorJson();
@@ -213,7 +96,7 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
     // Each host got its role's checks.
-    for (const host of [...cps, ...workers]) {
+    for (const host of c.hosts) {
       for (const id of ['cgroup-driver', 'kubelet-active', 'swap', 'accept-routes', 'clock-skew'])
         expect(check(report, id, host)?.status, `${id}@${host}`).toBe('pass');
     }
