@@ -7,7 +7,7 @@ import {readFile} from 'node:fs/promises';
 import {confirm, input, select} from '@inquirer/prompts';
 import {InputError} from '../core/errors.js';
 import type {CheckResult} from '../core/doctor/check.js';
-import {advertisersOf, doctorPlan, kubeconfigApiAddress} from '../core/doctor/targets.js';
+import {advertisersOf, doctorPlan, kubeconfigApiAddress, peerRef} from '../core/doctor/targets.js';
 import {defaults} from '../core/plan/defaults.js';
 import type {Access, Plan, PlanNode} from '../core/plan/types.js';
 import {hostFactory} from '../engine/connect.js';
@@ -70,8 +70,7 @@ const planFromFlags = async (options: DoctorOptions, io: DoctorIo): Promise<Plan
   const vip =
     options.vip ??
     (options.kubeconfig === undefined ? defaults.vip : await readKubeconfigVip(options.kubeconfig));
-  const controlPlanes =
-    named.length > 0 ? named : advertisersOf(tailnet, vip).map((peer) => peer.hostName);
+  const controlPlanes = named.length > 0 ? named : advertisersOf(tailnet, vip).map(peerRef);
   if (controlPlanes.length === 0)
     throw new InputError(
       `No device on the tailnet advertises ${vip}/32 (approved), so doctor cannot tell the control planes.`,

@@ -56,6 +56,9 @@ export const kubeconfigApiAddress = (text: string, source: string): string => {
 export const advertisersOf = (tailnet: Tailnet, vip: string): Peer[] =>
   tailnet.peers.filter((peer) => peer.advertisedRoutes.includes(vipRoute(vip)));
 
+/** How to name a peer unambiguously (host names repeat on real tailnets): its IP, else its MagicDNS name. */
+export const peerRef = (peer: Peer): string => peer.ipv4 ?? (peer.dnsName || peer.hostName);
+
 export interface TargetChoice {
   readonly vip: string;
   readonly controlPlanes: readonly string[];
