@@ -94,9 +94,7 @@ export const collectHost = async (
     const receivedAt = Date.now() / 1000;
     const remote = Number(date.stdout.trim());
     const common = {
-      ...(Number.isFinite(remote) && date.code === 0
-        ? {clock: {remote, sentAt, receivedAt}}
-        : {}),
+      ...(Number.isFinite(remote) && date.code === 0 ? {clock: {remote, sentAt, receivedAt}} : {}),
       containerdDump: await run(host, ['containerd', 'config', 'dump'], signal, true),
       kubeletConfig: (await host.readFile(kubeletConfigPath, {sudo: true})) ?? null,
       kubeletActive: await run(host, ['systemctl', 'is-active', 'kubelet'], signal),
