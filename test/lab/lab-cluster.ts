@@ -155,7 +155,7 @@ export const labCluster = (options: {
       30_000,
     );
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
-  }, 150_000);
+  }, 420_000); // up to 240 s waiting for the lab lock, then up and plan
 
   afterAll(async () => {
     // Only the holder of the lock takes the lab down: a file that timed out waiting for it
