@@ -189,6 +189,93 @@ Ctrl-C (continue with --resume).`,
     }
   });
 
+program
+  .command('doctor')
+  .description(
+    'find why the API answers "connection refused" (on and off): check every host, explain, offer the fix',
+  )
+  .option('--plan <dir>', 'the hosts and VIP from a plan written by `ha-wizard plan --out DIR`')
+  .option(
+    '--control-plane <names>',
+    'control-plane hosts, comma-separated (HostName, MagicDNS name or Tailscale IP)',
+    collect,
+  )
+  .option('--worker <names>', 'worker hosts, comma-separated', collect)
+  .option(
+    '--kubeconfig <file>',
+    "find the VIP in FILE's server and the control planes on the tailnet",
+  )
+  .option('--vip <ip>', `the cluster's virtual IP (default ${defaults.vip}, or the kubeconfig's)`)
+  .option(
+    '--status-file <file>',
+    'read `tailscale status --json` output from FILE instead of running tailscale',
+  )
+  .option('--json', 'check everything, change nothing, print one JSON report')
+  .option('--identity <file>', 'SSH private key for every host')
+  .option('--ssh-user <user>', 'SSH user on every host')
+  .option(
+    '--known-hosts <file>',
+    'known_hosts file to check and extend (default ~/.ssh/known_hosts)',
+  )
+  .option('--accept-new-host-keys', "trust hosts' keys on first contact (changed keys still fail)")
+  .addOption(
+    new Option('--sample-seconds <n>', 'seconds between two looks at the containers').hideHelp(),
+  )
+  .addHelpText(
+    'after',
+    `
+Without --json it asks for the hosts (unless given), shows each check's
+evidence, what it means and the fix with its commands, applies a fix only after
+a yes, and checks again.
+
+Exit codes: 0 every check passed, 2 a check failed, 1 doctor could not look
+(an unreachable host, an unreadable plan).`,
+  )
+  .action(async (options: Record<string, string | string[] | boolean | undefined>) => {
+    // ssh2 and @inquirer load only for doctor, so plan and --version stay fast.
+    const {runDoctor} = await import('./commands/doctor.js');
+    const controller = new AbortController();
+    const text = (key: string) =>
+      typeof options[key] === 'string' ? {[key]: options[key] as string} : {};
+    const list = (key: string) =>
+      Array.isArray(options[key]) ? {[key]: options[key] as string[]} : {};
+    try {
+      process.exitCode = await runDoctor(
+        {
+          ...text('plan'),
+          ...text('identity'),
+          ...text('knownHosts'),
+          ...text('sshUser'),
+          ...text('statusFile'),
+          ...text('vip'),
+          ...text('kubeconfig'),
+          ...list('controlPlane'),
+          ...list('worker'),
+          json: options['json'] === true,
+          acceptNewHostKeys: options['acceptNewHostKeys'] === true,
+          ...(typeof options['sampleSeconds'] === 'string'
+            ? {sampleSeconds: Number(options['sampleSeconds'])}
+            : {}),
+        },
+        {
+          stdout: (line) => process.stdout.write(`${line}\n`),
+          stderr: (line) => process.stderr.write(`${line}\n`),
+          now: now(),
+          interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+          signal: controller.signal,
+        },
+      );
+    } catch (error) {
+      // Ctrl-C at a question: @inquirer rejects with ExitPromptError; nothing half-applied.
+      if (error instanceof Error && error.name === 'ExitPromptError') {
+        process.stderr.write('ha-wizard doctor: stopped.\n');
+        process.exitCode = 130;
+        return;
+      }
+      throw error;
+    }
+  });
+
 // A closed pipe (`ha-wizard plan | head`) is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -2,20 +2,16 @@
 // own flags (AdvertiseRoutes, RouteAll), `tailscale status --json` for who
 // routes what (DOMAIN.md phases 5 and 7).
 import {parseStatus} from '../../../core/tailnet/parse-status.js';
+import {parsePrefs, type Prefs} from '../../../core/tailnet/prefs.js';
 import type {HostCommands} from '../../host-commands.js';
 import {StepError} from '../../step-error.js';
 
-export interface Prefs {
-  readonly routeAll: boolean;
-  readonly advertiseRoutes: readonly string[];
-}
+export type {Prefs} from '../../../core/tailnet/prefs.js';
 
 export const readPrefs = async (host: HostCommands): Promise<Prefs> => {
   const {stdout} = await host.run(['tailscale', 'debug', 'prefs'], {quiet: true});
-  let prefs: unknown;
-  try {
-    prefs = JSON.parse(stdout);
-  } catch {
+  const prefs = parsePrefs(stdout);
+  if (prefs === undefined) {
     throw new StepError({
       message: `tailscale debug prefs on ${host.name} did not print JSON`,
       command: 'tailscale debug prefs',
@@ -23,15 +19,7 @@ export const readPrefs = async (host: HostCommands): Promise<Prefs> => {
       suggestion: 'Check that tailscaled runs (systemctl status tailscaled).',
     });
   }
-  const record = (prefs ?? {}) as Record<string, unknown>;
-  const routes = record['AdvertiseRoutes'];
-  return {
-    routeAll: record['RouteAll'] === true,
-    // `null` when the node advertises nothing (fixtures/real/tailscale-debug-prefs-linux.json).
-    advertiseRoutes: Array.isArray(routes)
-      ? routes.filter((route): route is string => typeof route === 'string')
-      : [],
-  };
+  return prefs;
 };
 
 /** Host name of the node the tailnet routes `route` to, as `host` sees it. */

@@ -3,7 +3,8 @@
 import {lo1Netdev, lo1Network, lo1Interface} from '../../../core/artifacts/networkd.js';
 import {nmcliAddLo1Argv} from '../../../core/artifacts/nmcli.js';
 import {advertiseRoutesArgv} from '../../../core/artifacts/tailscale-routes.js';
-import {vipAddress, vipRoute} from '../../../core/artifacts/vip.js';
+import {vipRoute} from '../../../core/artifacts/vip.js';
+import {lo1StateOf, type Lo1State} from '../../../core/net/ip-addr.js';
 import type {HostCommands} from '../../host-commands.js';
 import {StepError} from '../../step-error.js';
 import type {StepContext} from '../phase.js';
@@ -14,37 +15,13 @@ export const networkdPaths = {
   network: '/etc/systemd/network/lo1.network',
 } as const;
 
-interface IpAddress {
-  readonly family?: string;
-  readonly local?: string;
-  readonly prefixlen?: number;
-}
-
 /** `absent` when lo1 does not exist; else whether it holds the VIP as a /32. */
-export const lo1State = async (
-  host: HostCommands,
-  vip: string,
-): Promise<'absent' | 'without-vip' | 'with-vip'> => {
+export const lo1State = async (host: HostCommands, vip: string): Promise<Lo1State> => {
   const result = await host.run(['ip', '-j', 'addr', 'show', 'dev', lo1Interface], {
     allowFailure: true,
     quiet: true,
   });
-  if (result.code !== 0) return 'absent';
-  let links: unknown;
-  try {
-    links = JSON.parse(result.stdout);
-  } catch {
-    return 'absent';
-  }
-  const addresses = Array.isArray(links)
-    ? links.flatMap((link: {addr_info?: IpAddress[]}) => link.addr_info ?? [])
-    : [];
-  return addresses.some(
-    (address) =>
-      address.family === 'inet' && address.local === vipAddress(vip) && address.prefixlen === 32,
-  )
-    ? 'with-vip'
-    : 'without-vip';
+  return lo1StateOf(result.code, result.stdout, vip);
 };
 
 export const vipRouteAdvertised = async (host: HostCommands, vip: string): Promise<boolean> =>

@@ -1,0 +1,211 @@
+// `ha-wizard doctor`: the Connection-Refused troubleshooter (DOMAIN.md). With
+// --json it looks at every host, changes nothing and prints one report;
+// otherwise it is a linear question-and-answer flow that offers each fix and
+// applies it only after a yes. The flow itself lives in the engine
+// (engine/doctor/session.ts); this file asks the questions and prints.
+import {readFile} from 'node:fs/promises';
+import {confirm, input, select} from '@inquirer/prompts';
+import {InputError} from '../core/errors.js';
+import type {CheckResult} from '../core/doctor/check.js';
+import {advertisersOf, doctorPlan, kubeconfigApiAddress, peerRef} from '../core/doctor/targets.js';
+import {defaults} from '../core/plan/defaults.js';
+import type {Access, Plan, PlanNode} from '../core/plan/types.js';
+import {hostFactory} from '../engine/connect.js';
+import {discover} from '../engine/discover.js';
+import {runDiagnosis, runDoctorSession} from '../engine/doctor/session.js';
+import type {Host} from '../engine/host/host.js';
+import {loadSshEnvironment} from '../engine/host/ssh-environment.js';
+import {nameList} from './plan.js';
+import {loadPlan} from './apply.js';
+import {doctorExitCode, doctorJson, resultLines, summaryLine} from './doctor-output.js';
+
+export interface DoctorOptions {
+  readonly plan?: string;
+  readonly json?: boolean;
+  readonly identity?: string;
+  readonly knownHosts?: string;
+  readonly sshUser?: string;
+  readonly acceptNewHostKeys?: boolean;
+  readonly statusFile?: string;
+  readonly controlPlane?: string[];
+  readonly worker?: string[];
+  readonly vip?: string;
+  readonly kubeconfig?: string;
+  /** Seconds between the two looks at the control-plane containers. */
+  readonly sampleSeconds?: number;
+}
+
+export interface DoctorIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+  readonly now: Date;
+  /** A person can answer questions (stdin and stdout are terminals). */
+  readonly interactive: boolean;
+  readonly signal: AbortSignal;
+}
+
+const access = (options: DoctorOptions): Access => ({
+  user: options.sshUser ?? defaults.sshUser,
+  auth: options.identity ? {kind: 'key', keyFile: options.identity} : {kind: 'agent'},
+});
+
+const readKubeconfigVip = async (path: string): Promise<string> => {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(
+      `Cannot read the kubeconfig ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+    );
+  }
+  return kubeconfigApiAddress(text, path);
+};
+
+/** The hosts from flags: --plan, else --control-plane (and --worker) resolved on the tailnet. */
+const planFromFlags = async (options: DoctorOptions, io: DoctorIo): Promise<Plan | undefined> => {
+  if (options.plan !== undefined) return loadPlan(options.plan);
+  const named = nameList(options.controlPlane ?? []);
+  if (named.length === 0 && options.kubeconfig === undefined) return undefined;
+  const tailnet = await discover({statusFile: options.statusFile, now: io.now});
+  const vip =
+    options.vip ??
+    (options.kubeconfig === undefined ? defaults.vip : await readKubeconfigVip(options.kubeconfig));
+  const controlPlanes = named.length > 0 ? named : advertisersOf(tailnet, vip).map(peerRef);
+  if (controlPlanes.length === 0)
+    throw new InputError(
+      `No device on the tailnet advertises ${vip}/32 (approved), so doctor cannot tell the control planes.`,
+      'Name them: ha-wizard doctor --control-plane NAME,NAME …',
+    );
+  return doctorPlan(tailnet, {
+    vip,
+    controlPlanes,
+    workers: nameList(options.worker ?? []),
+    access: access(options),
+  });
+};
+
+/** The interactive way to the hosts: a plan folder, a kubeconfig, or names typed in. */
+const askForPlan = async (options: DoctorOptions, io: DoctorIo): Promise<Plan> => {
+  const source = await select({
+    message: 'Which cluster should doctor look at?',
+    choices: [
+      {name: 'Type the control-plane hosts', value: 'names'},
+      {name: 'A kubeconfig (its server is the VIP) plus tailscale status', value: 'kubeconfig'},
+      {name: 'A plan folder written by ha-wizard plan --out', value: 'plan'},
+    ],
+  });
+  if (source === 'plan') {
+    const dir = await input({message: 'Plan folder:', required: true});
+    return loadPlan(dir.trim());
+  }
+  if (source === 'kubeconfig') {
+    const path = await input({
+      message: 'Kubeconfig:',
+      default: process.env['KUBECONFIG'] ?? `${process.env['HOME'] ?? ''}/.kube/config`,
+    });
+    return (await planFromFlags({...options, kubeconfig: path.trim()}, io)) as Plan;
+  }
+  const cps = await input({
+    message: 'Control-plane hosts (comma-separated host names or Tailscale IPs):',
+    required: true,
+  });
+  const workers = await input({message: 'Workers (optional, comma-separated):'});
+  const vip = await input({message: 'VIP:', default: options.vip ?? defaults.vip});
+  const user = await input({message: 'SSH user:', default: options.sshUser ?? defaults.sshUser});
+  return (await planFromFlags(
+    {...options, controlPlane: [cps], worker: [workers], vip: vip.trim(), sshUser: user.trim()},
+    io,
+  )) as Plan;
+};
+
+/** One Host per node for the whole session (connections stay open), closed at the end. */
+const hostsFor = async (
+  plan: Plan,
+  options: DoctorOptions,
+  ask: (q: string) => Promise<boolean>,
+) => {
+  const make = hostFactory(plan, {
+    environment: await loadSshEnvironment(
+      options.knownHosts === undefined ? {} : {knownHostsFile: options.knownHosts},
+    ),
+    ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
+    ...(options.identity === undefined ? {} : {identityFile: options.identity}),
+    acceptNewHostKeys: options.acceptNewHostKeys === true,
+    confirmNewHostKey: (host, fingerprint) =>
+      ask(`${host}'s SSH host key is not known yet: ${fingerprint}. Trust it?`),
+  });
+  const open = new Map<string, Host>();
+  return {
+    hostFor: (node: PlanNode): Host => {
+      const existing = open.get(node.name);
+      if (existing) return existing;
+      const host = make(node);
+      open.set(node.name, host);
+      return host;
+    },
+    close: () => Promise.all([...open.values()].map((host) => host.close().catch(() => undefined))),
+  };
+};
+
+// Hosts are looked at in parallel; their host-key questions must not overlap on the terminal.
+const oneAtATime = () => {
+  let chain: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const next = chain.then(task, task);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+};
+
+export const runDoctor = async (options: DoctorOptions, io: DoctorIo): Promise<number> => {
+  if (options.json !== true && !io.interactive)
+    throw new InputError(
+      'doctor asks questions and needs a terminal.',
+      'Use ha-wizard doctor --json --plan DIR (or --control-plane NAMES) for a report without questions.',
+    );
+  const fromFlags = await planFromFlags(options, io);
+  if (fromFlags === undefined && options.json === true)
+    throw new InputError(
+      'doctor --json needs the hosts: --plan DIR, --control-plane NAMES or --kubeconfig FILE.',
+    );
+  const plan = fromFlags ?? (await askForPlan(options, io));
+  const serial = oneAtATime();
+  const hosts = await hostsFor(plan, options, (message) =>
+    options.json === true
+      ? Promise.resolve(false)
+      : serial(() => confirm({message, default: false})),
+  );
+  const collect = {
+    hostFor: hosts.hostFor,
+    signal: io.signal,
+    ...(options.sampleSeconds === undefined ? {} : {sampleSeconds: options.sampleSeconds}),
+  };
+  try {
+    if (options.json === true) {
+      const diagnosis = await runDiagnosis(plan, collect);
+      io.stdout(doctorJson(diagnosis));
+      return doctorExitCode(diagnosis);
+    }
+    const print = (lines: readonly string[]) => lines.forEach((line) => io.stdout(line));
+    const diagnosis = await runDoctorSession(plan, collect, {
+      looking: (again) =>
+        io.stdout(
+          again
+            ? 'Looking again…'
+            : `Looking at ${plan.nodes.map((node) => node.name).join(', ')} (VIP ${plan.network.vip})…`,
+        ),
+      show: (result: CheckResult, recheck) => print(resultLines(result, recheck)),
+      confirmFix: (result) =>
+        serial(() => confirm({message: `Apply this fix on ${result.host} now?`, default: false})),
+      applying: (result) => io.stdout(`    applying on ${result.host}…`),
+      fixFailed: (result, message) =>
+        io.stdout(`    ✗ the fix failed on ${result.host}: ${message}`),
+    });
+    for (const host of diagnosis.evidence.hosts.filter((entry) => entry.unreachable))
+      io.stdout(`? ${host.host} could not be reached: ${host.unreachable ?? ''}`);
+    io.stdout(summaryLine(diagnosis.results));
+    return doctorExitCode(diagnosis);
+  } finally {
+    await hosts.close();
+  }
+};

@@ -1,0 +1,59 @@
+// The evidence doctor collects, as plain data: what each command printed and
+// each file held. The engine fills it (source/engine/doctor/collect.ts); the
+// checks read it. Undefined means "not collected" (not this host's role, or
+// the host could not be reached).
+import type {Role} from '../plan/types.js';
+
+export interface CommandOutput {
+  /** Exit code; null when killed by a signal. */
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export type NetworkManagerName = 'systemd-networkd' | 'NetworkManager';
+
+export interface HostEvidence {
+  readonly host: string;
+  readonly role: Role;
+  /** The Tailscale IPv4 and MagicDNS name (for the certificate SANs and fixes). */
+  readonly ip: string;
+  readonly dnsName: string;
+  /** Set when the host could not be reached at all: one sentence saying why. */
+  readonly unreachable?: string;
+  /** `sudo containerd config dump`. */
+  readonly containerdDump?: CommandOutput;
+  /** /var/lib/kubelet/config.yaml; null when the file does not exist. */
+  readonly kubeletConfig?: string | null;
+  /** `systemctl is-active kubelet`. */
+  readonly kubeletActive?: CommandOutput;
+  /** `cat /proc/swaps`. */
+  readonly swaps?: CommandOutput;
+  /** `tailscale debug prefs`. */
+  readonly prefs?: CommandOutput;
+  /** `sudo crictl ps -a`, twice, `sampleSeconds` apart (control planes). */
+  readonly crictl?: {
+    readonly first: CommandOutput;
+    readonly second: CommandOutput;
+    readonly sampleSeconds: number;
+  };
+  /** `ip -j addr show dev lo1` (control planes). */
+  readonly lo1?: CommandOutput;
+  /** `curl -sk --max-time 2 https://127.0.0.1:6443/readyz` (control planes). */
+  readonly readyz?: CommandOutput;
+  /** /etc/kubernetes/pki/apiserver.crt; null when missing (control planes). */
+  readonly apiserverCert?: string | null;
+  /** `systemctl is-active ha-wizard-health-gate.service` (control planes). */
+  readonly healthGate?: CommandOutput;
+  /** Which network manager runs, from `systemctl is-active systemd-networkd NetworkManager`. */
+  readonly networkManager?: NetworkManagerName | 'none';
+  /** `date +%s.%N` on the host and this machine's clock around it, in seconds. */
+  readonly clock?: {readonly remote: number; readonly sentAt: number; readonly receivedAt: number};
+}
+
+export interface ClusterEvidence {
+  readonly vip: string;
+  readonly hosts: readonly HostEvidence[];
+  /** `tailscale status --json` on one node: who is the VIP's primary router. */
+  readonly status?: {readonly observer: string; readonly output: CommandOutput};
+}

@@ -1,0 +1,146 @@
+// Doctor's evidence, read from every host over its Host (ssh2 or local):
+// argv arrays only, files read with sudo where kubeadm keeps them 0600. Every
+// command is read-only. A host that cannot be reached is recorded as such, so
+// the report says "could not look" for it instead of failing as a whole.
+import {healthGateUnitName} from '../../core/artifacts/health-gate.js';
+import {lo1Interface} from '../../core/artifacts/networkd.js';
+import {apiserverCertPath} from '../../core/doctor/certificate-san.js';
+import {kubeletConfigPath} from '../../core/doctor/cgroup-driver.js';
+import type {
+  ClusterEvidence,
+  CommandOutput,
+  HostEvidence,
+  NetworkManagerName,
+} from '../../core/doctor/evidence.js';
+import type {Plan, PlanNode} from '../../core/plan/types.js';
+import type {Host} from '../host/host.js';
+import {observerOf} from '../phases/route-approval.js';
+import {localReadyz, readyzArgv} from '../phases/steps/readyz.js';
+
+export interface CollectOptions {
+  readonly hostFor: (node: PlanNode) => Host;
+  /** Seconds between the two `crictl ps -a` samples (restarts meanwhile are a loop). */
+  readonly sampleSeconds?: number;
+  readonly signal?: AbortSignal;
+}
+
+const commandTimeoutMs = 30_000;
+
+const run = async (
+  host: Host,
+  argv: readonly string[],
+  signal: AbortSignal | undefined,
+  sudo = false,
+): Promise<CommandOutput> => {
+  const {code, stdout, stderr} = await host.exec(argv, {
+    sudo,
+    timeoutMs: commandTimeoutMs,
+    ...(signal ? {signal} : {}),
+  });
+  return {code, stdout, stderr};
+};
+
+const wait = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+const networkManagerOf = (output: CommandOutput): NetworkManagerName | 'none' => {
+  const [networkd, nm] = output.stdout.split('\n').map((line) => line.trim());
+  return networkd === 'active' ? 'systemd-networkd' : nm === 'active' ? 'NetworkManager' : 'none';
+};
+
+const collectControlPlane = async (
+  host: Host,
+  signal: AbortSignal | undefined,
+  sampleSeconds: number,
+): Promise<Partial<HostEvidence>> => {
+  const started = Date.now();
+  const first = await run(host, ['crictl', 'ps', '-a'], signal, true);
+  const lo1 = await run(host, ['ip', '-j', 'addr', 'show', 'dev', lo1Interface], signal);
+  const readyz = await run(host, readyzArgv(localReadyz), signal);
+  const apiserverCert = (await host.readFile(apiserverCertPath, {sudo: true})) ?? null;
+  const healthGate = await run(host, ['systemctl', 'is-active', healthGateUnitName], signal);
+  const networkManager = networkManagerOf(
+    await run(host, ['systemctl', 'is-active', 'systemd-networkd', 'NetworkManager'], signal),
+  );
+  await wait(Math.max(0, sampleSeconds * 1000 - (Date.now() - started)), signal);
+  const second = await run(host, ['crictl', 'ps', '-a'], signal, true);
+  return {
+    crictl: {first, second, sampleSeconds},
+    lo1,
+    readyz,
+    apiserverCert,
+    healthGate,
+    networkManager,
+  };
+};
+
+/** Everything doctor reads on one host; `unreachable` when the host could not be reached. */
+export const collectHost = async (
+  host: Host,
+  node: PlanNode,
+  options: Pick<CollectOptions, 'sampleSeconds' | 'signal'> = {},
+): Promise<HostEvidence> => {
+  const base = {host: node.name, role: node.role, ip: node.ip, dnsName: node.dnsName};
+  const {signal} = options;
+  try {
+    const sentAt = Date.now() / 1000;
+    const date = await run(host, ['date', '+%s.%N'], signal);
+    const receivedAt = Date.now() / 1000;
+    const remote = Number(date.stdout.trim());
+    const common = {
+      ...(Number.isFinite(remote) && date.code === 0 ? {clock: {remote, sentAt, receivedAt}} : {}),
+      containerdDump: await run(host, ['containerd', 'config', 'dump'], signal, true),
+      kubeletConfig: (await host.readFile(kubeletConfigPath, {sudo: true})) ?? null,
+      kubeletActive: await run(host, ['systemctl', 'is-active', 'kubelet'], signal),
+      swaps: await run(host, ['cat', '/proc/swaps'], signal),
+      prefs: await run(host, ['tailscale', 'debug', 'prefs'], signal),
+    };
+    const controlPlane =
+      node.role === 'control-plane'
+        ? await collectControlPlane(host, signal, options.sampleSeconds ?? 5)
+        : {};
+    return {...base, ...common, ...controlPlane};
+  } catch (error) {
+    return {...base, unreachable: error instanceof Error ? error.message : String(error)};
+  }
+};
+
+/** Evidence from every node of the plan, in parallel, plus the tailnet's view of the VIP. */
+export const collectEvidence = async (
+  plan: Plan,
+  options: CollectOptions,
+): Promise<ClusterEvidence> => {
+  const hosts = await Promise.all(
+    plan.nodes.map((node) => collectHost(options.hostFor(node), node, options)),
+  );
+  // Who routes the VIP, as a node that does not hold it sees it (route-approval's observer),
+  // or as any other node that answered.
+  const preferred = observerOf(plan);
+  const candidates = [
+    ...plan.nodes.filter((node) => node === preferred),
+    ...plan.nodes.filter((node) => node !== preferred),
+  ].filter((node) => hosts.find((entry) => entry.host === node.name)?.unreachable === undefined);
+  const observer = candidates[0];
+  let status: ClusterEvidence['status'];
+  if (observer) {
+    try {
+      status = {
+        observer: observer.name,
+        output: await run(
+          options.hostFor(observer),
+          ['tailscale', 'status', '--json'],
+          options.signal,
+        ),
+      };
+    } catch {
+      status = undefined;
+    }
+  }
+  return {vip: plan.network.vip, hosts, ...(status ? {status} : {})};
+};

@@ -1,0 +1,193 @@
+// One lab cluster per test file: `lab up … --json` (the CLI), a plan for it
+// written by the BUILT `ha-wizard plan`, set up in beforeAll and always taken
+// down in afterAll under the lab lock, with helpers that look inside the hosts.
+// Used by the apply and doctor lab tests.
+import {spawn} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, beforeAll, expect} from 'vitest';
+import {repoDir} from './config.js';
+import {down, hostExec, readLab, type LabState} from './lab.js';
+import {lockLab} from './lock.js';
+
+export const cli = join(repoDir, 'dist', 'cli.js');
+export const vip = '10.200.0.1';
+export const cps = ['cp1', 'cp2', 'cp3'];
+
+export interface Proc {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export const runProcess = (
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<Proc> =>
+  new Promise((resolve, reject) => {
+    const [file, ...args] = argv;
+    const child = spawn(file ?? 'false', args, {
+      cwd: repoDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({code, stdout, stderr});
+    });
+  });
+
+/**
+ * A lab (`lab up … --json`, the CLI) and a plan for it (`ha-wizard plan`, the built CLI), set up in
+ * beforeAll and always taken down in afterAll, with helpers that look inside the hosts.
+ */
+export const labCluster = (options: {
+  workers: readonly string[];
+  upArgs: readonly string[];
+  /** Runs on the lab before the plan is written. */
+  prepare?: (ok: (host: string, script: string) => Promise<string>) => Promise<void>;
+}) => {
+  const hosts = [...cps, ...options.workers];
+  let releaseLab: (() => Promise<void>) | undefined;
+  let lab: LabState | undefined;
+  let scratch = '';
+  let planDir = '';
+  let env: NodeJS.ProcessEnv = {};
+  const state = () => {
+    if (!lab) throw new Error('the lab is not up');
+    return lab;
+  };
+
+  const sh = async (host: string, script: string, timeoutMs = 30_000) =>
+    hostExec(state(), host, ['bash', '-c', script], {timeoutMs});
+  const ok = async (host: string, script: string) => {
+    const r = await sh(host, script);
+    if (r.code !== 0)
+      throw new Error(`${host}: ${script} exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+    return r.stdout;
+  };
+  const calls = (host: string) =>
+    readFileSync(join(state().labDir, 'hosts', host, 'upper/var/lib/hwlab/calls.log'), 'utf8');
+  const applyArgv = (extra: readonly string[]) => [
+    'node',
+    cli,
+    'apply',
+    planDir,
+    '--known-hosts',
+    state().knownHostsFile,
+    '--yes',
+    ...extra,
+  ];
+  const apply = (...extra: string[]) => runProcess(applyArgv(extra), env, 150_000);
+  /** Which lab node the workstation's status says is the VIP's primary router. */
+  const primary = (): string | undefined => {
+    const status = JSON.parse(readFileSync(state().statusFile, 'utf8')) as {
+      Self?: {HostName?: string; PrimaryRoutes?: string[] | null};
+      Peer?: Record<string, {HostName?: string; PrimaryRoutes?: string[] | null}>;
+    };
+    const nodes = [status.Self, ...Object.values(status.Peer ?? {})];
+    return nodes.find((n) => n?.PrimaryRoutes?.includes(`${vip}/32`))?.HostName;
+  };
+  /** readyz through the VIP, from w1 (through the tailnet router). */
+  const vipAnswers = async () =>
+    (await sh('w1', `curl -sk --max-time 1 https://${vip}:6443/readyz`, 5_000)).stdout === 'ok';
+  const prefs = async (host: string) =>
+    JSON.parse(await ok(host, 'tailscale debug prefs')) as {
+      RouteAll: boolean;
+      AdvertiseRoutes: string[] | null;
+    };
+  const vipOnLo1 = async (host: string) =>
+    (await sh(host, 'ip -j addr show dev lo1')).stdout.includes(`"local":"${vip}"`);
+  const facts = (host: string) =>
+    JSON.parse(
+      readFileSync(join(state().labDir, 'hosts', host, 'upper/var/lib/hwlab/facts.json'), 'utf8'),
+    ) as {networkManager: string; containerdConfigVersion: number};
+
+  beforeAll(async () => {
+    releaseLab = await lockLab();
+    await down();
+    const up = await runProcess(
+      ['node', '--import', 'tsx', 'test/lab/cli.ts', 'up', ...options.upArgs, '--json'],
+      process.env,
+      90_000,
+    );
+    expect(up.code, up.stderr).toBe(0);
+    const summary = JSON.parse(up.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      statusFile: string;
+      identityFile: string;
+      knownHostsFile: string;
+      sshUser: string;
+      hosts: Array<{name: string; role: string}>;
+    };
+    expect(summary.hosts.map((h) => h.name)).toEqual(hosts);
+    lab = readLab();
+    await options.prepare?.(ok);
+    scratch = mkdtempSync(join(tmpdir(), 'ha-wizard-apply-lab-'));
+    planDir = join(scratch, 'plan');
+    env = {
+      ...process.env,
+      XDG_STATE_HOME: join(scratch, 'state'),
+      KUBECONFIG: join(scratch, 'kubeconfig'),
+      NO_COLOR: '1',
+    };
+    const plan = await runProcess(
+      [
+        'node',
+        cli,
+        'plan',
+        '--status-file',
+        summary.statusFile,
+        '--control-plane',
+        cps.join(','),
+        '--worker',
+        options.workers.join(','),
+        '--ssh-user',
+        summary.sshUser,
+        '--identity',
+        summary.identityFile,
+        '--out',
+        planDir,
+      ],
+      env,
+      30_000,
+    );
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  }, 420_000); // up to 240 s waiting for the lab lock, then up and plan
+
+  afterAll(async () => {
+    // Only the holder of the lock takes the lab down: a file that timed out waiting for it
+    // would otherwise tear down the lab another file (or worktree) is using.
+    if (releaseLab) {
+      await down();
+      await releaseLab();
+    }
+    if (scratch) rmSync(scratch, {recursive: true, force: true});
+  }, 60_000);
+
+  return {
+    hosts,
+    sh,
+    ok,
+    calls,
+    apply,
+    applyArgv,
+    primary,
+    vipAnswers,
+    prefs,
+    vipOnLo1,
+    facts,
+    lab: state,
+    planDir: () => planDir,
+    /** The environment the CLI runs with (its own state dir and KUBECONFIG). */
+    env: () => env,
+    scratch: () => scratch,
+  };
+};
