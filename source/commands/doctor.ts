@@ -17,6 +17,8 @@ import type {Host} from '../engine/host/host.js';
 import {loadSshEnvironment} from '../engine/host/ssh-environment.js';
 import {nameList} from './plan.js';
 import {loadPlan} from './apply.js';
+import {stateDir} from '../engine/paths.js';
+import {savedRuns} from '../engine/run-store.js';
 import {doctorExitCode, doctorJson, resultLines, summaryLine} from './doctor-output.js';
 
 export interface DoctorOptions {
@@ -86,14 +88,22 @@ const planFromFlags = async (options: DoctorOptions, io: DoctorIo): Promise<Plan
 
 /** The interactive way to the hosts: a plan folder, a kubeconfig, or names typed in. */
 const askForPlan = async (options: DoctorOptions, io: DoctorIo): Promise<Plan> => {
-  const source = await select({
+  const saved = savedRuns(stateDir());
+  const source = await select<string>({
     message: 'Which cluster should doctor look at?',
     choices: [
+      // The clusters this wizard built (or started to) come first: their plan says it all.
+      ...saved.map((run) => ({
+        name: `${run.clusterName}, built by ha-wizard (${run.plan.nodes.length} nodes, VIP ${run.plan.network.vip})`,
+        value: `saved:${run.clusterName}`,
+      })),
       {name: 'Type the control-plane hosts', value: 'names'},
       {name: 'A kubeconfig (its server is the VIP) plus tailscale status', value: 'kubeconfig'},
       {name: 'A plan folder written by ha-wizard plan --out', value: 'plan'},
     ],
   });
+  const chosen = saved.find((run) => `saved:${run.clusterName}` === source);
+  if (chosen) return chosen.plan;
   if (source === 'plan') {
     const dir = await input({message: 'Plan folder:', required: true});
     return loadPlan(dir.trim());
@@ -163,11 +173,16 @@ export const runDoctor = async (options: DoctorOptions, io: DoctorIo): Promise<n
       'doctor asks questions and needs a terminal.',
       'Use ha-wizard doctor --json --plan DIR (or --control-plane NAMES) for a report without questions.',
     );
-  const fromFlags = await planFromFlags(options, io);
-  if (fromFlags === undefined && options.json === true)
-    throw new InputError(
-      'doctor --json needs the hosts: --plan DIR, --control-plane NAMES or --kubeconfig FILE.',
-    );
+  let fromFlags = await planFromFlags(options, io);
+  if (fromFlags === undefined && options.json === true) {
+    // Without flags, the one cluster this wizard built is the one meant.
+    const saved = savedRuns(stateDir());
+    if (saved.length !== 1)
+      throw new InputError(
+        `doctor --json needs the hosts: --plan DIR, --control-plane NAMES or --kubeconfig FILE${saved.length > 1 ? ` (this wizard has built ${saved.map((run) => run.clusterName).join(', ')}; which one?)` : ''}.`,
+      );
+    fromFlags = saved[0]?.plan;
+  }
   const plan = fromFlags ?? (await askForPlan(options, io));
   const serial = oneAtATime();
   const hosts = await hostsFor(plan, options, (message) =>

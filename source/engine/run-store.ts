@@ -128,12 +128,8 @@ export const recordRun = async (
   };
 };
 
-/**
- * Saved runs that did not finish, newest first: what the wizard offers to
- * resume when it starts. A file it cannot read is left alone here (apply on
- * that cluster names the problem).
- */
-export const unfinishedRuns = (stateDir: string): SavedRun[] => {
+/** Every saved run that can be read, newest first (a file it cannot read is left alone here). */
+export const savedRuns = (stateDir: string): SavedRun[] => {
   let files: string[];
   try {
     files = readdirSync(clustersDir(stateDir)).filter((name) => name.endsWith('.json'));
@@ -144,10 +140,17 @@ export const unfinishedRuns = (stateDir: string): SavedRun[] => {
     .flatMap((name) => {
       try {
         const saved = readSavedRun(stateDir, name.slice(0, -'.json'.length));
-        return saved && saved.status !== 'finished' ? [saved] : [];
+        return saved ? [saved] : [];
       } catch {
         return [];
       }
     })
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 };
+
+/**
+ * Saved runs that did not finish, newest first: what the wizard offers to
+ * resume when it starts (apply on a cluster whose file is damaged names the problem).
+ */
+export const unfinishedRuns = (stateDir: string): SavedRun[] =>
+  savedRuns(stateDir).filter((saved) => saved.status !== 'finished');

@@ -11,11 +11,30 @@ const temp = () => mkdtempSync(join(tmpdir(), 'ha-wizard-doctor-'));
 
 describe('ha-wizard doctor', () => {
   it('--json without hosts says which flags give them: exit 1, nothing on stdout', () => {
-    const result = runCli(['doctor', '--json']);
+    const result = runCli(['doctor', '--json'], {XDG_STATE_HOME: temp()});
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       'ha-wizard: doctor --json needs the hosts: --plan DIR, --control-plane NAMES or --kubeconfig FILE.\n',
+    );
+  });
+
+  it('--json without hosts, when this wizard built two clusters: names them and asks which', async () => {
+    const state = temp();
+    const {recordRun} = await import('../../source/engine/run-store.js');
+    const {planFor} = await import('../core/artifacts-plans.js');
+    for (const clusterName of ['homelab', 'garage'])
+      await recordRun(
+        join(state, 'ha-wizard'),
+        {...planFor('1.36', ['rpi4-a'], []), clusterName},
+        {
+          now: () => new Date('2026-11-24T00:00:00Z'),
+        },
+      );
+    const result = runCli(['doctor', '--json'], {XDG_STATE_HOME: state});
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^ha-wizard: doctor --json needs the hosts: .* \(this wizard has built (homelab, garage|garage, homelab); which one\?\)\.\n$/,
     );
   });
 
