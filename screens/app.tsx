@@ -55,6 +55,8 @@ export interface AppProps {
   readonly unfinished?: ReadonlyArray<UnfinishedRunView & {readonly plan: Plan}>;
   /** Undoes what a run did on its hosts, then runs it from the start; without it, not offered. */
   readonly startOver?: StartRun;
+  /** Leaves the wizard for `ha-wizard doctor` on this plan's cluster (d after a failed run). */
+  readonly openDoctor?: (plan: Plan) => void;
 }
 
 // The core's rules are pure and should never throw; if one does on some odd
@@ -113,6 +115,7 @@ const Wizard = ({
   onRunStarted,
   unfinished = [],
   startOver,
+  openDoctor,
 }: AppProps) => {
   // The ref holds the inputs as of the latest key, which `attemptNext` checks.
   const [state, dispatch, stateRef] = useSyncReducer(wizardReducer, () =>
@@ -217,6 +220,14 @@ const Wizard = ({
         isActive
         onBack={endRun}
         onQuit={quit}
+        {...(openDoctor
+          ? {
+              onDoctor: () => {
+                openDoctor(run.plan);
+                exit();
+              },
+            }
+          : {})}
       />
     );
 

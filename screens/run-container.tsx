@@ -16,6 +16,7 @@ export interface RunContainerProps {
   readonly tickInterval?: number;
   readonly onBack: () => void;
   readonly onQuit: () => void;
+  readonly onDoctor?: () => void;
 }
 
 /** The Run screen fed from a live run: events folded and throttled, a slow tick for the spinner. */
@@ -28,6 +29,7 @@ export const RunContainer = ({
   tickInterval = 250,
   onBack,
   onQuit,
+  onDoctor,
 }: RunContainerProps) => {
   const state = useRunEvents(handle.subscribe, renderInterval);
   const running = state.outcome === undefined;
@@ -52,6 +54,7 @@ export const RunContainer = ({
       onAbort={handle.abort}
       onBack={onBack}
       onQuit={onQuit}
+      {...(onDoctor ? {onDoctor} : {})}
     />
   );
 };

@@ -26,6 +26,8 @@ export interface RunScreenProps {
   readonly onAbort: () => void;
   /** Esc once the run is over: back to Review. */
   readonly onBack?: () => void;
+  /** d after a failed run: leave for `ha-wizard doctor` on this cluster. */
+  readonly onDoctor?: () => void;
   readonly onQuit: () => void;
 }
 
@@ -67,6 +69,7 @@ const keysFor = (
   expanded: boolean,
   stopping: boolean,
   canGoBack: boolean,
+  canDoctor: boolean,
 ): KeyHint[] => {
   const running = state.outcome === undefined;
   const view: KeyHint[] = expanded
@@ -82,7 +85,13 @@ const keysFor = (
   if (running && state.questions.length > 0)
     return [['y', 'trust'], ['n', 'refuse'], ...view, ['Ctrl-C', 'stop']];
   if (running) return [...view, ['Ctrl-C', stopping ? 'quit now' : 'stop safely']];
-  return [...view, ...(canGoBack && !expanded ? [['Esc', 'back'] as KeyHint] : []), ['q', 'quit']];
+  const failed = state.outcome?.ok === false && !state.outcome.aborted;
+  return [
+    ...view,
+    ...(failed && canDoctor && !expanded ? [['d', 'diagnose (doctor)'] as KeyHint] : []),
+    ...(canGoBack && !expanded ? [['Esc', 'back'] as KeyHint] : []),
+    ['q', 'quit'],
+  ];
 };
 
 /** Step 6: the plan running on the hosts, one pane per host; the summary at the end. */
@@ -143,6 +152,8 @@ export const RunScreen = (props: RunScreenProps) => {
       else if (key.return && count > 0) dispatch({type: 'expand'});
       // While running, Esc never leaves: the run goes on whatever the screen shows.
       else if (key.escape && !running) props.onBack?.();
+      else if (input === 'd' && current.outcome?.ok === false && !current.outcome.aborted)
+        props.onDoctor?.();
       else if (!running && isQuitKey(input, key)) props.onQuit();
     },
     {isActive, onQuit: interrupt},
@@ -152,7 +163,13 @@ export const RunScreen = (props: RunScreenProps) => {
     <Frame
       size={size}
       step="run"
-      keys={keysFor(state, view.expanded, view.stopping, props.onBack !== undefined)}
+      keys={keysFor(
+        state,
+        view.expanded,
+        view.stopping,
+        props.onBack !== undefined,
+        props.onDoctor !== undefined,
+      )}
     >
       <Box flexDirection="column">
         {layout.rows.map((row, index) => (

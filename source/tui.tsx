@@ -53,6 +53,7 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
         });
 
   let written: string | undefined;
+  let doctorFor: string | undefined;
   const writeArtifacts = async (dir: string, plan: Plan): Promise<string> => {
     const artifacts = generateArtifacts(plan);
     await writeFolder(dir, [
@@ -93,6 +94,9 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
       startRun={startRun}
       onRunStarted={onRunStarted}
       unfinished={unfinished}
+      openDoctor={(plan) => {
+        doctorFor = plan.clusterName;
+      }}
     />,
     // Ctrl-C is the screens' own (useKeys): during a run it first stops the
     // engine safely instead of tearing the app down mid-step.
@@ -112,6 +116,19 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
     process.stdout.write('Stopping the run safely (the steps in progress finish)…\n');
     run.abort();
     outcome = await run.done;
+  }
+  if (doctorFor !== undefined) {
+    const {runDoctor} = await import('./commands/doctor.js');
+    return runDoctor(
+      {cluster: doctorFor},
+      {
+        stdout: (line) => process.stdout.write(`${line}\n`),
+        stderr: (line) => process.stderr.write(`${line}\n`),
+        now,
+        interactive: true,
+        signal: new AbortController().signal,
+      },
+    );
   }
   if (outcome) {
     const log = outcome.summary.logPath ? ` Log: ${outcome.summary.logPath}` : '';

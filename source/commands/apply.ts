@@ -9,6 +9,7 @@ import {InputError} from '../core/errors.js';
 import {isDemoPeerId} from '../core/tailnet/demo.js';
 import type {Plan} from '../core/plan/types.js';
 import type {RunEvent} from '../core/run/events.js';
+import {failedWithConnectionRefused} from '../core/run/refused.js';
 import {initialRunState, reduceRun, type RunState} from '../core/run/state.js';
 import {hasErrors} from '../core/validate/finding.js';
 import {validatePlan} from '../core/validate/index.js';
@@ -280,6 +281,21 @@ const execute = async (
       planDir: dir,
       lock,
     });
+    if (!options.json && failedWithConnectionRefused(state, outcome)) {
+      const hint = `The API refused connections: often containerd's SystemdCgroup disagrees with the kubelet. ha-wizard doctor --plan ${dir} checks that first.`;
+      if (io.interactive && !options.yes && (await askYesNo(`${hint} Run it now?`))) {
+        const {runDoctor} = await import('./doctor.js');
+        await runDoctor(
+          {
+            plan: dir,
+            ...(options.knownHosts === undefined ? {} : {knownHosts: options.knownHosts}),
+            ...(options.identity === undefined ? {} : {identity: options.identity}),
+            ...(options.sshUser === undefined ? {} : {sshUser: options.sshUser}),
+          },
+          io,
+        );
+      } else io.stderr(hint);
+    }
     if (options.json) io.stdout(jsonSummary(outcome, state));
     else if (outcome.aborted)
       io.stderr(`Stopped; what was done is saved. Go on with: ha-wizard apply ${dir} --resume`);

@@ -18,11 +18,13 @@ import {loadSshEnvironment} from '../engine/host/ssh-environment.js';
 import {nameList} from './plan.js';
 import {loadPlan} from './apply.js';
 import {stateDir} from '../engine/paths.js';
-import {savedRuns} from '../engine/run-store.js';
+import {readSavedRun, savedRuns} from '../engine/run-store.js';
 import {doctorExitCode, doctorJson, resultLines, summaryLine} from './doctor-output.js';
 
 export interface DoctorOptions {
   readonly plan?: string;
+  /** A cluster this wizard saved a run of (the TUI's d after a failed run). */
+  readonly cluster?: string;
   readonly json?: boolean;
   readonly identity?: string;
   readonly knownHosts?: string;
@@ -66,6 +68,11 @@ const readKubeconfigVip = async (path: string): Promise<string> => {
 /** The hosts from flags: --plan, else --control-plane (and --worker) resolved on the tailnet. */
 const planFromFlags = async (options: DoctorOptions, io: DoctorIo): Promise<Plan | undefined> => {
   if (options.plan !== undefined) return loadPlan(options.plan);
+  if (options.cluster !== undefined) {
+    const saved = readSavedRun(stateDir(), options.cluster);
+    if (!saved) throw new InputError(`There is no saved run of cluster ${options.cluster}.`);
+    return saved.plan;
+  }
   const named = nameList(options.controlPlane ?? []);
   if (named.length === 0 && options.kubeconfig === undefined) return undefined;
   const tailnet = await discover({statusFile: options.statusFile, now: io.now});

@@ -154,3 +154,38 @@ describe('reduceRun', () => {
     expect(JSON.stringify(before)).toBe(frozen);
   });
 });
+
+describe('a run that failed on "connection refused"', () => {
+  it('is spotted in the error or in a host failure, not in a stopped or good run', async () => {
+    const {failedWithConnectionRefused} = await import('../../source/core/run/refused.js');
+    const summary = {clusterName: 'homelab', nodes: [], vip: '10.200.0.1'};
+    const failed = {ok: false, changed: true, aborted: false, summary};
+    const state = reduceRun(initialRunState(), {
+      type: 'host-step-finished',
+      at: 1,
+      phase: 'verify',
+      host: 'cp1',
+      status: 'failed',
+      changed: false,
+      failure: {
+        message: 'kubectl get nodes failed',
+        stderrTail: [
+          'The connection to the server 10.200.0.1:6443 was refused - did you specify the right host or port?',
+          'dial tcp 10.200.0.1:6443: connect: connection refused',
+        ],
+      },
+    });
+    expect(failedWithConnectionRefused(state, failed)).toBe(true);
+    expect(
+      failedWithConnectionRefused(initialRunState(), {
+        ...failed,
+        error: 'Get "https://10.200.0.1:6443/readyz": dial tcp: ECONNREFUSED',
+      }),
+    ).toBe(true);
+    expect(failedWithConnectionRefused(initialRunState(), {...failed, error: 'timed out'})).toBe(
+      false,
+    );
+    expect(failedWithConnectionRefused(state, {...failed, aborted: true})).toBe(false);
+    expect(failedWithConnectionRefused(state, {...failed, ok: true})).toBe(false);
+  });
+});

@@ -141,6 +141,40 @@ describe('Review → Run', () => {
     expect(onQuit).toHaveBeenCalled();
   });
 
+  test('a failed run offers doctor: d leaves the wizard for it with the plan; a finished one does not', async () => {
+    const run = fakeRun();
+    const openDoctor = vi.fn();
+    const screen = await renderApp({startRun: () => run.handle, openDoctor});
+    await toReview(screen);
+    await screen.press('r');
+    run.emit(started(threeHosts));
+    run.emit({
+      type: 'run-finished',
+      at: 5000,
+      ...summaryOutcome(threeHosts),
+      ok: false,
+      error: 'Verify failed on rpi4-a: kubectl: connection refused',
+    });
+    await screen.waitForText('d diagnose (doctor)');
+    await screen.press('d');
+    expect(openDoctor).toHaveBeenCalledTimes(1);
+    expect((openDoctor.mock.calls[0]?.[0] as Plan).clusterName).toBe('homelab');
+  });
+
+  test('after a successful run, d does nothing', async () => {
+    const run = fakeRun();
+    const openDoctor = vi.fn();
+    const screen = await renderApp({startRun: () => run.handle, openDoctor});
+    await toReview(screen);
+    await screen.press('r');
+    run.emit(started(threeHosts));
+    run.emit({type: 'run-finished', at: 5000, ...summaryOutcome(threeHosts)});
+    await screen.waitForText('kubectl --context homelab get nodes');
+    expect(screen.lines().at(-1)).not.toContain('doctor');
+    await screen.press('d');
+    expect(openDoctor).not.toHaveBeenCalled();
+  });
+
   test('on the demo tailnet, whose hosts are made up, r runs nothing', async () => {
     const startRun = vi.fn((_plan: Plan) => fakeRun().handle);
     const demo = demoTailnet(now);
