@@ -1,6 +1,12 @@
-// The coordinator's model, without root: primary selection and failover.
+// The tailnet model (lab coordinator and demo), without root: primary selection and failover.
 import {describe, expect, it} from 'vitest';
-import {acceptedRoutes, emptyState, reconcile, statusJson, type PublishedPrefs} from './tailnet.js';
+import {
+  acceptedRoutes,
+  emptyState,
+  reconcile,
+  statusJson,
+  type PublishedPrefs,
+} from '../../source/sim/tailnet.js';
 
 const vip = '10.200.0.1/32';
 const prefs = (name: string, over: Partial<PublishedPrefs> = {}): PublishedPrefs => ({
@@ -98,7 +104,13 @@ describe('the lab coordinator model', () => {
       },
       {name: 'w1', address: '100.64.10.101', role: 'worker' as const, tags: []},
     ];
-    const status = statusJson(hosts[1]!, hosts, state, 0);
+    const status = statusJson(
+      {magicDnsSuffix: 'tail-test.ts.net', version: '1.98.4-test', name: 'test@example.com'},
+      hosts[1]!,
+      hosts,
+      state,
+      0,
+    );
     const peer = Object.values(status.Peer)[0] as Record<string, unknown>;
     expect(peer).toMatchObject({
       HostName: 'cp1',
