@@ -3,7 +3,7 @@
 import {randomUUID} from 'node:crypto';
 import {parse as parseToml, stringify as stringifyToml} from 'smol-toml';
 import {readSystemdCgroup} from '../core/containerd/systemd-cgroup.js';
-import {simState} from './agent.js';
+import {simState} from './static-pods.js';
 import type {SimEnv, ToolResult} from './env.js';
 import {fail, ok} from './env.js';
 import {paths as kubeadmPaths} from './kubeadm.js';
