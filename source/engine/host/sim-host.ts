@@ -21,29 +21,32 @@ import {displayCommand} from './run-command.js';
 /** An unprivileged SSH user's uid; `sudo` runs as 0. */
 const userUid = 1000;
 
+/** At most this many pauses while a command's output is played back. */
+const playbackBursts = 12;
+
 /** How long a command takes on a real node, in ms (before `pace`). */
 export const plausibleMs = (argv: readonly string[]): number => {
   const [command, first, second] = argv;
   switch (command) {
     case 'kubeadm':
-      if (first === 'init') return second === 'phase' ? 400 : 4000;
-      if (first === 'join') return 2500;
-      return 300;
+      if (first === 'init') return second === 'phase' ? 300 : 3500;
+      if (first === 'join') return 2000;
+      return 200;
     case 'helm':
-      return first === 'upgrade' ? 2500 : 300;
+      return first === 'upgrade' ? 2000 : 200;
     case 'systemctl':
-      return first === 'restart' || first === 'enable' ? 700 : 80;
+      return first === 'restart' || first === 'enable' ? 500 : 50;
     case 'tailscale':
-      return first === 'set' ? 400 : 150;
+      return first === 'set' ? 250 : 100;
     case 'networkctl':
     case 'nmcli':
-      return 300;
+      return 200;
     case 'kubectl':
-      return 250;
+      return 200;
     case 'containerd':
-      return first === 'config' ? 150 : 60;
+      return first === 'config' ? 100 : 30;
     default:
-      return 40;
+      return 20;
   }
 };
 
@@ -106,17 +109,20 @@ export class SimHost implements Host {
       uid: options.sudo ? 0 : userUid,
       ...(stdin === undefined ? {} : {stdin}),
     });
-    // The output is known at once; it is played back over the command's plausible duration.
-    const lines = [
+    // The output is known at once; it is played back over the command's plausible
+    // duration, in a few bursts (a wait per line would cost more than the duration).
+    const chunks = [
       ...result.stdout.split(/(?<=\n)/).map((chunk) => ['stdout', chunk] as const),
       ...result.stderr.split(/(?<=\n)/).map((chunk) => ['stderr', chunk] as const),
     ].filter(([, chunk]) => chunk !== '');
-    const total = plausibleMs(argv) * this.#options.pace;
-    const each = total / Math.max(1, lines.length + 1);
-    for (const [stream, chunk] of lines) {
+    const bursts = Math.min(chunks.length, playbackBursts);
+    const each = (plausibleMs(argv) * this.#options.pace) / (bursts + 1);
+    for (let burst = 0; burst < bursts; burst++) {
       await sleep(each, signal);
       if (signal?.aborted) throw this.#aborted(argv, options.sudo);
-      onOutput?.(stream, chunk);
+      const from = Math.floor((burst * chunks.length) / bursts);
+      const to = Math.floor(((burst + 1) * chunks.length) / bursts);
+      for (const [stream, chunk] of chunks.slice(from, to)) onOutput?.(stream, chunk);
     }
     await sleep(each, signal);
     if (signal?.aborted) throw this.#aborted(argv, options.sudo);
