@@ -38,6 +38,8 @@ export interface RunLayoutInput {
   readonly spin?: number;
   /** A wall clock in the engine's time base, so elapsed time moves while a host is silent. */
   readonly clock?: number;
+  /** The in-memory demo run: said on every frame, so nobody mistakes it for a real one. */
+  readonly simulated?: boolean;
 }
 
 export interface RunLayout {
@@ -357,7 +359,7 @@ const endRows = (input: RunLayoutInput, budget: number): Row[] => {
           ...labelled('kubectl', `kubectl --context ${context} get nodes`, 'accent'),
           ...labelled(
             'kubeconfig',
-            `context ${context} in ${summary.kubeconfigPath ?? '~/.kube/config'}`,
+            `context ${context} in ${summary.kubeconfigPath ?? '~/.kube/config'}${input.simulated ? ' (demo memory)' : ''}`,
           ),
         ]),
     ...log,
@@ -431,10 +433,18 @@ const expandedRows = (
   };
 };
 
+export const demoBanner =
+  'demo: simulated run on made-up hosts, in memory; nothing leaves this machine';
+
 /** The body, at most `rows` rows: bar, the block that needs the user, then the hosts. */
 export const runLayout = (input: RunLayoutInput): RunLayout => {
   const {rows: height} = input;
   const rows: Row[] = [barRow(input)];
+  if (input.simulated)
+    rows.push([
+      {text: `${symbols.warning} `, tone: 'accent'},
+      {text: fit(demoBanner, Math.max(1, input.columns - 2)), tone: 'accent'},
+    ]);
   if (input.view.stopping && !input.state.outcome)
     rows.push([
       {text: `${symbols.warning} `, tone: 'warning'},

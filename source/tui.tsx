@@ -8,6 +8,7 @@ import {demoTailnet} from './core/tailnet/demo.js';
 import {discover} from './engine/discover.js';
 // Light: it loads the runner, the phases and ssh2 only when a run starts.
 import {startRun, type RunHandle} from './engine/start-run.js';
+import {createStartDemoRun} from './engine/start-demo-run.js';
 import {writeFolder} from './engine/write-folder.js';
 import {App, type AppProps} from '../screens/app.js';
 
@@ -77,6 +78,7 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
       initial={initial}
       writeArtifacts={writeArtifacts}
       startRun={startRun}
+      startDemoRun={createStartDemoRun()}
       onRunStarted={onRunStarted}
     />,
     // Ctrl-C is the screens' own (useKeys): during a run it first stops the
@@ -97,6 +99,12 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
     process.stdout.write('Stopping the run safely (the steps in progress finish)…\n');
     run.abort();
     outcome = await run.done;
+  }
+  if (outcome && run?.simulated) {
+    process.stdout.write(
+      `The demo run ${outcome.ok ? `built the simulated cluster ${outcome.summary.clusterName}` : 'did not finish'}: made-up hosts in memory; nothing was contacted or written.\n`,
+    );
+    return outcome.ok ? 0 : outcome.aborted ? 130 : 1;
   }
   if (outcome) {
     const log = outcome.summary.logPath ? ` Log: ${outcome.summary.logPath}` : '';
