@@ -15,6 +15,8 @@ import {App, type AppProps} from '../screens/app.js';
 export interface TuiOptions {
   readonly statusFile: string | undefined;
   readonly demo: boolean;
+  /** How fast the demo run goes (start-demo-run.ts). */
+  readonly demoPace: number;
   readonly now: Date;
   readonly initial: NonNullable<AppProps['initial']>;
 }
@@ -23,7 +25,13 @@ const enterAlternateScreen = '\u001b[?1049h\u001b[H';
 const leaveAlternateScreen = '\u001b[?1049l';
 const showCursor = '\u001b[?25h';
 
-export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Promise<number> => {
+export const runTui = async ({
+  statusFile,
+  demo,
+  demoPace,
+  now,
+  initial,
+}: TuiOptions): Promise<number> => {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
       'ha-wizard: the wizard needs an interactive terminal; in scripts and pipes use `ha-wizard plan` (see `ha-wizard plan --help`).\n',
@@ -78,7 +86,7 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
       initial={initial}
       writeArtifacts={writeArtifacts}
       startRun={startRun}
-      startDemoRun={createStartDemoRun()}
+      startDemoRun={createStartDemoRun({pace: demoPace})}
       onRunStarted={onRunStarted}
     />,
     // Ctrl-C is the screens' own (useKeys): during a run it first stops the
