@@ -62,7 +62,11 @@ export interface DemoRunOptions {
 }
 
 /** Runs every phase of the plan on the world's hosts. Run it again on the same world: nothing changes. */
-export const runDemo = (plan: Plan, {world, pace}: DemoWorld, options: DemoRunOptions) =>
+export const runDemo = (
+  plan: Plan,
+  {world, pace}: DemoWorld,
+  options: DemoRunOptions,
+): Promise<RunOutcome> =>
   runPhases({
     plan,
     phases,
@@ -78,4 +82,4 @@ export const runDemo = (plan: Plan, {world, pace}: DemoWorld, options: DemoRunOp
     signal: options.signal,
     secrets: new SecretStore(),
     sleep: (ms, signal) => abortableSleep(ms * pace, signal),
-  }) satisfies Promise<RunOutcome>;
+  });

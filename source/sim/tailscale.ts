@@ -92,7 +92,7 @@ const set = (node: TailscaleNode, argv: readonly string[]): ToolResult => {
       return fail(2, `flag provided but not defined: -${name}\n${usage('set')}`);
     }
   }
-  if (changes.length === 0) return fail(0, usage('set'));
+  if (changes.length === 0) return ok('', usage('set'));
   if (node.uid !== 0)
     return fail(
       1,
