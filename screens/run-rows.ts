@@ -297,6 +297,9 @@ const failureRows = (input: RunLayoutInput, budget: number): Row[] => {
   return capRows([...rows, ...suggestion, ...others], budget);
 };
 
+// `apply` refuses a demo plan, so the demo's hint names only the way that works.
+const demoRerunHint =
+  'To re-run: Esc, then r on Review; the demo hosts keep what this run did, and finished steps are skipped.';
 const rerunHint =
   'To re-run: start ha-wizard again and press r on Review (or `ha-wizard apply DIR` on a written plan); finished steps are checked and skipped.';
 
@@ -327,7 +330,10 @@ const endRows = (input: RunLayoutInput, budget: number): Row[] => {
             {text: index === 0 ? `${symbols.error} ` : '  ', tone: 'error'},
             {text: line, tone: 'error'},
           ]);
-    rows.push(...indent(wrapWords(rerunHint, width), 'plain'), ...log);
+    rows.push(
+      ...indent(wrapWords(input.simulated ? demoRerunHint : rerunHint, width), 'plain'),
+      ...log,
+    );
     return capRows(rows, budget);
   }
   const nodes = summary.nodes.length > 0 ? summary.nodes : plan.nodes;
