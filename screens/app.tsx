@@ -49,6 +49,12 @@ export interface AppProps {
   readonly onQuit?: () => void;
   /** Runs the plan on its hosts (r on Review); without it, Review only writes. */
   readonly startRun?: StartRun;
+  /**
+   * Runs a plan of the demo tailnet in memory (r on Review there). The demo's
+   * made-up addresses could be real machines on someone's tailnet, so a plan
+   * made on it never goes to `startRun`.
+   */
+  readonly startDemoRun?: StartRun;
   /** Told about every run started, e.g. so the caller can wait for it before exiting. */
   readonly onRunStarted?: (handle: RunHandle) => void;
   /** Runs that did not finish, newest first: offered (Resume) before planning anything. */
@@ -112,6 +118,7 @@ const Wizard = ({
   writeArtifacts,
   onQuit,
   startRun,
+  startDemoRun,
   onRunStarted,
   unfinished = [],
   startOver,
@@ -209,6 +216,11 @@ const Wizard = ({
     [onReview, plan],
   );
 
+  // The demo's hosts are made up, and their addresses could be real machines on
+  // someone's tailnet: on it, r only ever starts the in-memory demo run.
+  const isDemo = tailnet?.source === 'demo';
+  const start = isDemo ? startDemoRun : startRun;
+
   if (!fitsMinimum(size)) return <TooSmall size={size} onQuit={quit} />;
 
   if (run)
@@ -220,7 +232,8 @@ const Wizard = ({
         isActive
         onBack={endRun}
         onQuit={quit}
-        {...(openDoctor
+        // A simulated run has no hosts to diagnose.
+        {...(openDoctor && !run.handle.simulated
           ? {
               onDoctor: () => {
                 openDoctor(run.plan);
@@ -324,12 +337,11 @@ const Wizard = ({
           artifactError={generated.error}
           isActive
           onWrite={(dir) => writeArtifacts(dir, plan)}
-          // The demo's hosts are made up, and their addresses could be real machines on
-          // someone's tailnet: a real run is never offered on it.
-          {...(startRun && tailnet?.source !== 'demo'
+          demoRun={isDemo}
+          {...(start
             ? {
                 onRun: () => {
-                  const handle = startRun(plan);
+                  const handle = start(plan);
                   onRunStarted?.(handle);
                   setRun({plan, handle});
                 },

@@ -27,6 +27,8 @@ export interface ReviewScreenProps {
   readonly onWrite: (dir: string) => Promise<string>;
   /** Runs the plan on its hosts (r); offered only while no error blocks it. */
   readonly onRun?: () => void;
+  /** r starts the in-memory demo run (made-up hosts), not a run on real ones. */
+  readonly demoRun?: boolean;
   readonly onBack: () => void;
   readonly onQuit: () => void;
 }
@@ -46,11 +48,11 @@ const toneColor = (tone: Tone): string | undefined => {
   }
 };
 
-const browseKeys = (canRun: boolean): readonly KeyHint[] => [
+const browseKeys = (canRun: boolean, demoRun: boolean): readonly KeyHint[] => [
   ['Tab', 'next file'],
   ['↑↓ PgUp/PgDn', 'scroll'],
   ['w', 'write'],
-  ...(canRun ? [['r', 'run on hosts'] as const] : []),
+  ...(canRun ? [['r', demoRun ? 'demo run' : 'run on hosts'] as const] : []),
   ['Esc', 'back'],
   ['q', 'quit'],
 ];
@@ -64,11 +66,12 @@ const pathKeys: readonly KeyHint[] = [
 const WriteLine = ({
   write,
   blockers,
-  canRun,
+  runHint,
 }: {
   readonly write: WriteState;
   readonly blockers: readonly Finding[];
-  readonly canRun: boolean;
+  /** What r does, when it does something. */
+  readonly runHint: string | undefined;
 }) => {
   switch (write.kind) {
     case 'editing':
@@ -103,7 +106,7 @@ const WriteLine = ({
       ) : (
         <Text color={theme.ok} wrap="truncate-end">
           {symbols.ok} No errors. Press w to write the artifacts to a folder.
-          {canRun ? ' r runs the plan.' : ''}
+          {runHint === undefined ? '' : ` ${runHint}`}
         </Text>
       );
   }
@@ -176,7 +179,11 @@ export const ReviewScreen = (props: ReviewScreenProps) => {
       ? `lines ${scroll + 1}–${Math.min(scroll + viewport, lines.length)} of ${lines.length}`
       : `${plural(lines.length, 'line')}`;
   return (
-    <Frame size={size} step="review" keys={editing ? pathKeys : browseKeys(canRun)}>
+    <Frame
+      size={size}
+      step="review"
+      keys={editing ? pathKeys : browseKeys(canRun, props.demoRun === true)}
+    >
       <Text wrap="truncate-end">
         <Text dimColor>{`${index + 1}/${documents.length} `}</Text>
         <Text bold>{document?.title}</Text>
@@ -202,7 +209,11 @@ export const ReviewScreen = (props: ReviewScreenProps) => {
       <Text dimColor wrap="truncate-end">
         {position}
       </Text>
-      <WriteLine write={state.write} blockers={blockers} canRun={canRun} />
+      <WriteLine
+        write={state.write}
+        blockers={blockers}
+        runHint={canRun ? (props.demoRun ? 'r runs a demo.' : 'r runs the plan.') : undefined}
+      />
     </Frame>
   );
 };

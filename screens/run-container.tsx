@@ -47,6 +47,7 @@ export const RunContainer = ({
       size={size}
       state={state}
       plan={plan}
+      simulated={handle.simulated === true}
       isActive={isActive}
       spin={tick.spin}
       {...(tickInterval > 0 ? {clock: tick.clock} : {})}

@@ -38,6 +38,8 @@ export interface RunLayoutInput {
   readonly spin?: number;
   /** A wall clock in the engine's time base, so elapsed time moves while a host is silent. */
   readonly clock?: number;
+  /** The in-memory demo run: said on every frame, so nobody mistakes it for a real one. */
+  readonly simulated?: boolean;
 }
 
 export interface RunLayout {
@@ -324,6 +326,9 @@ const failureRows = (input: RunLayoutInput, budget: number): Row[] => {
   return capRows([...rows, ...suggestion, ...others], budget);
 };
 
+// `apply` refuses a demo plan, so the demo's hint names only the way that works.
+const demoRerunHint =
+  'To re-run: Esc, then r on Review; the demo hosts keep what this run did, and finished steps are skipped.';
 const rerunHint =
   'What was done is saved. To go on: start ha-wizard again and choose Resume (or `ha-wizard apply DIR --resume` on a written plan); finished steps are checked and skipped.';
 
@@ -354,7 +359,10 @@ const endRows = (input: RunLayoutInput, budget: number): Row[] => {
             {text: index === 0 ? `${symbols.error} ` : '  ', tone: 'error'},
             {text: line, tone: 'error'},
           ]);
-    rows.push(...indent(wrapWords(rerunHint, width), 'plain'), ...log);
+    rows.push(
+      ...indent(wrapWords(input.simulated ? demoRerunHint : rerunHint, width), 'plain'),
+      ...log,
+    );
     return capRows(rows, budget);
   }
   const nodes = summary.nodes.length > 0 ? summary.nodes : plan.nodes;
@@ -386,7 +394,7 @@ const endRows = (input: RunLayoutInput, budget: number): Row[] => {
           ...labelled('kubectl', `kubectl --context ${context} get nodes`, 'accent'),
           ...labelled(
             'kubeconfig',
-            `context ${context} in ${summary.kubeconfigPath ?? '~/.kube/config'}`,
+            `context ${context} in ${summary.kubeconfigPath ?? '~/.kube/config'}${input.simulated ? ' (demo memory)' : ''}`,
           ),
         ]),
     ...log,
@@ -460,10 +468,18 @@ const expandedRows = (
   };
 };
 
+export const demoBanner =
+  'demo: simulated run on made-up hosts, in memory; nothing leaves this machine';
+
 /** The body, at most `rows` rows: bar, the block that needs the user, then the hosts. */
 export const runLayout = (input: RunLayoutInput): RunLayout => {
   const {rows: height} = input;
   const rows: Row[] = [barRow(input)];
+  if (input.simulated)
+    rows.push([
+      {text: `${symbols.warning} `, tone: 'accent'},
+      {text: fit(demoBanner, Math.max(1, input.columns - 2)), tone: 'accent'},
+    ]);
   if (input.view.stopping && !input.state.outcome)
     rows.push([
       {text: `${symbols.warning} `, tone: 'warning'},

@@ -20,6 +20,8 @@ export interface RunScreenProps {
   readonly spin?: number;
   /** The wall clock in the events' time base, so a silent host's elapsed time still moves. */
   readonly clock?: number;
+  /** The in-memory demo run (RunHandle.simulated). */
+  readonly simulated?: boolean;
   /** The answer to a `question` event. */
   readonly onAnswer: (id: string, accepted: boolean) => void;
   /** Ctrl-C while running: the engine stops safely. */
@@ -106,6 +108,7 @@ export const RunScreen = (props: RunScreenProps) => {
     rows: bodyRows(size),
     ...(spin === undefined ? {} : {spin}),
     ...(clock === undefined ? {} : {clock}),
+    simulated: props.simulated === true,
   });
   const latest = useRef({state, layout});
   latest.current = {state, layout};

@@ -13,6 +13,12 @@ const now = () => {
   return pinned && !Number.isNaN(Date.parse(pinned)) ? new Date(pinned) : new Date();
 };
 
+// HA_WIZARD_DEMO_PACE scales the demo run's command durations (1: about half a minute; 0: at once, for tests).
+const demoPace = () => {
+  const pace = Number(process.env['HA_WIZARD_DEMO_PACE'] ?? '1');
+  return Number.isFinite(pace) && pace >= 0 ? pace : 1;
+};
+
 // Repeatable list flags: `--worker a,b --worker c`. No default, so help shows none.
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -64,6 +70,7 @@ sourceOptions(networkOptions(program)).action(
     process.exitCode = await runTui({
       statusFile: options['statusFile'] as string | undefined,
       demo: options['demo'] === true,
+      demoPace: demoPace(),
       now: now(),
       initial: {
         vip: options['vip'] as string,

@@ -8,6 +8,7 @@ import {demoTailnet} from './core/tailnet/demo.js';
 import {discover} from './engine/discover.js';
 // Light: it loads the runner, the phases and ssh2 only when a run starts.
 import {startRun, type RunHandle} from './engine/start-run.js';
+import {createStartDemoRun} from './engine/start-demo-run.js';
 import {writeFolder} from './engine/write-folder.js';
 import {stateDir} from './engine/paths.js';
 import {savedRunLines} from './engine/reporters/saved-run.js';
@@ -18,6 +19,8 @@ import {App, type AppProps} from '../screens/app.js';
 export interface TuiOptions {
   readonly statusFile: string | undefined;
   readonly demo: boolean;
+  /** How fast the demo run goes (start-demo-run.ts). */
+  readonly demoPace: number;
   readonly now: Date;
   readonly initial: NonNullable<AppProps['initial']>;
 }
@@ -26,7 +29,13 @@ const enterAlternateScreen = '\u001b[?1049h\u001b[H';
 const leaveAlternateScreen = '\u001b[?1049l';
 const showCursor = '\u001b[?25h';
 
-export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Promise<number> => {
+export const runTui = async ({
+  statusFile,
+  demo,
+  demoPace,
+  now,
+  initial,
+}: TuiOptions): Promise<number> => {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
       'ha-wizard: the wizard needs an interactive terminal; in scripts and pipes use `ha-wizard plan` (see `ha-wizard plan --help`).\n',
@@ -92,6 +101,7 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
       initial={initial}
       writeArtifacts={writeArtifacts}
       startRun={startRun}
+      startDemoRun={createStartDemoRun({pace: demoPace})}
       onRunStarted={onRunStarted}
       unfinished={unfinished}
       openDoctor={(plan) => {
@@ -129,6 +139,12 @@ export const runTui = async ({statusFile, demo, now, initial}: TuiOptions): Prom
         signal: new AbortController().signal,
       },
     );
+  }
+  if (outcome && run?.simulated) {
+    process.stdout.write(
+      `The demo run ${outcome.ok ? `built the simulated cluster ${outcome.summary.clusterName}` : 'did not finish'}: made-up hosts in memory; nothing was contacted or written.\n`,
+    );
+    return outcome.ok ? 0 : outcome.aborted ? 130 : 1;
   }
   if (outcome) {
     const log = outcome.summary.logPath ? ` Log: ${outcome.summary.logPath}` : '';

@@ -49,7 +49,8 @@ export const eachLimited = async <T>(
   await Promise.all(Array.from({length: Math.max(1, Math.min(limit, items.length))}, worker));
 };
 
-const defaultSleep = async (ms: number, signal: AbortSignal) => {
+/** Waits `ms`; a stopped run rejects with RunAborted. */
+export const abortableSleep = async (ms: number, signal: AbortSignal) => {
   try {
     await delay(ms, undefined, {signal});
   } catch {
@@ -90,7 +91,7 @@ export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => 
   const signal = options.signal ?? new AbortController().signal;
   const secrets = options.secrets ?? new SecretStore();
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? abortableSleep;
   const limit = options.concurrency ?? 8;
   const memory = newRunMemory();
   // Every event passes here: redacted once, for every view and the log alike.

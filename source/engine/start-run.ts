@@ -26,6 +26,8 @@ export interface RunHandle {
   readonly abort: () => void;
   /** The run's outcome; never rejects (a crash is an outcome with `error`). */
   readonly done: Promise<RunOutcome>;
+  /** The demo: made-up hosts in memory, nothing leaves this machine (start-demo-run.ts). */
+  readonly simulated?: boolean;
 }
 
 export type StartRun = (plan: Plan) => RunHandle;
@@ -65,8 +67,24 @@ const crashOutcome = (plan: Plan, error: unknown): RunOutcome => ({
   summary: {clusterName: plan.clusterName, nodes: [], vip: vipAddress(plan.network.vip)},
 });
 
-/** The real run: SSH to the plan's hosts (as `ha-wizard apply` does) and run every phase. */
-export const startRun: StartRun = (plan) => {
+/** What a run gets from its handle: where events go, the stop signal, and the views' answers. */
+export interface RunIo {
+  readonly emit: RunListener;
+  readonly signal: AbortSignal;
+  /** Resolves with the answer to the question with this id (false once the run is stopped). */
+  readonly ask: (id: string) => Promise<boolean>;
+}
+
+/**
+ * A RunHandle around `run`: events buffered for the first subscriber, answers
+ * matched to questions by id, abort refusing every open question, and a crash
+ * turned into an outcome (with its run-finished event) instead of a rejection.
+ */
+export const handleFor = (
+  plan: Plan,
+  run: (io: RunIo) => Promise<RunOutcome>,
+  extra: Pick<RunHandle, 'simulated'> = {},
+): RunHandle => {
   const hub = eventHub();
   const controller = new AbortController();
   const pending = new Map<string, (accepted: boolean) => void>();
@@ -75,26 +93,17 @@ export const startRun: StartRun = (plan) => {
     for (const resolve of pending.values()) resolve(false);
     pending.clear();
   });
-
-  const run = async (): Promise<RunOutcome> => {
-    const {executePlan} = await import('./execute.js');
-    return executePlan(plan, {
-      onEvent: hub.emit,
-      answerHostKey: ({id}) =>
-        new Promise<boolean>((resolve) => {
-          pending.set(id, resolve);
-        }),
-      signal: controller.signal,
-      now: new Date(),
+  const ask = (id: string) =>
+    new Promise<boolean>((resolve) => {
+      pending.set(id, resolve);
     });
-  };
-
-  const done = run().catch((error: unknown) => {
+  const done = run({emit: hub.emit, signal: controller.signal, ask}).catch((error: unknown) => {
     const outcome = crashOutcome(plan, error);
     hub.emit({type: 'run-finished', at: Date.now(), ...outcome});
     return outcome;
   });
   return {
+    ...extra,
     subscribe: hub.subscribe,
     answer: (id, accepted) => {
       const resolve = pending.get(id);
@@ -105,3 +114,15 @@ export const startRun: StartRun = (plan) => {
     done,
   };
 };
+
+/** The real run: SSH to the plan's hosts (as `ha-wizard apply` does) and run every phase. */
+export const startRun: StartRun = (plan) =>
+  handleFor(plan, async ({emit, signal, ask}) => {
+    const {executePlan} = await import('./execute.js');
+    return executePlan(plan, {
+      onEvent: emit,
+      answerHostKey: ({id}) => ask(id),
+      signal,
+      now: new Date(),
+    });
+  });

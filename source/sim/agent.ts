@@ -2,60 +2,15 @@
 // pods it runs from /etc/kubernetes/manifests. It listens where the real ones
 // do (kubelet 10250/10248, etcd 2379/2380, controller-manager 10257, scheduler
 // 10259, kube-apiserver 6443 over HTTPS with the node's apiserver certificate)
-// and crash-loops like a real node while containerd's SystemdCgroup and the
-// kubelet's cgroupDriver disagree (seed 001): up for flapSeconds, refused for
-// flapSeconds, restart counts growing. Removing a manifest stops that pod, as
-// the kubelet would.
+// and opens or closes them as static-pods.ts says the pods run (which is where
+// the seed 001 crash loop lives, shared with the in-process demo).
 import {createServer as createHttps, type Server as HttpsServer} from 'node:https';
 import {createServer as createHttp} from 'node:http';
 import {createServer as createTcp, type Server} from 'node:net';
-import {randomBytes} from 'node:crypto';
-import {parse} from 'yaml';
-import {readSystemdCgroup} from '../core/containerd/systemd-cgroup.js';
 import {apiAnswer} from './cluster.js';
 import type {SimEnv} from './env.js';
 import {paths} from './kubeadm.js';
-
-export const simState = {
-  containerd: '/var/lib/hwlab/sim/containerd.json',
-  pods: '/var/lib/hwlab/sim/pods.json',
-} as const;
-
-export interface PodRecord {
-  readonly name: string;
-  readonly attempt: number;
-  readonly containerId: string;
-  readonly podId: string;
-  readonly image: string;
-  readonly startedAt: number;
-  readonly state: 'Running' | 'Exited';
-  readonly previous?: {readonly containerId: string; readonly startedAt: number};
-}
-
-/** containerd's effective SystemdCgroup as of its last (re)start; false is the default config's. */
-export const containerdSystemdCgroup = (env: SimEnv): boolean => {
-  const saved = env.fs.read(simState.containerd);
-  if (saved !== undefined) return (JSON.parse(saved) as {systemdCgroup: boolean}).systemdCgroup;
-  const config = env.fs.read('/etc/containerd/config.toml');
-  try {
-    return config ? readSystemdCgroup(config).systemdCgroup === true : false;
-  } catch {
-    return false;
-  }
-};
-
-export const kubeletCgroupDriver = (env: SimEnv): string => {
-  const text = env.fs.read(paths.kubeletConfig);
-  if (text === undefined) return 'systemd';
-  return String((parse(text) as {cgroupDriver?: string} | null)?.cgroupDriver ?? 'cgroupfs');
-};
-
-const images: Record<string, string> = {
-  'kube-apiserver': 'a0af72f2ec6d6',
-  etcd: '5f1f5298c888d',
-  'kube-controller-manager': 'c8fa2ec91a56d',
-  'kube-scheduler': '8f7a6b1c2d3e4',
-};
+import {staticPods, staticPodTicker} from './static-pods.js';
 
 interface Listener {
   server: Server | HttpsServer;
@@ -122,66 +77,20 @@ export const runAgent = async (env: SimEnv, log: (line: string) => void) => {
     return listeners['kube-apiserver'];
   };
 
-  const pods = new Map<string, PodRecord>();
-  const saved = env.fs.read(simState.pods);
-  if (saved) for (const p of JSON.parse(saved) as PodRecord[]) pods.set(p.name, p);
-  const newId = () => randomBytes(32).toString('hex');
-  const podIds = new Map<string, string>();
-  let flapSince = env.now();
-  let wasMismatch = false;
-  let lastUp = true;
+  const pods = staticPodTicker(env);
   const tick = () => {
-    const mismatch = (kubeletCgroupDriver(env) === 'systemd') !== containerdSystemdCgroup(env);
-    if (mismatch !== wasMismatch) {
-      flapSince = env.now();
-      wasMismatch = mismatch;
-    }
-    const up =
-      !mismatch ||
-      Math.floor((env.now() - flapSince) / (env.settings.flapSeconds * 1000)) % 2 === 0;
-    const crashed = lastUp && !up;
-    lastUp = up;
     setOpen(listeners['kubelet']![0]!, true);
     const present = new Set(env.fs.list(paths.manifests).map((f) => f.replace(/\.yaml$/, '')));
-    let changed = false;
-    for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
-      const wanted = present.has(name);
-      const running = wanted && up;
+    const running = pods();
+    for (const name of staticPods) {
       const group =
-        name === 'kube-apiserver' ? (wanted ? apiserver() : listeners[name]) : listeners[name];
-      for (const l of group ?? []) setOpen(l, running);
-      const record = pods.get(name);
-      if (!podIds.has(name)) podIds.set(name, record?.podId ?? newId());
-      if (wanted && !record) {
-        pods.set(name, {
-          name,
-          attempt: 0,
-          containerId: newId(),
-          podId: podIds.get(name)!,
-          image: images[name] ?? '',
-          startedAt: env.now(),
-          state: 'Running',
-        });
-        changed = true;
-      } else if (record && crashed && wanted) {
-        pods.set(name, {...record, state: 'Exited'});
-        changed = true;
-      } else if (record && running && record.state === 'Exited') {
-        pods.set(name, {
-          ...record,
-          attempt: record.attempt + 1,
-          containerId: newId(),
-          startedAt: env.now(),
-          state: 'Running',
-          previous: {containerId: record.containerId, startedAt: record.startedAt},
-        });
-        changed = true;
-      } else if (record && !wanted && record.state === 'Running') {
-        pods.set(name, {...record, state: 'Exited'});
-        changed = true;
-      }
+        name === 'kube-apiserver'
+          ? present.has(name)
+            ? apiserver()
+            : listeners[name]
+          : listeners[name];
+      for (const l of group ?? []) setOpen(l, running.has(name));
     }
-    if (changed) env.fs.write(simState.pods, `${JSON.stringify([...pods.values()], null, 1)}\n`);
   };
   const stop = () => {
     for (const group of Object.values(listeners)) for (const l of group) setOpen(l, false);

@@ -1,8 +1,8 @@
 // The behavioural model of a host (DOMAIN.md phases 3-13 as the tools see
 // them) is pure: every tool takes argv, stdin and this environment and
 // returns what it printed and its exit code. The lab gives it the host's real
-// files, sockets and processes (lab-env.ts); an in-process demo can give it
-// memory. Nothing here imports ink, react or screens.
+// files, sockets and processes (host-env.ts); the in-process demo gives it
+// memory (memory-world.ts). Nothing here imports ink, react or screens.
 import {defaults} from '../core/plan/defaults.js';
 import type {ClusterState} from './cluster.js';
 

@@ -1,9 +1,10 @@
 // The systemd / networkd / NetworkManager front-ends (there is no systemd PID 1
-// or D-Bus in the lab) and containerd 2.x's CLI (no real 2.x binary here).
+// or D-Bus in the lab) and containerd's CLI (the lab has no real 2.x binary;
+// the demo has no containerd at all).
 import {randomUUID} from 'node:crypto';
 import {parse as parseToml, stringify as stringifyToml} from 'smol-toml';
 import {readSystemdCgroup} from '../core/containerd/systemd-cgroup.js';
-import {simState} from './agent.js';
+import {simState} from './static-pods.js';
 import type {SimEnv, ToolResult} from './env.js';
 import {fail, ok} from './env.js';
 import {paths as kubeadmPaths} from './kubeadm.js';
@@ -448,16 +449,34 @@ const merge = (base: Toml, over: Toml): Toml => {
   return out;
 };
 
-/** containerd 2.1.9's CLI for `--containerd 2` hosts: version, config default, config dump (default merged with the file). */
-export const containerd2 = async (
+/** A containerd build as its CLI shows it. */
+export interface ContainerdRelease {
+  /** What `containerd --version` prints. */
+  readonly versionLine: string;
+  /** What `containerd config default` prints (fixtures/real/). */
+  readonly defaultConfig: string;
+}
+
+export const containerd21 = (defaultConfig: string): ContainerdRelease => ({
+  versionLine:
+    'containerd github.com/containerd/containerd/v2 v2.1.9 e6c98f0e7f4de5bf2cb1ba6dc2ff5a7c76f2b5b4\n',
+  defaultConfig,
+});
+
+export const containerd16 = (defaultConfig: string): ContainerdRelease => ({
+  versionLine: 'containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3\n',
+  defaultConfig,
+});
+
+/** containerd's CLI: version, config default, config dump (default merged with the file). */
+export const containerdCli = async (
   env: SimEnv,
   argv: readonly string[],
-  defaultConfig: string,
+  release: ContainerdRelease,
 ): Promise<ToolResult> => {
+  const {defaultConfig} = release;
   if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version')
-    return ok(
-      'containerd github.com/containerd/containerd/v2 v2.1.9 e6c98f0e7f4de5bf2cb1ba6dc2ff5a7c76f2b5b4\n',
-    );
+    return ok(release.versionLine);
   let file = '/etc/containerd/config.toml';
   const args = [...argv];
   for (let i = 0; i < args.length; i++) {
@@ -470,7 +489,7 @@ export const containerd2 = async (
   if (args[0] !== 'config')
     return fail(
       1,
-      `containerd: the simulated containerd 2.1.9 runs no daemon (asked: ${argv.join(' ')})\n`,
+      `containerd: the simulated containerd runs no daemon (asked: ${argv.join(' ')})\n`,
     );
   if (args[1] === 'default') return ok(defaultConfig);
   if (args[1] !== 'dump') return fail(1, `No help topic for '${args[1] ?? ''}'\n`);

@@ -1,7 +1,7 @@
 // kubectl, crictl, helm and kubelet as the phases call them (docs/commands-on-hosts.md).
 import {parse, stringify} from 'yaml';
 import {parseArgs} from './args.js';
-import {simState, type PodRecord} from './agent.js';
+import {simState, type PodRecord} from './static-pods.js';
 import type {HttpsAnswer, SimEnv, ToolResult} from './env.js';
 import {fail, ok} from './env.js';
 

@@ -6,24 +6,20 @@ import {fileURLToPath} from 'node:url';
 import {runAgent} from './agent.js';
 import type {SimEnv, ToolResult} from './env.js';
 import {hostEnv} from './host-env.js';
-import {containerd2, networkctl, nmcli, systemctl} from './host-tools.js';
-import {kubeadm} from './kubeadm.js';
-import {crictl, helm, kubectl, kubelet} from './kube-tools.js';
+import {containerd21, containerdCli} from './host-tools.js';
+import {simTools} from './tools.js';
 
 export const tools: Record<
   string,
   (env: SimEnv, argv: readonly string[], stdin: string) => Promise<ToolResult>
 > = {
-  kubeadm,
-  kubectl: (env, argv) => kubectl(env, argv),
-  crictl: (env, argv) => crictl(env, argv),
-  helm,
-  kubelet: (env, argv) => kubelet(env, argv),
-  systemctl: (env, argv) => systemctl(env, argv),
-  networkctl: (env, argv) => networkctl(env, argv),
-  nmcli: (env, argv) => nmcli(env, argv),
+  ...simTools,
   containerd: (env, argv) =>
-    containerd2(env, argv, readFileSync('/usr/lib/hwlab/containerd-2.1.9-default.toml', 'utf8')),
+    containerdCli(
+      env,
+      argv,
+      containerd21(readFileSync('/usr/lib/hwlab/containerd-2.1.9-default.toml', 'utf8')),
+    ),
 };
 
 const readStdin = async () => {

@@ -1,5 +1,8 @@
 // The wizard in a real pseudo-terminal, as a person starts it: the alternate
 // screen on the way in, the terminal restored on every way out.
+import {mkdtempSync, readdirSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {closeTerminals, openTerminal, type Terminal} from '../support/pty.js';
 
@@ -34,6 +37,25 @@ const step = async (
   const since = terminal.mark();
   for (const key of typeof keys === 'string' ? [keys] : keys) terminal.press(key);
   await terminal.waitFor(text, undefined, since);
+};
+
+/** Discover → Review on the demo tailnet: 3 control planes (opi5 first), then Continue twice. */
+const walkToReview = async (terminal: Terminal) => {
+  await terminal.waitFor('1/5 Discover');
+  await step(terminal, ENTER, '2/5 Roles');
+  // Rows: workstation, cloud-arm, nas, nuc, opi5, rpi4-a, rpi4-b.
+  await step(terminal, DOWN, '› cloud-arm');
+  await step(terminal, [DOWN, DOWN, DOWN], '› opi5');
+  await step(terminal, 'c', '1 control plane: tolerates no failure');
+  await step(terminal, [DOWN, 'c'], '2 control planes: tolerates no failure');
+  await step(terminal, [DOWN, 'c'], '3 control planes: tolerates 1 failure');
+  await step(terminal, ENTER, '3/5 Network');
+  await step(terminal, ESC, /Esc back/);
+  await step(terminal, Array<string>(5).fill(DOWN), '› Continue to Access');
+  await step(terminal, ENTER, '4/5 Access');
+  await step(terminal, ESC, /Esc back/);
+  await step(terminal, Array<string>(8).fill(DOWN), '› Continue to Review');
+  await step(terminal, ENTER, '5/5 Review');
 };
 
 afterEach(closeTerminals);
@@ -90,27 +112,36 @@ describe('the wizard in a real terminal', () => {
     expect(await terminal.exit).toBe(0);
     expectRestored(terminal);
   });
-
   it('walks the demo tailnet from Discover to Review with the keyboard', async () => {
     const terminal = openTerminal(['--demo'], {columns: 80, rows: 24});
-    await terminal.waitFor('1/5 Discover');
-    await step(terminal, ENTER, '2/5 Roles');
-    // Rows: workstation, cloud-arm, nas, nuc, opi5, rpi4-a, rpi4-b.
-    await step(terminal, DOWN, '› cloud-arm');
-    await step(terminal, [DOWN, DOWN, DOWN], '› opi5');
-    await step(terminal, 'c', '1 control plane: tolerates no failure');
-    await step(terminal, [DOWN, 'c'], '2 control planes: tolerates no failure');
-    await step(terminal, [DOWN, 'c'], '3 control planes: tolerates 1 failure');
-    await step(terminal, ENTER, '3/5 Network');
-    await step(terminal, ESC, /Esc back/);
-    await step(terminal, Array<string>(5).fill(DOWN), '› Continue to Access');
-    await step(terminal, ENTER, '4/5 Access');
-    await step(terminal, ESC, /Esc back/);
-    await step(terminal, Array<string>(8).fill(DOWN), '› Continue to Review');
-    await step(terminal, ENTER, '5/5 Review');
+    await walkToReview(terminal);
     await terminal.waitFor('✓ No errors. Press w to write the artifacts to a folder.');
     terminal.press('q');
     expect(await terminal.exit).toBe(0);
     expectRestored(terminal);
   });
+
+  it('runs the demo from Review to the summary in memory, writing nothing to HOME', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'hw-pty-home-'));
+    try {
+      const terminal = openTerminal(['--demo'], {
+        columns: 80,
+        rows: 24,
+        env: {HOME: home, HA_WIZARD_DEMO_PACE: '0'},
+      });
+      await walkToReview(terminal);
+      await terminal.waitFor('r runs a demo.');
+      await step(terminal, 'r', 'demo: simulated run on made-up hosts');
+      await terminal.waitFor('Cluster homelab is up: 3 control planes, 0 workers.', 20_000);
+      terminal.press('q');
+      expect(await terminal.exit).toBe(0);
+      expectRestored(terminal);
+      expect(terminal.text()).toContain(
+        'The demo run built the simulated cluster homelab: made-up hosts in memory; nothing was contacted or written.',
+      );
+      expect(readdirSync(home, {recursive: true})).toEqual([]);
+    } finally {
+      rmSync(home, {recursive: true, force: true});
+    }
+  }, 40_000);
 });

@@ -11,7 +11,7 @@
 //   usage: node --import tsx coordinator.ts LABDIR
 import {existsSync, mkdirSync, readFileSync, renameSync, watch, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {routerIp, routerNs, hostLink, hostNs} from './config.js';
+import {magicDnsSuffix, routerIp, routerNs, hostLink, hostNs} from './config.js';
 import {ip} from './system.js';
 import {
   acceptedRoutes,
@@ -23,7 +23,8 @@ import {
   type PublishedPrefs,
   type TailnetHost,
   type TailnetState,
-} from './tailnet.js';
+  type TailnetIdentity,
+} from '../../source/sim/tailnet.js';
 
 export interface TailnetConfig {
   readonly hosts: readonly TailnetHost[];
@@ -45,6 +46,13 @@ const readJson = <T>(file: string): T | undefined => {
   } catch {
     return undefined;
   }
+};
+
+/** What the lab's hosts see in `tailscale status` (the bash tool's `version` says the same). */
+const labTailnet: TailnetIdentity = {
+  magicDnsSuffix,
+  version: '1.98.4-hwlab',
+  name: 'hwlab@example.com',
 };
 
 const log = (message: string) => process.stdout.write(`${new Date().toISOString()} ${message}\n`);
@@ -142,7 +150,7 @@ export const runCoordinator = (dir: string) => {
     for (const host of config.hosts) {
       writeAtomic(
         join(tailnetDir, 'status', `${host.name}.json`),
-        `${JSON.stringify(statusJson(host, everyone, state, changedAt, relayed), null, 2)}\n`,
+        `${JSON.stringify(statusJson(labTailnet, host, everyone, state, changedAt, relayed), null, 2)}\n`,
       );
       writeAtomic(
         join(tailnetDir, 'status', `${host.name}.txt`),
@@ -151,7 +159,7 @@ export const runCoordinator = (dir: string) => {
     }
     writeAtomic(
       config.statusFile,
-      `${JSON.stringify(statusJson(config.workstation, everyone, state, changedAt), null, 2)}\n`,
+      `${JSON.stringify(statusJson(labTailnet, config.workstation, everyone, state, changedAt), null, 2)}\n`,
     );
     writeAtomic(join(tailnetDir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
   };

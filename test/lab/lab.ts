@@ -50,7 +50,7 @@ import {
 } from './config.js';
 import {ip, LabError, run, runRaw, sleep} from './system.js';
 import type {TailnetConfig} from './coordinator.js';
-import type {Policy} from './tailnet.js';
+import type {Policy} from '../../source/sim/tailnet.js';
 
 /** What `up --json` prints (its last line), exactly these keys. */
 export interface LabSummary {

@@ -9,7 +9,9 @@ import type {RunEvent, RunOutcome} from '../../source/core/run/events.js';
 import {initialRunState, type RunState} from '../../source/core/run/state.js';
 import {demoTailnet} from '../../source/core/tailnet/demo.js';
 import type {RunHandle} from '../../source/engine/start-run.js';
+import {createStartDemoRun} from '../../source/engine/start-demo-run.js';
 import {eventHub} from '../../source/engine/start-run.js';
+import {demoBanner} from '../../screens/run-rows.js';
 import {now} from './fixtures.js';
 import {ARROW_DOWN, CTRL_C, ENTER, ESC, expectFits, render, type Screen} from './harness.js';
 import {demoPlan, midRun, started, summaryOutcome, threeHosts} from './run-fixtures.js';
@@ -175,7 +177,7 @@ describe('Review → Run', () => {
     expect(openDoctor).not.toHaveBeenCalled();
   });
 
-  test('on the demo tailnet, whose hosts are made up, r runs nothing', async () => {
+  test('on the demo tailnet, whose hosts are made up, r never starts a real run', async () => {
     const startRun = vi.fn((_plan: Plan) => fakeRun().handle);
     const demo = demoTailnet(now);
     const screen = await renderApp({discovery: {kind: 'tailnet', tailnet: demo}, startRun});
@@ -185,6 +187,28 @@ describe('Review → Run', () => {
     expect(screen.frame()).toContain('5/5 Review');
     expect(startRun).not.toHaveBeenCalled();
   });
+
+  test('on the demo tailnet, r runs the in-memory demo to the summary, saying so on every frame', async () => {
+    const startRun = vi.fn((_plan: Plan) => fakeRun().handle);
+    const startDemoRun = vi.fn(createStartDemoRun({pace: 0}));
+    const screen = await renderApp({
+      discovery: {kind: 'tailnet', tailnet: demoTailnet(now)},
+      startRun,
+      startDemoRun,
+    });
+    await toReview(screen);
+    expect(screen.lines().at(-1)).toContain('r demo run');
+    expect(screen.frame()).toContain('r runs a demo.');
+    await screen.press('r');
+    await screen.waitForText('ha-wizard  Run');
+    expect(screen.frame()).toContain(demoBanner);
+    await screen.waitForText('Cluster homelab is up: 3 control planes, 2 workers.', 15_000);
+    expect(screen.frame()).toContain(demoBanner);
+    expect(screen.frame()).toContain('/home/demo/.kube/config (demo memory)');
+    expectFits(screen);
+    expect(startDemoRun).toHaveBeenCalledTimes(1);
+    expect(startRun).not.toHaveBeenCalled();
+  }, 30_000);
 
   test('without startRun, Review offers no r', async () => {
     const screen = await renderApp({});

@@ -291,6 +291,16 @@ describe('Run screen: failure and the end', () => {
     expect(onQuit).toHaveBeenCalled();
   });
 
+  test('a failed demo run says it is simulated and points to r, not to apply (which refuses demo plans)', async () => {
+    const outcome = {...summaryOutcome(threeHosts), ok: false, error: 'failed'};
+    const state = fold([...failedRun(), {type: 'run-finished', at: 9600, ...outcome}]);
+    const screen = await show(state, {simulated: true});
+    expectFits(screen);
+    expect(screen.frame()).toContain('demo: simulated run on made-up hosts');
+    expect(screen.frame()).toContain('To re-run: Esc, then r on Review');
+    expect(screen.frame()).not.toContain('apply');
+  });
+
   test('the summary: nodes, roles, VIP and its primary router, kubectl, kubeconfig, log path', async () => {
     const onQuit = vi.fn();
     const events: RunEvent[] = [

@@ -1,16 +1,27 @@
-// The coordinator's model of the tailnet, pure: which routes are approved,
-// which node is the primary router of each prefix, and what
+// The coordination server's model of the tailnet, pure: which routes are
+// approved, which node is the primary router of each prefix, and what
 // `tailscale status --json` says on each node. Kept faithful to Tailscale:
 // the oldest online advertiser of an approved route is primary, and the route
 // moves only when that node goes offline (after a delay), or stops advertising.
+// The lab's coordinator (test/lab/coordinator.ts) and the in-process demo
+// (memory-world.ts) both run it, so the two cannot disagree about routing.
 import {createHash} from 'node:crypto';
-import {magicDnsSuffix, type Role} from './config.js';
+import type {Role} from '../core/plan/types.js';
 
 export interface TailnetHost {
   readonly name: string;
   readonly address: string;
   readonly role: Role | 'workstation';
   readonly tags: readonly string[];
+}
+
+/** What tells one simulated tailnet from another in `tailscale status`. */
+export interface TailnetIdentity {
+  readonly magicDnsSuffix: string;
+  /** `tailscale version`'s first line and status's `Version`. */
+  readonly version: string;
+  /** The tailnet's name (`CurrentTailnet.Name`); it also seeds the stable node IDs and keys. */
+  readonly name: string;
 }
 
 /** What a node's simulated tailscale publishes (nodes/<name>.json). */
@@ -133,13 +144,13 @@ export const acceptedRoutes = (state: TailnetState, host: string): string[] => {
     .sort();
 };
 
-const stableHex = (text: string) => createHash('sha256').update(`hwlab:${text}`).digest('hex');
-const stableId = (text: string) => `n${stableHex(text).slice(0, 10)}CNTRL`;
+const stableHex = (tailnet: TailnetIdentity, text: string) =>
+  createHash('sha256').update(`${tailnet.name}:${text}`).digest('hex');
 const created = '2026-11-01T00:00:00Z';
 const zeroTime = '0001-01-01T00:00:00Z';
-export const labVersion = '1.98.4-hwlab';
 
 const peerStatus = (
+  tailnet: TailnetIdentity,
   host: TailnetHost,
   state: TailnetState,
   now: number,
@@ -154,10 +165,10 @@ const peerStatus = (
     .sort();
   const untagged = host.tags.length === 0;
   return {
-    ID: stableId(host.name),
-    PublicKey: `nodekey:${stableHex(host.name)}`,
+    ID: `n${stableHex(tailnet, host.name).slice(0, 10)}CNTRL`,
+    PublicKey: `nodekey:${stableHex(tailnet, host.name)}`,
     HostName: host.name,
-    DNSName: `${host.name}.${magicDnsSuffix}.`,
+    DNSName: `${host.name}.${tailnet.magicDnsSuffix}.`,
     OS: 'linux',
     UserID: untagged ? 1001 : 2001,
     TailscaleIPs: [host.address],
@@ -191,6 +202,7 @@ const peerStatus = (
 
 /** `tailscale status --json` as seen from `self` (a lab host or the workstation). */
 export const statusJson = (
+  tailnet: TailnetIdentity,
   self: TailnetHost,
   all: readonly TailnetHost[],
   state: TailnetState,
@@ -213,22 +225,29 @@ export const statusJson = (
     for (const host of all) {
       if (host.name === self.name) continue;
       const viaRelay = relayed.has(self.name) || relayed.has(host.name);
-      peers[`nodekey:${stableHex(host.name)}`] = peerStatus(host, state, now, false, viaRelay);
+      peers[`nodekey:${stableHex(tailnet, host.name)}`] = peerStatus(
+        tailnet,
+        host,
+        state,
+        now,
+        false,
+        viaRelay,
+      );
     }
   }
   return {
-    Version: labVersion,
+    Version: tailnet.version,
     TUN: true,
     BackendState: running ? 'Running' : 'Stopped',
     HaveNodeKey: true,
     AuthURL: '',
     TailscaleIPs: [self.address],
-    Self: peerStatus(self, state, now, true),
+    Self: peerStatus(tailnet, self, state, now, true),
     Health: health,
-    MagicDNSSuffix: magicDnsSuffix,
+    MagicDNSSuffix: tailnet.magicDnsSuffix,
     CurrentTailnet: {
-      Name: 'hwlab@example.com',
-      MagicDNSSuffix: magicDnsSuffix,
+      Name: tailnet.name,
+      MagicDNSSuffix: tailnet.magicDnsSuffix,
       MagicDNSEnabled: true,
     },
     CertDomains: null,
@@ -246,7 +265,7 @@ export const statusText = (
   relayed: ReadonlySet<string> = new Set(),
 ) => {
   const line = (host: TailnetHost, detail: string) =>
-    `${host.address.padEnd(15)} ${host.name.padEnd(18)} ${(host.tags[0] ?? 'hwlab@').padEnd(22)} linux   ${detail}`;
+    `${host.address.padEnd(15)} ${host.name.padEnd(18)} ${(host.tags[0] ?? `${host.name}@`).padEnd(22)} linux   ${detail}`;
   const lines = [line(self, '-')];
   for (const host of all) {
     if (host.name === self.name) continue;

@@ -1,4 +1,4 @@
-// The coordinator's model, without root: primary selection and failover.
+// The tailnet model (lab coordinator and demo), without root: primary selection and failover.
 import {describe, expect, it} from 'vitest';
 import {
   acceptedRoutes,
@@ -7,7 +7,7 @@ import {
   statusJson,
   statusText,
   type PublishedPrefs,
-} from './tailnet.js';
+} from '../../source/sim/tailnet.js';
 
 const vip = '10.200.0.1/32';
 const prefs = (name: string, over: Partial<PublishedPrefs> = {}): PublishedPrefs => ({
@@ -105,7 +105,12 @@ describe('the lab coordinator model', () => {
       },
       {name: 'w1', address: '100.64.10.101', role: 'worker' as const, tags: []},
     ];
-    const status = statusJson(hosts[1]!, hosts, state, 0);
+    const identity = {
+      magicDnsSuffix: 'tail-test.ts.net',
+      version: '1.98.4-test',
+      name: 'test@example.com',
+    };
+    const status = statusJson(identity, hosts[1]!, hosts, state, 0);
     const peer = Object.values(status.Peer)[0] as Record<string, unknown>;
     expect(peer).toMatchObject({
       HostName: 'cp1',
@@ -119,7 +124,7 @@ describe('the lab coordinator model', () => {
     // A direct path: CurAddr set, no relay; behind a hard NAT (relayed), the reverse, both ways.
     expect(peer).toMatchObject({CurAddr: '100.64.10.11:41641', Relay: ''});
     const relayed = new Set(['w1']);
-    const fromW1 = Object.values(statusJson(hosts[1]!, hosts, state, 0, relayed).Peer)[0];
+    const fromW1 = Object.values(statusJson(identity, hosts[1]!, hosts, state, 0, relayed).Peer)[0];
     expect(fromW1).toMatchObject({CurAddr: '', Relay: 'lab'});
     expect(statusText(hosts[0]!, hosts, state, relayed)).toMatch(/w1 .* active; relay "lab"/);
     expect(statusText(hosts[0]!, hosts, state)).toMatch(
