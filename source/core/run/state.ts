@@ -85,9 +85,11 @@ export const initialRunState = (maxLines = defaultMaxLines): RunState => ({
   outcome: undefined,
 });
 
+// One copy per line, not two: hosts may stream tens of thousands of lines.
 const ring = (lines: readonly string[], line: string, max: number): string[] => {
-  const next = [...lines, line];
-  return next.length > max ? next.slice(next.length - max) : next;
+  const next = lines.length >= max ? lines.slice(lines.length - max + 1) : lines.slice();
+  next.push(line);
+  return next;
 };
 
 const newHost = (info: RunHostInfo): HostState => ({
