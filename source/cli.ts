@@ -290,7 +290,19 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 try {
-  await program.parseAsync();
+  // The wizard itself takes no arguments, so commander would call a mistyped
+  // command "too many arguments"; name it for what it is.
+  const first = process.argv[2];
+  const commands = program.commands.map((command) => command.name());
+  if (first === 'help') {
+    const about = program.commands.find((command) => command.name() === process.argv[3]);
+    (about ?? program).outputHelp();
+  } else if (first !== undefined && !first.startsWith('-') && !commands.includes(first))
+    throw new InputError(
+      `Unknown command "${first}".`,
+      `The commands are ${commands.join(', ')}; ha-wizard --help tells more.`,
+    );
+  else await program.parseAsync();
 } catch (error) {
   if (error instanceof InputError) {
     process.stderr.write(`ha-wizard: ${error.message}\n`);

@@ -75,10 +75,11 @@ const planFromFlags = async (options: DoctorOptions, io: DoctorIo): Promise<Plan
   }
   const named = nameList(options.controlPlane ?? []);
   if (named.length === 0 && options.kubeconfig === undefined) return undefined;
-  const tailnet = await discover({statusFile: options.statusFile, now: io.now});
+  // The file the user named is checked before the tailnet, so its error comes first.
   const vip =
     options.vip ??
     (options.kubeconfig === undefined ? defaults.vip : await readKubeconfigVip(options.kubeconfig));
+  const tailnet = await discover({statusFile: options.statusFile, now: io.now});
   const controlPlanes = named.length > 0 ? named : advertisersOf(tailnet, vip).map(peerRef);
   if (controlPlanes.length === 0)
     throw new InputError(
