@@ -22,7 +22,7 @@ import {HostError, sudoPasswordMessage} from '../../source/engine/host/host.js';
 import {KnownHostsFiles} from '../../source/engine/host/known-hosts.js';
 import {SshHost, type SshHostOptions} from '../../source/engine/host/ssh-host.js';
 import {down, hostExec, up, type LabState} from '../lab/lab.js';
-import {lockLab} from '../lab/lock.js';
+import {labSetupTimeoutMs, lockLab} from '../lab/lock.js';
 import {runRaw, sleep} from '../lab/system.js';
 import {labSkipReason} from '../lab/skip.js';
 
@@ -69,7 +69,7 @@ describe.skipIf(skipReason !== undefined)('SshHost against the lab (root)', () =
     await down(); // a crashed earlier run
     lab = await up({controlPlanes: 3, workers: 2});
     scratch = mkdtempSync(join(tmpdir(), 'hw-host-lab-'));
-  }, 330_000);
+  }, labSetupTimeoutMs);
 
   afterAll(async () => {
     await Promise.all(opened.map((host) => host.close()));

@@ -6,7 +6,7 @@ import type {Client} from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {defaults} from '../../source/core/plan/defaults.js';
 import {down, setSimSettings, up} from './lab.js';
-import {lockLab} from './lock.js';
+import {labSetupTimeoutMs, lockLab} from './lock.js';
 import {connect, exec} from './ssh.js';
 import {labSkipReason} from './skip.js';
 
@@ -86,7 +86,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     for (const host of ['cp2', 'w1']) expect((await sh(host, fixContainerd)).code).toBe(0);
     for (const host of ['cp1', 'cp2', 'w1'])
       expect((await sh(host, 'sudo -n tailscale set --accept-routes=true')).code).toBe(0);
-  }, 120_000);
+  }, labSetupTimeoutMs);
 
   afterAll(async () => {
     for (const client of clients.values()) client.end();
@@ -228,8 +228,11 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
       'sudo -n kubectl --kubeconfig /etc/kubernetes/kubelet.conf get nodes',
     );
     expect(nodes.code).toBe(0);
+    const version = `v${defaults.kubernetesVersion}.0`.replaceAll('.', '\\.');
     expect(nodes.stdout).toMatch(
-      /^NAME +STATUS +ROLES +AGE +VERSION\ncp1 +NotReady +control-plane +\d+s +v1\.34\.3\nw1 +NotReady +<none> /,
+      new RegExp(
+        `^NAME +STATUS +ROLES +AGE +VERSION\ncp1 +NotReady +control-plane +\\d+s +${version}\nw1 +NotReady +<none> `,
+      ),
     );
   }, 60_000);
 

@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, expect} from 'vitest';
 import {repoDir} from './config.js';
 import {down, hostExec, readLab, type LabState} from './lab.js';
-import {lockLab} from './lock.js';
+import {labSetupTimeoutMs, lockLab} from './lock.js';
 
 export const cli = join(repoDir, 'dist', 'cli.js');
 export const vip = '10.200.0.1';
@@ -160,7 +160,7 @@ export const labCluster = (options: {
       30_000,
     );
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
-  }, 420_000); // up to 240 s waiting for the lab lock, then up and plan
+  }, labSetupTimeoutMs); // the wait for the lab lock, then up and plan
 
   afterAll(async () => {
     // Only the holder of the lock takes the lab down: a file that timed out waiting for it

@@ -12,7 +12,7 @@ import {parseStatus} from '../../source/core/tailnet/parse-status.js';
 import {runCli} from '../support/cli.js';
 import {defaultVip, hostNs, repoDir} from './config.js';
 import {alive, down, hostExec, leftovers, readLab, type LabState} from './lab.js';
-import {lockLab} from './lock.js';
+import {labSetupTimeoutMs, lockLab} from './lock.js';
 import {connect, exec} from './ssh.js';
 import {labSkipReason} from './skip.js';
 
@@ -50,7 +50,7 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
     expect(result.status).toBe(0);
     upSummary = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '');
     lab = readLab();
-  }, 330_000);
+  }, labSetupTimeoutMs);
 
   afterAll(async () => {
     for (const c of clients.values()) c.end();

@@ -14,8 +14,17 @@ import {LabError} from './system.js';
 /** Outside the lab directory, which `down` deletes. */
 export const labLockFile = `${labDir}.lock`;
 
+/**
+ * How long a lab test file waits for the lab. Every other lab file may run
+ * before it (vitest runs two files at once), so this is the whole lab suite's
+ * time, not one file's; CI bounds the run as a whole.
+ */
+export const labWaitMs = 20 * 60_000;
+/** The beforeAll timeout of a file that takes the lock: the wait, then its own set-up. */
+export const labSetupTimeoutMs = labWaitMs + 180_000;
+
 /** Waits (up to timeoutMs) for the lab to be free; resolves with the release function. */
-export const lockLab = (timeoutMs = 240_000): Promise<() => Promise<void>> =>
+export const lockLab = (timeoutMs = labWaitMs): Promise<() => Promise<void>> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       'flock',
