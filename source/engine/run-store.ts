@@ -9,6 +9,7 @@ import {join} from 'node:path';
 import {InputError} from '../core/errors.js';
 import type {Plan} from '../core/plan/types.js';
 import type {RunEvent} from '../core/run/events.js';
+import {parseChanges, recordChange, type RecordedChange} from '../core/run/changes.js';
 import {initialProgress, recordProgress, type RunProgress} from '../core/run/progress.js';
 
 /** Bumped when the shape changes; an older wizard refuses a newer file instead of misreading it. */
@@ -24,6 +25,12 @@ export interface SavedRun extends RunProgress {
   readonly updatedAt: string;
   /** The wizard's process, while it runs (a lock of its own guards against two at once). */
   readonly pid?: number;
+  /**
+   * What every run of this cluster changed on its hosts and what was there
+   * before, for `ha-wizard reset` (optional: a file written before it existed
+   * has none, and reset then undoes what it can recognise).
+   */
+  readonly changes?: readonly RecordedChange[];
 }
 
 export const clustersDir = (stateDir: string) => join(stateDir, 'clusters');
@@ -93,6 +100,11 @@ export const recordRun = (
   const store = open(stateDir, plan.clusterName);
   const startedAt = options.now().toISOString();
   let progress: RunProgress = initialProgress;
+  // A resume or a re-run starts a new record of progress, but what the hosts
+  // had before the FIRST run stays: reset needs it.
+  const earlier = store.store;
+  let changes: readonly RecordedChange[] =
+    earlier['clusterName'] === plan.clusterName ? parseChanges(earlier['changes']) : [];
   const save = () => {
     const saved: SavedRun = {
       schemaVersion: runStateSchema,
@@ -103,6 +115,7 @@ export const recordRun = (
       updatedAt: options.now().toISOString(),
       ...(progress.status === 'running' ? {pid: process.pid} : {}),
       ...progress,
+      ...(changes.length === 0 ? {} : {changes}),
     };
     store.store = saved as unknown as Record<string, unknown>;
   };
@@ -111,8 +124,10 @@ export const recordRun = (
     path: store.path,
     event: (event) => {
       const next = recordProgress(progress, event);
-      if (next === undefined) return;
-      progress = next;
+      const nextChanges = recordChange(changes, event);
+      if (next === undefined && nextChanges === changes) return;
+      if (next !== undefined) progress = next;
+      changes = nextChanges;
       save();
     },
   };
