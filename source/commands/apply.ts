@@ -167,14 +167,32 @@ export const runApply = async (
   try {
     const saved = readSavedRun(stateDir(), plan.clusterName);
     let runPlan = plan;
-    if (saved && saved.status !== 'finished') {
-      const choice = await chooseResume(saved, dir, options, io);
-      if (choice === 'start-over') {
-        throw new InputError(
-          'Starting over needs ha-wizard reset, which this version does not have yet.',
-          `Use --resume: every phase checks its hosts again, so it converges from wherever the last run stopped.`,
+    const choice: ResumeChoice | undefined =
+      saved && saved.status !== 'finished'
+        ? await chooseResume(saved, dir, options, io)
+        : options.startOver
+          ? 'start-over'
+          : undefined;
+    if (choice === 'start-over') {
+      // Undo on the hosts the saved run touched (its plan), with its record of what was there.
+      const {resetCluster, savedChanges} = await import('./reset.js');
+      io.stderr('Starting over: first every host is put back as it was before ha-wizard.');
+      const reset = await resetCluster(
+        saved?.plan ?? plan,
+        saved ? savedChanges(saved) : undefined,
+        // --start-over on the command line is the answer; a choice at the terminal still sees the list.
+        {...options, confirmed: options.startOver === true || options.yes === true},
+        io,
+        lock,
+      );
+      if (reset !== 0) {
+        io.stderr(
+          `The run did not start: the reset did not finish. Run ha-wizard apply ${dir} --start-over again once the hosts above are fixed.`,
         );
+        return reset;
       }
+      io.stderr('Every host is reset; the run starts from the beginning.');
+    } else if (choice === 'resume') {
       io.stderr(`Resuming: finished phases are checked again (cheaply) and skipped.`);
       const moved = await findNodesAgain(plan, options, io);
       runPlan = moved;

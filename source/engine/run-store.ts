@@ -5,6 +5,7 @@
 // first control plane on resume, and every string in it came through the
 // engine's redaction).
 import Conf from 'conf';
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {InputError} from '../core/errors.js';
 import type {Plan} from '../core/plan/types.js';
@@ -81,6 +82,29 @@ export const readSavedRun = (stateDir: string, clusterName: string): SavedRun | 
 export const savedRunPath = (stateDir: string, clusterName: string) =>
   join(clustersDir(stateDir), `${fileName(clusterName)}.json`);
 
+/** Names of the clusters with a saved run, sorted. */
+export const savedClusters = (stateDir: string): string[] => {
+  let names: string[];
+  try {
+    names = readdirSync(clustersDir(stateDir));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.endsWith('.json'))
+    .flatMap((name) => {
+      try {
+        const data = JSON.parse(readFileSync(join(clustersDir(stateDir), name), 'utf8')) as {
+          clusterName?: unknown;
+        };
+        return typeof data.clusterName === 'string' ? [data.clusterName] : [];
+      } catch {
+        return [];
+      }
+    })
+    .sort();
+};
+
 /** Forgets the saved run (after a reset, or a start over). */
 export const forgetSavedRun = (stateDir: string, clusterName: string) => {
   open(stateDir, clusterName).clear();
@@ -115,7 +139,8 @@ export const recordRun = (
       updatedAt: options.now().toISOString(),
       ...(progress.status === 'running' ? {pid: process.pid} : {}),
       ...progress,
-      ...(changes.length === 0 ? {} : {changes}),
+      // Always written, empty too: "nothing changed yet" is not "no record" (an older wizard's file).
+      changes,
     };
     store.store = saved as unknown as Record<string, unknown>;
   };
