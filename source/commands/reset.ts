@@ -94,8 +94,8 @@ export const resetCluster = async (
   lock: ReleaseLock,
 ): Promise<number> => {
   for (const line of describeReset(plan, changes)) io.stderr(line);
-  if (!options.confirmed) {
-    if (!io.interactive || options.yes)
+  if (!options.confirmed && !options.yes) {
+    if (!io.interactive)
       throw new InputError(
         `ha-wizard reset changes every host of cluster ${plan.clusterName}; it asks first, and there is no terminal to ask on.`,
         'Add --yes to go ahead without the question.',

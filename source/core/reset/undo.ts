@@ -144,10 +144,15 @@ export const describeReset = (
       what.push(
         `withdraw ${vip} from the advertised routes${others && others.length > 0 ? ` (keep ${others.join(', ')})` : ' (keep the others)'}`,
       );
+      const networkd = records?.some(
+        (change) => change.kind === 'file' && change.path === lo1Files.netdev,
+      );
       what.push(
         has('nm-connection')
           ? 'delete the NetworkManager connection lo1'
-          : 'remove lo1 (its systemd-networkd files or NetworkManager connection)',
+          : networkd
+            ? 'remove lo1 and its systemd-networkd files'
+            : 'remove lo1 (its systemd-networkd files or NetworkManager connection)',
       );
     }
     if (records === undefined)

@@ -21,14 +21,13 @@ interface Lo1Facts {
 }
 
 const nmConnectionType = async (step: StepContext): Promise<string | undefined> => {
-  // Where NetworkManager does not run (or nmcli is missing) there is no connection to delete.
-  const result = await step.host.run(['nmcli', '-t', '-f', 'NAME,TYPE', 'connection', 'show'], {
+  // No such profile (exit 10), NetworkManager not running (8) or nmcli missing (127): none to delete.
+  const result = await step.host.run(['nmcli', 'connection', 'show', lo1Interface], {
     allowFailure: true,
     quiet: true,
   });
   if (result.code !== 0) return undefined;
-  const line = result.stdout.split('\n').find((entry) => entry.startsWith(`${lo1Interface}:`));
-  return line?.slice(lo1Interface.length + 1).trim();
+  return /^connection\.type:\s*(\S+)/m.exec(result.stdout)?.[1] ?? 'unknown';
 };
 
 const inspect = async (
