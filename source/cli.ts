@@ -33,6 +33,64 @@ const sourceOptions = (command: Command) =>
     )
     .option('--demo', 'use the built-in demo tailnet');
 
+/**
+ * Runs a command that works on hosts: Ctrl-C stops it safely (the running
+ * remote commands finish, nothing new starts), a second Ctrl-C quits at once.
+ * Its io writes lines to stdout and stderr.
+ */
+const onHosts = async (
+  run: (io: {
+    stdout: (line: string) => void;
+    stderr: (line: string) => void;
+    now: Date;
+    interactive: boolean;
+    signal: AbortSignal;
+  }) => Promise<number>,
+) => {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(
+      'ha-wizard: stopping after the running commands (Ctrl-C again to quit now)\n',
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    process.exitCode = await run({
+      stdout: (line) => process.stdout.write(`${line}\n`),
+      stderr: (line) => process.stderr.write(`${line}\n`),
+      now: now(),
+      interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+      signal: controller.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+};
+
+/** --known-hosts, --identity, --ssh-user, when given. */
+const accessOptions = (options: Record<string, string | boolean | undefined>) => ({
+  ...(typeof options['knownHosts'] === 'string' ? {knownHosts: options['knownHosts']} : {}),
+  ...(typeof options['identity'] === 'string' ? {identity: options['identity']} : {}),
+  ...(typeof options['sshUser'] === 'string' ? {sshUser: options['sshUser']} : {}),
+});
+
+/** The options of every command that works on the hosts over SSH. */
+const hostOptions = (command: Command) =>
+  command
+    .option('--yes', 'ask no questions (an unknown host key is then refused)')
+    .option(
+      '--known-hosts <file>',
+      'known_hosts file to check and extend (default ~/.ssh/known_hosts)',
+    )
+    .option(
+      '--accept-new-host-keys',
+      "trust hosts' keys on first contact (changed keys still fail)",
+    )
+    .option('--identity <file>', 'SSH private key for every node (overrides the plan)')
+    .option('--ssh-user <user>', 'SSH user on every node (overrides the plan)');
+
 const program = new Command()
   .name('ha-wizard')
   .description(
@@ -118,18 +176,12 @@ sourceOptions(networkOptions(plan)).action(async (options: PlanOptions) => {
   });
 });
 
-program
-  .command('apply')
-  .description('run a plan written by `ha-wizard plan --out DIR` on its hosts, without the TUI')
-  .argument('<dir>', 'the folder with plan.json')
-  .option('--yes', 'ask no questions (an unknown host key is then refused)')
-  .option(
-    '--known-hosts <file>',
-    'known_hosts file to check and extend (default ~/.ssh/known_hosts)',
-  )
-  .option('--accept-new-host-keys', "trust hosts' keys on first contact (changed keys still fail)")
-  .option('--identity <file>', 'SSH private key for every node (overrides the plan)')
-  .option('--ssh-user <user>', 'SSH user on every node (overrides the plan)')
+hostOptions(
+  program
+    .command('apply')
+    .description('run a plan written by `ha-wizard plan --out DIR` on its hosts, without the TUI')
+    .argument('<dir>', 'the folder with plan.json'),
+)
   .option('--json', 'print one JSON summary at the end instead of progress lines')
   .option('--resume', 'go on with an unfinished run of this cluster without asking')
   .option(
@@ -156,57 +208,32 @@ Ctrl-C (continue with --resume).`,
   .action(async (dir: string, options: Record<string, string | boolean | undefined>) => {
     // The engine (ssh2 and the phases) loads only for apply, so plan and --version stay fast.
     const {runApply} = await import('./commands/apply.js');
-    const controller = new AbortController();
-    const onSigint = () => {
-      if (controller.signal.aborted) process.exit(130);
-      process.stderr.write(
-        'ha-wizard: stopping after the running commands (Ctrl-C again to quit now)\n',
-      );
-      controller.abort();
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      process.exitCode = await runApply(
+    await onHosts((io) =>
+      runApply(
         dir,
         {
           yes: options['yes'] === true,
           acceptNewHostKeys: options['acceptNewHostKeys'] === true,
           json: options['json'] === true,
-          ...(typeof options['knownHosts'] === 'string' ? {knownHosts: options['knownHosts']} : {}),
-          ...(typeof options['identity'] === 'string' ? {identity: options['identity']} : {}),
-          ...(typeof options['sshUser'] === 'string' ? {sshUser: options['sshUser']} : {}),
+          ...accessOptions(options),
           resume: options['resume'] === true,
           startOver: options['startOver'] === true,
           ...(typeof options['statusFile'] === 'string' ? {statusFile: options['statusFile']} : {}),
         },
-        {
-          stdout: (line) => process.stdout.write(`${line}\n`),
-          stderr: (line) => process.stderr.write(`${line}\n`),
-          now: now(),
-          interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
-          signal: controller.signal,
-        },
-      );
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+        io,
+      ),
+    );
   });
 
-program
-  .command('reset')
-  .description(
-    'undo on every host what ha-wizard did to a cluster (kubeadm reset, lo1 and the VIP, its route, tailscale flags, containerd config, the health gate)',
-  )
-  .argument('[cluster]', 'the cluster name (default: the only cluster with a saved run)')
-  .option('--yes', 'ask no questions (an unknown host key is then refused)')
+hostOptions(
+  program
+    .command('reset')
+    .description(
+      'undo on every host what ha-wizard did to a cluster (kubeadm reset, lo1 and the VIP, its route, tailscale flags, containerd config, the health gate)',
+    )
+    .argument('[cluster]', 'the cluster name (default: the only cluster with a saved run)'),
+)
   .option('--plan <dir>', 'the hosts from this plan (for a cluster without a saved run)')
-  .option(
-    '--known-hosts <file>',
-    'known_hosts file to check and extend (default ~/.ssh/known_hosts)',
-  )
-  .option('--accept-new-host-keys', "trust hosts' keys on first contact (changed keys still fail)")
-  .option('--identity <file>', 'SSH private key for every node (overrides the plan)')
-  .option('--ssh-user <user>', 'SSH user on every node (overrides the plan)')
   .addHelpText(
     'after',
     `
@@ -224,39 +251,18 @@ Ctrl-C.`,
   .action(
     async (cluster: string | undefined, options: Record<string, string | boolean | undefined>) => {
       const {runReset} = await import('./commands/reset.js');
-      const controller = new AbortController();
-      const onSigint = () => {
-        if (controller.signal.aborted) process.exit(130);
-        process.stderr.write(
-          'ha-wizard: stopping after the running commands (Ctrl-C again to quit now)\n',
-        );
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
-      try {
-        process.exitCode = await runReset(
+      await onHosts((io) =>
+        runReset(
           cluster,
           {
             yes: options['yes'] === true,
             acceptNewHostKeys: options['acceptNewHostKeys'] === true,
             ...(typeof options['plan'] === 'string' ? {plan: options['plan']} : {}),
-            ...(typeof options['knownHosts'] === 'string'
-              ? {knownHosts: options['knownHosts']}
-              : {}),
-            ...(typeof options['identity'] === 'string' ? {identity: options['identity']} : {}),
-            ...(typeof options['sshUser'] === 'string' ? {sshUser: options['sshUser']} : {}),
+            ...accessOptions(options),
           },
-          {
-            stdout: (line) => process.stdout.write(`${line}\n`),
-            stderr: (line) => process.stderr.write(`${line}\n`),
-            now: now(),
-            interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
-            signal: controller.signal,
-          },
-        );
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+          io,
+        ),
+      );
     },
   );
 

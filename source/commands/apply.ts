@@ -126,7 +126,20 @@ export const loadPlan = async (dir: string): Promise<Plan> => {
   };
 };
 
-const askYesNo = async (question: string): Promise<boolean> => {
+/** --known-hosts, --ssh-user, --identity, --accept-new-host-keys, as the engine takes them. */
+export const sshAccess = (options: {
+  readonly knownHosts?: string;
+  readonly sshUser?: string;
+  readonly identity?: string;
+  readonly acceptNewHostKeys?: boolean;
+}) => ({
+  ...(options.knownHosts === undefined ? {} : {knownHostsFile: options.knownHosts}),
+  ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
+  ...(options.identity === undefined ? {} : {identityFile: options.identity}),
+  acceptNewHostKeys: options.acceptNewHostKeys === true,
+});
+
+export const askYesNo = async (question: string): Promise<boolean> => {
   const prompt = createInterface({input: process.stdin, output: process.stderr});
   try {
     return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
@@ -291,10 +304,7 @@ const execute = async (
           : Promise.resolve(false),
       signal: io.signal,
       now: io.now,
-      ...(options.knownHosts === undefined ? {} : {knownHostsFile: options.knownHosts}),
-      ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
-      ...(options.identity === undefined ? {} : {identityFile: options.identity}),
-      acceptNewHostKeys: options.acceptNewHostKeys === true,
+      ...sshAccess(options),
       planDir: dir,
       lock,
     });

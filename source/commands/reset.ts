@@ -2,7 +2,6 @@
 // every host what the wizard did, after asking once with the full list, with
 // progress per host from the same events and line reporter as apply. Also
 // the first half of `ha-wizard apply DIR --start-over`.
-import {createInterface} from 'node:readline/promises';
 import {InputError} from '../core/errors.js';
 import type {Plan} from '../core/plan/types.js';
 import {describeReset} from '../core/reset/undo.js';
@@ -19,7 +18,7 @@ import {
   savedRunPath,
   type SavedRun,
 } from '../engine/run-store.js';
-import {loadPlan, type ApplyIo} from './apply.js';
+import {askYesNo, loadPlan, sshAccess, type ApplyIo} from './apply.js';
 
 export interface ResetOptions {
   readonly yes?: boolean;
@@ -30,15 +29,6 @@ export interface ResetOptions {
   /** The plan's folder: the hosts when there is no saved run. */
   readonly plan?: string;
 }
-
-const askYesNo = async (question: string): Promise<boolean> => {
-  const prompt = createInterface({input: process.stdin, output: process.stderr});
-  try {
-    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
-  } finally {
-    prompt.close();
-  }
-};
 
 /** The saved record of changes: undefined for a run saved before reset existed (no record). */
 export const savedChanges = (saved: SavedRun | undefined): RecordedChange[] | undefined =>
@@ -118,10 +108,7 @@ export const resetCluster = async (
       io.interactive && !options.yes ? askYesNo(message) : Promise.resolve(false),
     signal: io.signal,
     now: io.now,
-    ...(options.knownHosts === undefined ? {} : {knownHostsFile: options.knownHosts}),
-    ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
-    ...(options.identity === undefined ? {} : {identityFile: options.identity}),
-    acceptNewHostKeys: options.acceptNewHostKeys === true,
+    ...sshAccess(options),
     lock,
   });
   const log = outcome.summary.logPath;

@@ -22,7 +22,9 @@ interface Lo1Facts {
 
 const nmConnectionType = async (step: StepContext): Promise<string | undefined> => {
   // No such profile (exit 10), NetworkManager not running (8) or nmcli missing (127): none to delete.
+  // As root: the profile's keyfile is root's (0600), and the lab's nmcli reads it directly.
   const result = await step.host.run(['nmcli', 'connection', 'show', lo1Interface], {
+    sudo: true,
     allowFailure: true,
     quiet: true,
   });
