@@ -5,7 +5,7 @@
 // first control plane on resume, and every string in it came through the
 // engine's redaction).
 import Conf from 'conf';
-import {readdirSync, readFileSync} from 'node:fs';
+import {readdirSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {InputError} from '../core/errors.js';
 import type {Plan} from '../core/plan/types.js';
@@ -105,9 +105,9 @@ export const savedClusters = (stateDir: string): string[] => {
     .sort();
 };
 
-/** Forgets the saved run (after a reset, or a start over). */
+/** Forgets the saved run (after a reset, or a start over): the file goes, nothing of it stays. */
 export const forgetSavedRun = (stateDir: string, clusterName: string) => {
-  open(stateDir, clusterName).clear();
+  rmSync(savedRunPath(stateDir, clusterName), {force: true});
 };
 
 export interface RunRecorder {
