@@ -27,6 +27,8 @@ const skipReason = labSkipReason('test/engine/reset.lab.test.ts', {
 const vip = '10.200.0.1';
 const cps = ['cp1', 'cp2', 'cp3'];
 const hosts = [...cps, 'w1'];
+/** How long to wait for the lab while other lab tests use it. */
+const lockWaitMs = 20 * 60_000;
 /** A route cp2 advertises before the wizard: reset must keep it. */
 const existingRoute = '192.168.77.0/24';
 
@@ -219,7 +221,8 @@ describe.skipIf(skipReason !== undefined)(
     };
 
     beforeAll(async () => {
-      releaseLab = await lockLab();
+      // Other lab test files (this run's or another process's) may hold the lab for minutes.
+      releaseLab = await lockLab(lockWaitMs);
       await down();
       const up = await runProcess(
         [
@@ -284,7 +287,7 @@ describe.skipIf(skipReason !== undefined)(
       );
       expect(plan.code, plan.stdout + plan.stderr).toBe(0);
       before = await snapshot();
-    }, 150_000);
+    }, lockWaitMs + 150_000);
 
     afterAll(async () => {
       await down();
