@@ -90,10 +90,11 @@ export const resetCluster = async (
         `ha-wizard reset changes every host of cluster ${plan.clusterName}; it asks first, and there is no terminal to ask on.`,
         'Add --yes to go ahead without the question.',
       );
-    if (!(await askYesNo('Undo all of this?'))) {
-      io.stderr('Nothing was changed.');
-      return 1;
-    }
+    if (!(await askYesNo('Undo all of this?')))
+      throw new InputError(
+        'Nothing was changed: the reset was not confirmed.',
+        'Run it again and answer y to undo it, or --yes to skip the question.',
+      );
   }
   const warnings: string[] = [];
   const onEvent = (event: RunEvent) => {
