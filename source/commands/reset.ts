@@ -127,9 +127,11 @@ export const resetCluster = async (
     return 1;
   }
   forgetSavedRun(stateDir(), plan.clusterName);
+  // What it could not know, once more at the end where people look.
+  for (const warning of warnings) io.stdout(`ha-wizard: left: ${warning}`);
   io.stdout(
     outcome.changed
-      ? `ha-wizard: every host of cluster ${plan.clusterName} is back as it was before ha-wizard${warnings.length > 0 ? ', except what the warnings above name' : ''}.`
+      ? `ha-wizard: every host of cluster ${plan.clusterName} is back as it was before ha-wizard${warnings.length > 0 ? ', except what is left above' : ''}.`
       : `ha-wizard: nothing of cluster ${plan.clusterName} was left on its hosts; nothing needed changing.`,
   );
   if (log !== undefined) io.stdout(`ha-wizard: full log: ${log}`);
