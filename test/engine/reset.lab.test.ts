@@ -194,7 +194,14 @@ describe.skipIf(skipReason !== undefined)(
     const assertAsBefore = async (host: string) => {
       const now = await snapshot();
       expect(differences(before!.files.get(host)!, now.files.get(host)!), host).toEqual([]);
-      expect(now.prefs.get(host), host).toEqual(before!.prefs.get(host));
+      const routeChanges = () =>
+        calls(host)
+          .split('\n')
+          .filter((line) => / tailscale set /.test(line))
+          .join('\n');
+      expect(now.prefs.get(host), `${host}'s tailscale set calls:\n${routeChanges()}`).toEqual(
+        before!.prefs.get(host),
+      );
       expect(await ok(host, 'ip -j addr'), host).not.toContain(`"${vip}"`);
       expect((await sh(host, 'ip link show lo1')).code, host).not.toBe(0);
       expect((await sh(host, 'systemctl is-active ha-wizard-health-gate.service')).stdout).not.toBe(
@@ -300,6 +307,11 @@ describe.skipIf(skipReason !== undefined)(
       expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
       await assertBuilt();
       expect(savedRun()?.status).toBe('finished');
+      // The VIP joined cp2's own route (the union), which reset must leave behind.
+      expect(JSON.parse(await ok('cp2', 'tailscale debug prefs')).AdvertiseRoutes).toEqual([
+        existingRoute,
+        `${vip}/32`,
+      ]);
 
       const reset = await wizard('reset');
       expect(reset.code, `${reset.stdout}\n${reset.stderr}`).toBe(0);
