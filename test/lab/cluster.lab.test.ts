@@ -224,8 +224,11 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
       'sudo -n kubectl --kubeconfig /etc/kubernetes/kubelet.conf get nodes',
     );
     expect(nodes.code).toBe(0);
+    const version = `v${defaults.kubernetesVersion}.0`.replaceAll('.', '\\.');
     expect(nodes.stdout).toMatch(
-      /^NAME +STATUS +ROLES +AGE +VERSION\ncp1 +NotReady +control-plane +\d+s +v1\.34\.3\nw1 +NotReady +<none> /,
+      new RegExp(
+        `^NAME +STATUS +ROLES +AGE +VERSION\ncp1 +NotReady +control-plane +\\d+s +${version}\nw1 +NotReady +<none> `,
+      ),
     );
   }, 60_000);
 
