@@ -39,6 +39,64 @@ const sourceOptions = (command: Command) =>
     )
     .option('--demo', 'use the built-in demo tailnet');
 
+/**
+ * Runs a command that works on hosts: Ctrl-C stops it safely (the running
+ * remote commands finish, nothing new starts), a second Ctrl-C quits at once.
+ * Its io writes lines to stdout and stderr.
+ */
+const onHosts = async (
+  run: (io: {
+    stdout: (line: string) => void;
+    stderr: (line: string) => void;
+    now: Date;
+    interactive: boolean;
+    signal: AbortSignal;
+  }) => Promise<number>,
+) => {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(
+      'ha-wizard: stopping after the running commands (Ctrl-C again to quit now)\n',
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    process.exitCode = await run({
+      stdout: (line) => process.stdout.write(`${line}\n`),
+      stderr: (line) => process.stderr.write(`${line}\n`),
+      now: now(),
+      interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+      signal: controller.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+};
+
+/** --known-hosts, --identity, --ssh-user, when given. */
+const accessOptions = (options: Record<string, string | boolean | undefined>) => ({
+  ...(typeof options['knownHosts'] === 'string' ? {knownHosts: options['knownHosts']} : {}),
+  ...(typeof options['identity'] === 'string' ? {identity: options['identity']} : {}),
+  ...(typeof options['sshUser'] === 'string' ? {sshUser: options['sshUser']} : {}),
+});
+
+/** The options of every command that works on the hosts over SSH. */
+const hostOptions = (command: Command) =>
+  command
+    .option('--yes', 'ask no questions (an unknown host key is then refused)')
+    .option(
+      '--known-hosts <file>',
+      'known_hosts file to check and extend (default ~/.ssh/known_hosts)',
+    )
+    .option(
+      '--accept-new-host-keys',
+      "trust hosts' keys on first contact (changed keys still fail)",
+    )
+    .option('--identity <file>', 'SSH private key for every node (overrides the plan)')
+    .option('--ssh-user <user>', 'SSH user on every node (overrides the plan)');
+
 const program = new Command()
   .name('ha-wizard')
   .description(
@@ -125,21 +183,18 @@ sourceOptions(networkOptions(plan)).action(async (options: PlanOptions) => {
   });
 });
 
-program
-  .command('apply')
-  .description('run a plan written by `ha-wizard plan --out DIR` on its hosts, without the TUI')
-  .argument('<dir>', 'the folder with plan.json')
-  .option('--yes', 'ask no questions (an unknown host key is then refused)')
-  .option(
-    '--known-hosts <file>',
-    'known_hosts file to check and extend (default ~/.ssh/known_hosts)',
-  )
-  .option('--accept-new-host-keys', "trust hosts' keys on first contact (changed keys still fail)")
-  .option('--identity <file>', 'SSH private key for every node (overrides the plan)')
-  .option('--ssh-user <user>', 'SSH user on every node (overrides the plan)')
+hostOptions(
+  program
+    .command('apply')
+    .description('run a plan written by `ha-wizard plan --out DIR` on its hosts, without the TUI')
+    .argument('<dir>', 'the folder with plan.json'),
+)
   .option('--json', 'print one JSON summary at the end instead of progress lines')
   .option('--resume', 'go on with an unfinished run of this cluster without asking')
-  .option('--start-over', 'undo an unfinished run on every host, then run from the start')
+  .option(
+    '--start-over',
+    'undo what the last run did on every host (ha-wizard reset), then run from the start',
+  )
   .option(
     '--status-file <file>',
     'on resume, find moved nodes in this `tailscale status --json` output (default: run tailscale)',
@@ -160,40 +215,21 @@ Ctrl-C (continue with --resume).`,
   .action(async (dir: string, options: Record<string, string | boolean | undefined>) => {
     // The engine (ssh2 and the phases) loads only for apply, so plan and --version stay fast.
     const {runApply} = await import('./commands/apply.js');
-    const controller = new AbortController();
-    const onSigint = () => {
-      if (controller.signal.aborted) process.exit(130);
-      process.stderr.write(
-        'ha-wizard: stopping after the running commands (Ctrl-C again to quit now)\n',
-      );
-      controller.abort();
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      process.exitCode = await runApply(
+    await onHosts((io) =>
+      runApply(
         dir,
         {
           yes: options['yes'] === true,
           acceptNewHostKeys: options['acceptNewHostKeys'] === true,
           json: options['json'] === true,
-          ...(typeof options['knownHosts'] === 'string' ? {knownHosts: options['knownHosts']} : {}),
-          ...(typeof options['identity'] === 'string' ? {identity: options['identity']} : {}),
-          ...(typeof options['sshUser'] === 'string' ? {sshUser: options['sshUser']} : {}),
+          ...accessOptions(options),
           resume: options['resume'] === true,
           startOver: options['startOver'] === true,
           ...(typeof options['statusFile'] === 'string' ? {statusFile: options['statusFile']} : {}),
         },
-        {
-          stdout: (line) => process.stdout.write(`${line}\n`),
-          stderr: (line) => process.stderr.write(`${line}\n`),
-          now: now(),
-          interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
-          signal: controller.signal,
-        },
-      );
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+        io,
+      ),
+    );
   });
 
 program
@@ -282,6 +318,47 @@ Exit codes: 0 every check passed, 2 a check failed, 1 doctor could not look
       throw error;
     }
   });
+
+hostOptions(
+  program
+    .command('reset')
+    .description(
+      'undo on every host what ha-wizard did to a cluster (kubeadm reset, lo1 and the VIP, its route, tailscale flags, containerd config, the health gate)',
+    )
+    .argument('[cluster]', 'the cluster name (default: the only cluster with a saved run)'),
+)
+  .option('--plan <dir>', 'the hosts from this plan (for a cluster without a saved run)')
+  .addHelpText(
+    'after',
+    `
+It shows the full list and asks once, then undoes host by host: workers first,
+then the control planes in reverse join order, the init node last. What the
+run changed is put back to its value before the first run, as the saved run
+recorded it; without one, what ha-wizard recognises as its own is undone and
+the rest is named. A host that cannot be reached is reported and the others
+are still undone; run reset again later to finish (undone steps are skipped).
+
+Exit codes: 0 everything was undone (the saved run is then forgotten), 1
+something could not be undone or no cluster could be found, 130 stopped with
+Ctrl-C.`,
+  )
+  .action(
+    async (cluster: string | undefined, options: Record<string, string | boolean | undefined>) => {
+      const {runReset} = await import('./commands/reset.js');
+      await onHosts((io) =>
+        runReset(
+          cluster,
+          {
+            yes: options['yes'] === true,
+            acceptNewHostKeys: options['acceptNewHostKeys'] === true,
+            ...(typeof options['plan'] === 'string' ? {plan: options['plan']} : {}),
+            ...accessOptions(options),
+          },
+          io,
+        ),
+      );
+    },
+  );
 
 // A closed pipe (`ha-wizard plan | head`) is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

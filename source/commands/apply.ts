@@ -127,7 +127,20 @@ export const loadPlan = async (dir: string): Promise<Plan> => {
   };
 };
 
-const askYesNo = async (question: string): Promise<boolean> => {
+/** --known-hosts, --ssh-user, --identity, --accept-new-host-keys, as the engine takes them. */
+export const sshAccess = (options: {
+  readonly knownHosts?: string;
+  readonly sshUser?: string;
+  readonly identity?: string;
+  readonly acceptNewHostKeys?: boolean;
+}) => ({
+  ...(options.knownHosts === undefined ? {} : {knownHostsFile: options.knownHosts}),
+  ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
+  ...(options.identity === undefined ? {} : {identityFile: options.identity}),
+  acceptNewHostKeys: options.acceptNewHostKeys === true,
+});
+
+export const askYesNo = async (question: string): Promise<boolean> => {
   const prompt = createInterface({input: process.stdin, output: process.stderr});
   try {
     return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
@@ -168,14 +181,32 @@ export const runApply = async (
   try {
     const saved = readSavedRun(stateDir(), plan.clusterName);
     let runPlan = plan;
-    if (saved && saved.status !== 'finished') {
-      const choice = await chooseResume(saved, dir, options, io);
-      if (choice === 'start-over') {
-        throw new InputError(
-          'Starting over needs ha-wizard reset, which this version does not have yet.',
-          `Use --resume: every phase checks its hosts again, so it converges from wherever the last run stopped.`,
+    const choice: ResumeChoice | undefined =
+      saved && saved.status !== 'finished'
+        ? await chooseResume(saved, dir, options, io)
+        : options.startOver
+          ? 'start-over'
+          : undefined;
+    if (choice === 'start-over') {
+      // Undo on the hosts the saved run touched (its plan), with its record of what was there.
+      const {resetCluster, savedChanges} = await import('./reset.js');
+      io.stderr('Starting over: first every host is put back as it was before ha-wizard.');
+      const reset = await resetCluster(
+        saved?.plan ?? plan,
+        saved ? savedChanges(saved) : undefined,
+        // --start-over on the command line is the answer; a choice at the terminal still sees the list.
+        {...options, confirmed: options.startOver === true || options.yes === true},
+        io,
+        lock,
+      );
+      if (reset !== 0) {
+        io.stderr(
+          `The run did not start: the reset did not finish. Run ha-wizard apply ${dir} --start-over again once the hosts above are fixed.`,
         );
+        return reset;
       }
+      io.stderr('Every host is reset; the run starts from the beginning.');
+    } else if (choice === 'resume') {
       io.stderr(`Resuming: finished phases are checked again (cheaply) and skipped.`);
       const moved = await findNodesAgain(plan, options, io);
       runPlan = moved;
@@ -274,10 +305,7 @@ const execute = async (
           : Promise.resolve(false),
       signal: io.signal,
       now: io.now,
-      ...(options.knownHosts === undefined ? {} : {knownHostsFile: options.knownHosts}),
-      ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
-      ...(options.identity === undefined ? {} : {identityFile: options.identity}),
-      acceptNewHostKeys: options.acceptNewHostKeys === true,
+      ...sshAccess(options),
       planDir: dir,
       lock,
     });

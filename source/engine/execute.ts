@@ -8,7 +8,10 @@ import {hostFactory} from './connect.js';
 import {LocalHost} from './host/local-host.js';
 import {loadSshEnvironment} from './host/ssh-environment.js';
 import {kubeconfigPath, localUser, stateDir} from './paths.js';
+import type {RecordedChange} from '../core/run/changes.js';
 import {phases} from './phases/index.js';
+import type {Phase} from './phases/phase.js';
+import {resetPhases} from './reset/index.js';
 import {openRunLog} from './run-log.js';
 import {runPhases} from './runner.js';
 import {lockCluster, type ReleaseLock} from './run-lock.js';
@@ -40,24 +43,54 @@ export interface ExecuteOptions {
 }
 
 export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<RunOutcome> => {
-  const release = options.lock ?? lockCluster(stateDir(), plan.clusterName, options.now);
+  // A lock the caller took stays the caller's to release (a start over holds it through reset and run).
+  const release = options.lock ? undefined : lockCluster(stateDir(), plan.clusterName, options.now);
   try {
-    return await executeLocked(plan, options);
+    return await executeLocked(plan, options, {phases, keepGoing: false, record: true});
   } finally {
-    release();
+    release?.();
   }
 };
 
-const executeLocked = async (plan: Plan, options: ExecuteOptions): Promise<RunOutcome> => {
+/**
+ * `ha-wizard reset` on the plan's hosts: the undo list (reset/index.ts) with
+ * the saved run's record of previous values, every host it can reach. The
+ * saved run is left as it is (the caller forgets it once all was undone), so
+ * an interrupted reset still knows the previous values next time.
+ */
+export const executeReset = async (
+  plan: Plan,
+  changes: readonly RecordedChange[] | undefined,
+  options: ExecuteOptions,
+): Promise<RunOutcome> => {
+  const release = options.lock ? undefined : lockCluster(stateDir(), plan.clusterName, options.now);
+  try {
+    return await executeLocked(plan, options, {
+      phases: resetPhases(changes),
+      keepGoing: true,
+      record: false,
+    });
+  } finally {
+    release?.();
+  }
+};
+
+const executeLocked = async (
+  plan: Plan,
+  options: ExecuteOptions,
+  how: {readonly phases: readonly Phase[]; readonly keepGoing: boolean; readonly record: boolean},
+): Promise<RunOutcome> => {
   const secrets = new SecretStore();
   const log = openRunLog(stateDir(), secrets, options.now);
-  const saved = await recordRun(stateDir(), plan, {
-    ...(options.planDir === undefined ? {} : {planDir: options.planDir}),
-    now: () => new Date(),
-  });
+  const saved = how.record
+    ? await recordRun(stateDir(), plan, {
+        ...(options.planDir === undefined ? {} : {planDir: options.planDir}),
+        now: () => new Date(),
+      })
+    : undefined;
   const emit = (event: RunEvent) => {
     log.event(event);
-    saved.event(event);
+    saved?.event(event);
     options.onEvent(event);
   };
   let questions = 0;
@@ -76,7 +109,8 @@ const executeLocked = async (plan: Plan, options: ExecuteOptions): Promise<RunOu
   try {
     return await runPhases({
       plan,
-      phases,
+      phases: how.phases,
+      keepGoing: how.keepGoing,
       hostFactory: hostFactory(plan, {
         environment: await loadSshEnvironment(
           options.knownHostsFile === undefined ? {} : {knownHostsFile: options.knownHostsFile},

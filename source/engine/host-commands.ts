@@ -5,7 +5,13 @@
 // as having changed something, which is how a second apply can say
 // "nothing needed changing".
 import {quoteCommand} from '../core/remote/quote.js';
-import type {ExecResult, Host, ReadFileOptions, WriteFileOptions} from './host/host.js';
+import type {
+  ExecResult,
+  Host,
+  ReadFileOptions,
+  WriteFileOptions,
+  WriteFileResult,
+} from './host/host.js';
 import {StepError, tailLines} from './step-error.js';
 
 export interface RunCommandOptions {
@@ -104,6 +110,15 @@ export class HostCommands {
 
   /** Write when different (backed up, atomic); true when the file changed. */
   async write(path: string, content: string, options: WriteFileOptions = {}): Promise<boolean> {
+    return (await this.writeFile(path, content, options)).changed;
+  }
+
+  /** As `write`, with where the old file was backed up. */
+  async writeFile(
+    path: string,
+    content: string,
+    options: WriteFileOptions = {},
+  ): Promise<WriteFileResult> {
     const result = await this.host.writeFile(path, content, options);
     this.output(
       'command',
@@ -112,6 +127,6 @@ export class HostCommands {
         : `${path} already up to date`,
     );
     if (result.changed) this.#changed = true;
-    return result.changed;
+    return result;
   }
 }

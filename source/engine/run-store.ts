@@ -5,11 +5,12 @@
 // first control plane on resume, and every string in it came through the
 // engine's redaction).
 import type Conf from 'conf';
-import {readdirSync, readFileSync} from 'node:fs';
+import {readdirSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {InputError} from '../core/errors.js';
 import type {Plan} from '../core/plan/types.js';
 import type {RunEvent} from '../core/run/events.js';
+import {parseChanges, recordChange, type RecordedChange} from '../core/run/changes.js';
 import {initialProgress, recordProgress, type RunProgress} from '../core/run/progress.js';
 
 /** Bumped when the shape changes; an older wizard refuses a newer file instead of misreading it. */
@@ -25,6 +26,12 @@ export interface SavedRun extends RunProgress {
   readonly updatedAt: string;
   /** The wizard's process, while it runs (a lock of its own guards against two at once). */
   readonly pid?: number;
+  /**
+   * What every run of this cluster changed on its hosts and what was there
+   * before, for `ha-wizard reset` (optional: a file written before it existed
+   * has none, and reset then undoes what it can recognise).
+   */
+  readonly changes?: readonly RecordedChange[];
 }
 
 export const clustersDir = (stateDir: string) => join(stateDir, 'clusters');
@@ -84,9 +91,32 @@ export const readSavedRun = (stateDir: string, clusterName: string): SavedRun | 
 export const savedRunPath = (stateDir: string, clusterName: string) =>
   join(clustersDir(stateDir), `${fileName(clusterName)}.json`);
 
-/** Forgets the saved run (after a reset, or a start over). */
-export const forgetSavedRun = async (stateDir: string, clusterName: string) => {
-  (await open(stateDir, clusterName)).clear();
+/** Names of the clusters with a saved run, sorted. */
+export const savedClusters = (stateDir: string): string[] => {
+  let names: string[];
+  try {
+    names = readdirSync(clustersDir(stateDir));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.endsWith('.json'))
+    .flatMap((name) => {
+      try {
+        const data = JSON.parse(readFileSync(join(clustersDir(stateDir), name), 'utf8')) as {
+          clusterName?: unknown;
+        };
+        return typeof data.clusterName === 'string' ? [data.clusterName] : [];
+      } catch {
+        return [];
+      }
+    })
+    .sort();
+};
+
+/** Forgets the saved run (after a reset, or a start over): the file goes, nothing of it stays. */
+export const forgetSavedRun = (stateDir: string, clusterName: string) => {
+  rmSync(savedRunPath(stateDir, clusterName), {force: true});
 };
 
 export interface RunRecorder {
@@ -103,6 +133,11 @@ export const recordRun = async (
   const store: Conf<Record<string, unknown>> = await open(stateDir, plan.clusterName);
   const startedAt = options.now().toISOString();
   let progress: RunProgress = initialProgress;
+  // A resume or a re-run starts a new record of progress, but what the hosts
+  // had before the FIRST run stays: reset needs it.
+  const earlier = store.store;
+  let changes: readonly RecordedChange[] =
+    earlier['clusterName'] === plan.clusterName ? parseChanges(earlier['changes']) : [];
   const save = () => {
     const saved: SavedRun = {
       schemaVersion: runStateSchema,
@@ -113,6 +148,8 @@ export const recordRun = async (
       updatedAt: options.now().toISOString(),
       ...(progress.status === 'running' ? {pid: process.pid} : {}),
       ...progress,
+      // Always written, empty too: "nothing changed yet" is not "no record" (an older wizard's file).
+      changes,
     };
     store.store = saved as unknown as Record<string, unknown>;
   };
@@ -121,8 +158,10 @@ export const recordRun = async (
     path: store.path,
     event: (event) => {
       const next = recordProgress(progress, event);
-      if (next === undefined) return;
-      progress = next;
+      const nextChanges = recordChange(changes, event);
+      if (next === undefined && nextChanges === changes) return;
+      if (next !== undefined) progress = next;
+      changes = nextChanges;
       save();
     },
   };

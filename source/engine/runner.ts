@@ -31,6 +31,12 @@ export interface RunnerOptions {
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly logPath?: string;
+  /**
+   * A host whose step failed drops out of the later phases, but the other
+   * hosts go on (ha-wizard reset: undo what can be undone where a host is
+   * unreachable). Without it a failure stops every later phase.
+   */
+  readonly keepGoing?: boolean;
 }
 
 /** Runs `fn` over `items` with at most `limit` at once; resolves when all settled. */
@@ -143,6 +149,7 @@ export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => 
 
   let changed = false;
   let error: string | undefined;
+  const failedHosts = new Set<string>();
   try {
     for (const phase of phases) {
       if (signal.aborted) throw new RunAborted();
@@ -150,8 +157,10 @@ export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => 
       const failures = await runPhase(phase);
       if (signal.aborted) throw new RunAborted();
       if (failures.length > 0) {
-        error = failureMessage(phase, failures);
-        break;
+        const message = failureMessage(phase, failures);
+        error = error === undefined ? message : `${error}\n${message}`;
+        if (!options.keepGoing) break;
+        for (const {host} of failures) failedHosts.add(host);
       }
     }
   } catch (caught) {
@@ -173,8 +182,23 @@ export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => 
   async function runPhase(
     phase: Phase,
   ): Promise<Array<{readonly host: string; readonly failure: StepFailure}>> {
-    const nodes = phase.hosts(plan);
+    const planned = phase.hosts(plan);
+    const nodes = planned.filter((node) => !failedHosts.has(node.name));
     emit({type: 'phase-started', phase: phase.id});
+    for (const node of planned.filter((entry) => failedHosts.has(entry.name))) {
+      emit({type: 'host-step-started', phase: phase.id, host: node.name});
+      emit({
+        type: 'host-step-finished',
+        phase: phase.id,
+        host: node.name,
+        status: 'failed',
+        changed: false,
+        failure: {
+          message: `not tried: an earlier step failed on ${node.name}`,
+          stderrTail: [],
+        },
+      });
+    }
     const failures: Array<{host: string; failure: StepFailure}> = [];
     const fail = (node: PlanNode, caught: unknown, step?: StepContext) => {
       const failure: StepFailure = signal.aborted
@@ -225,17 +249,20 @@ export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => 
     // Keep the plan's order for the work itself (serial joins go in plan order).
     needing.sort((a, b) => nodes.indexOf(a) - nodes.indexOf(b));
 
-    if (failures.length === 0 && needing.length > 0) {
+    // keepGoing: hosts whose check failed are out; the others still get their step.
+    let goOn = failures.length === 0 || options.keepGoing === true;
+    if (goOn && needing.length > 0) {
       try {
         await phase.prepare?.(context, needing);
       } catch (caught) {
+        goOn = false;
         for (const node of needing) {
           emit({type: 'host-step-started', phase: phase.id, host: node.name});
           fail(node, caught);
         }
       }
     }
-    if (failures.length === 0) {
+    if (goOn) {
       const work = async (node: PlanNode) => {
         if (signal.aborted) return;
         const step = stepFor(node);
@@ -259,16 +286,22 @@ export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => 
       if (phase.mode === 'serial') {
         for (const node of needing) {
           await work(node);
-          if (failures.length > 0) break;
+          if (failures.length > 0 && !options.keepGoing) break;
         }
       } else {
         await eachLimited(needing, limit, work);
       }
     }
+    const skippedHosts = planned.length - nodes.length;
     emit({
       type: 'phase-finished',
       phase: phase.id,
-      status: failures.length > 0 ? 'failed' : needing.length === 0 ? 'skipped' : 'done',
+      status:
+        failures.length > 0 || skippedHosts > 0
+          ? 'failed'
+          : needing.length === 0
+            ? 'skipped'
+            : 'done',
     });
     return failures;
   }

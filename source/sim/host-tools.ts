@@ -264,6 +264,17 @@ export const networkctl = async (env: SimEnv, argv: readonly string[]): Promise<
   const warn = running
     ? ''
     : 'WARNING: systemd-networkd is not running, output will be incomplete.\n\n';
+  if (argv[0] === 'delete') {
+    // Real networkctl deletes virtual links over rtnetlink itself: no networkd needed.
+    for (const name of argv.slice(1)) {
+      if ((await env.exec(['ip', 'link', 'show', name])).code !== 0)
+        return fail(1, `Failed to resolve interface "${name}": No such device\n`);
+      if (env.uid !== 0)
+        return fail(1, `Failed to delete interface ${name}: Operation not permitted\n`);
+      await env.exec(['ip', 'link', 'delete', name]);
+    }
+    return ok('');
+  }
   if (argv[0] !== 'reload') {
     const r = await env.exec(['ip', '-o', 'link', 'show']);
     return ok(`${warn}IDX LINK TYPE OPERATIONAL SETUP\n${r.stdout}`);
@@ -420,6 +431,9 @@ export const nmcli = async (env: SimEnv, argv: readonly string[]): Promise<ToolR
       saveActive();
       if (verb === 'delete') {
         env.fs.remove(`${nmDir}/${c.file}`);
+        // A software device NetworkManager made for the profile goes with it.
+        if (c.type === 'dummy' && (await env.exec(['ip', 'link', 'show', c.ifname])).code === 0)
+          await env.exec(['ip', 'link', 'delete', c.ifname]);
         return ok(`Connection '${c.id}' (${c.uuid}) successfully deleted.\n`);
       }
       return ok(

@@ -3,6 +3,7 @@
 // commands that matter, and a second apply that changes nothing.
 import {parse} from 'yaml';
 import {describe, expect, it} from 'vitest';
+import {describeChange} from '../../source/core/run/changes.js';
 import type {RunEvent} from '../../source/core/run/events.js';
 import {readSystemdCgroup} from '../../source/core/containerd/systemd-cgroup.js';
 import {phases} from '../../source/engine/phases/index.js';
@@ -95,6 +96,29 @@ describe('apply on clean hosts', () => {
     expect(kubeconfig['current-context']).toBe('homelab');
     expect(workstation.writes[0]?.options.mode).toBe(0o600);
     expect(events.at(-1)).toMatchObject({type: 'run-finished', ok: true});
+  });
+
+  it('records what it changed on each host and what was there before (for ha-wizard reset)', async () => {
+    const cluster = fakeCluster(plan, {networkManager: ['nas']});
+    const {events} = await apply(cluster, new FakeHost('workstation'));
+    const changes = events.flatMap((event) =>
+      event.type === 'host-change' ? [`${event.host} ${describeChange(event.change)}`] : [],
+    );
+    for (const name of ['rpi4-a', 'rpi4-b', 'nas', 'opi5', 'nuc']) {
+      expect(changes).toContain(`${name} accept-routes was false`);
+      expect(
+        changes.filter((c) => c.startsWith(`${name} /etc/containerd/config.toml`)),
+      ).toHaveLength(1);
+    }
+    expect(changes).toContain('nas advertised routes were [192.168.1.0/24]');
+    expect(changes).toContain('rpi4-a advertised routes were []');
+    expect(changes).toContain('nas NetworkManager connection lo1 added');
+    expect(changes).toContain('rpi4-a /etc/systemd/network/lo1.netdev created');
+    expect(changes).toContain('rpi4-b /etc/ha-wizard/health-gate.env created');
+    expect(changes.filter((c) => /^(opi5|nuc) .*(lo1|health-gate|advertised)/.test(c))).toEqual([]);
+    // A second apply changes nothing, so it records nothing.
+    const again = await apply(cluster, new FakeHost('workstation'));
+    expect(again.events.filter((event) => event.type === 'host-change')).toEqual([]);
   });
 
   it('puts the VIP on the init node before kubeadm init, and on a joiner only after its /readyz', async () => {

@@ -192,6 +192,63 @@ describe('runPhases', () => {
     expect(outcome.error).toBe('join failed on rpi4-b: join refused');
   });
 
+  it('keepGoing (reset): a failed host drops out of later phases, the others go on, serial too', async () => {
+    const order: string[] = [];
+    const rig = harness(
+      [
+        phase('reach', {
+          check: async (step) => {
+            if (step.node.name === 'nas')
+              throw new StepError({message: 'nas is unreachable', stderrTail: []});
+            return false;
+          },
+        }),
+        phase('serial', {
+          mode: 'serial',
+          hosts: all,
+          apply: async (step) => {
+            order.push(step.node.name);
+            if (step.node.name === 'opi5')
+              throw new StepError({message: 'opi5 refused', stderrTail: []});
+          },
+        }),
+        phase('last', {hosts: all}),
+      ],
+      {keepGoing: true},
+    );
+    const outcome = await rig.run();
+    expect(order).toEqual(['rpi4-a', 'rpi4-b', 'opi5', 'nuc']);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toBe(
+      ['reach failed on nas: nas is unreachable', 'serial failed on opi5: opi5 refused'].join('\n'),
+    );
+    const finished = (phaseId: string) =>
+      rig.events.flatMap((event) =>
+        event.type === 'host-step-finished' && event.phase === phaseId
+          ? [`${event.host}:${event.status}`]
+          : [],
+      );
+    expect(finished('last').sort()).toEqual([
+      'nas:failed',
+      'nuc:done',
+      'opi5:failed',
+      'rpi4-a:done',
+      'rpi4-b:done',
+    ]);
+    expect(
+      rig.events.find(
+        (event) =>
+          event.type === 'host-step-finished' && event.phase === 'last' && event.host === 'nas',
+      ),
+    ).toMatchObject({failure: {message: 'not tried: an earlier step failed on nas'}});
+    expect(
+      rig.hosts
+        .get('nas')
+        ?.lines()
+        .filter((line) => line === 'true'),
+    ).toEqual([]);
+  });
+
   it('runs prepare once, before any apply, only when some host needs work', async () => {
     const log: string[] = [];
     const rig = harness([

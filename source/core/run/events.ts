@@ -68,6 +68,32 @@ export interface RunOutcome {
 
 export type QuestionKind = 'host-key';
 
+/**
+ * What a step changed on a host, with what was there before, so that
+ * `ha-wizard reset` can put it back (issue 4, "Start over / reset"). Emitted
+ * BEFORE the change where the previous value is known then (a kill between
+ * the record and the change leaves a record of a change that did not happen,
+ * which reset finds already undone), and again after a file write to add the
+ * backup's path.
+ */
+export type HostChange =
+  /** `tailscale set --accept-routes=true` on a node where it was `previous`. */
+  | {readonly kind: 'accept-routes'; readonly previous: boolean}
+  /** `tailscale set --advertise-routes=…` on a node that advertised `previous`. */
+  | {readonly kind: 'advertise-routes'; readonly previous: readonly string[]}
+  /**
+   * A file written (atomically, backed up). `previous: 'absent'`: the wizard
+   * created it; `'present'`: it replaced one, copied to `backupPath` first.
+   */
+  | {
+      readonly kind: 'file';
+      readonly path: string;
+      readonly previous: 'absent' | 'present';
+      readonly backupPath?: string;
+    }
+  /** A NetworkManager connection profile the wizard added (`nmcli connection add`). */
+  | {readonly kind: 'nm-connection'; readonly name: string};
+
 export type RunEvent =
   | {
       readonly type: 'run-started';
@@ -130,6 +156,13 @@ export type RunEvent =
       readonly snippet?: string;
     }
   | {readonly type: 'waiting-over'; readonly at: number; readonly phase: string}
+  | {
+      readonly type: 'host-change';
+      readonly at: number;
+      readonly phase: string;
+      readonly host: string;
+      readonly change: HostChange;
+    }
   | {
       /** A question for whichever view is attached; answered by id (habit 6). */
       readonly type: 'question';

@@ -232,6 +232,9 @@ export const reduceRun = (previous: RunState, event: RunEvent): RunState => {
               })),
       };
     }
+    case 'host-change':
+      // For reset's records (run-store.ts); nothing a view shows.
+      return state;
     case 'question':
       return {
         ...state,

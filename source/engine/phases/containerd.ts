@@ -4,6 +4,7 @@
 import {readSystemdCgroup, setSystemdCgroup} from '../../core/containerd/systemd-cgroup.js';
 import {StepError} from '../step-error.js';
 import type {Phase} from './phase.js';
+import {writeRecorded} from './steps/recorded.js';
 
 export const containerdConfigPath = '/etc/containerd/config.toml';
 
@@ -26,7 +27,11 @@ export const containerd: Phase = {
     const text =
       existing ?? (await host.run(['containerd', 'config', 'default'], {quiet: true})).stdout;
     const edit = setSystemdCgroup(text);
-    await host.write(containerdConfigPath, edit.text, {sudo: true, backup: true, mode: 0o644});
+    await writeRecorded(step, containerdConfigPath, edit.text, {
+      sudo: true,
+      mode: 0o644,
+      before: {text: existing},
+    });
     await host.run(['systemctl', 'restart', 'containerd'], {
       sudo: true,
       mutates: true,

@@ -4,6 +4,7 @@
 import {acceptRoutesArgv} from '../../core/artifacts/tailscale-routes.js';
 import {StepError} from '../step-error.js';
 import type {Phase} from './phase.js';
+import {recordChange} from './steps/recorded.js';
 import {readPrefs} from './steps/tailscale.js';
 
 export const tailscaleFlags: Phase = {
@@ -14,6 +15,8 @@ export const tailscaleFlags: Phase = {
   check: async (step) =>
     (await readPrefs(step.host)).routeAll ? 'accept-routes already on' : false,
   async apply(step) {
+    // The check found it off: reset turns it off again (and leaves it alone where it was on).
+    recordChange(step, {kind: 'accept-routes', previous: false});
     await step.host.run(acceptRoutesArgv(), {sudo: true, mutates: true});
     return 'accept-routes on';
   },

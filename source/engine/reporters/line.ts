@@ -1,6 +1,7 @@
 // Plain lines for a non-TTY stdout (and the log file): every line starts with
 // the host it is about (habit 5; k0sctl's logging), or `ha-wizard` for the
 // run as a whole. Reads the same events as the TUI.
+import {describeChange} from '../../core/run/changes.js';
 import type {RunEvent, RunOutcome, StepFailure} from '../../core/run/events.js';
 import type {RunState} from '../../core/run/state.js';
 
@@ -103,6 +104,10 @@ export const formatEvent = (event: RunEvent, options: FormatOptions = {}): strin
       ];
     case 'waiting-over':
       return [`${run}: ${event.phase}: done waiting`];
+    case 'host-change':
+      return options.verbose
+        ? [`${event.host}: ${event.phase}: recorded ${describeChange(event.change)}`]
+        : [];
     case 'question':
       return [`${event.host}: question: ${event.message}`];
     case 'question-answered':

@@ -9,6 +9,7 @@ import {
 } from '../../../core/artifacts/health-gate.js';
 import {StepError} from '../../step-error.js';
 import type {StepContext} from '../phase.js';
+import {writeRecorded} from './recorded.js';
 import {readPrefs} from './tailscale.js';
 
 const files = async (step: StepContext) => {
@@ -39,7 +40,7 @@ export const healthGateInSync = async (step: StepContext): Promise<boolean> => {
 export const ensureHealthGate = async (step: StepContext): Promise<void> => {
   let changed = false;
   for (const file of await files(step)) {
-    if (await step.host.write(file.path, file.content, {sudo: true, backup: true, mode: file.mode}))
+    if (await writeRecorded(step, file.path, file.content, {sudo: true, mode: file.mode}))
       changed = true;
   }
   if (changed) await step.host.run(['systemctl', 'daemon-reload'], {sudo: true, mutates: true});

@@ -8,6 +8,7 @@ import {lo1StateOf, type Lo1State} from '../../../core/net/ip-addr.js';
 import type {HostCommands} from '../../host-commands.js';
 import {StepError} from '../../step-error.js';
 import type {StepContext} from '../phase.js';
+import {recordChange, writeRecorded} from './recorded.js';
 import {readPrefs} from './tailscale.js';
 
 export const networkdPaths = {
@@ -39,14 +40,17 @@ export const ensureVipAddress = async (step: StepContext): Promise<void> => {
   if (state === 'with-vip') return;
   const manager = step.memory.facts.get(step.node.name)?.networkManager;
   if (manager === 'systemd-networkd') {
-    const options = {sudo: true, backup: true, mode: 0o644} as const;
-    await host.write(networkdPaths.netdev, lo1Netdev(), options);
-    await host.write(networkdPaths.network, lo1Network(vip), options);
+    const options = {sudo: true, mode: 0o644} as const;
+    await writeRecorded(step, networkdPaths.netdev, lo1Netdev(), options);
+    await writeRecorded(step, networkdPaths.network, lo1Network(vip), options);
     // Reload even when the files were there already: lo1 lacks the VIP, so
     // networkd has not applied them yet.
     await host.run(['networkctl', 'reload'], {sudo: true, mutates: true});
   } else if (manager === 'NetworkManager') {
-    if (state === 'absent') await host.run(nmcliAddLo1Argv(vip), {sudo: true, mutates: true});
+    if (state === 'absent') {
+      recordChange(step, {kind: 'nm-connection', name: lo1Interface});
+      await host.run(nmcliAddLo1Argv(vip), {sudo: true, mutates: true});
+    }
     await host.run(['nmcli', 'connection', 'up', lo1Interface], {sudo: true, mutates: true});
   } else {
     throw new StepError({
@@ -76,6 +80,7 @@ export const ensureVipRoute = async (step: StepContext): Promise<void> => {
   const vip = step.plan.network.vip;
   const prefs = await readPrefs(step.host);
   if (prefs.advertiseRoutes.includes(vipRoute(vip))) return;
+  recordChange(step, {kind: 'advertise-routes', previous: prefs.advertiseRoutes});
   await step.host.run(advertiseRoutesArgv(prefs.advertiseRoutes, vip), {
     sudo: true,
     mutates: true,
