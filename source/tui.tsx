@@ -7,7 +7,7 @@ import type {Plan} from './core/plan/types.js';
 import {demoTailnet} from './core/tailnet/demo.js';
 import {discover} from './engine/discover.js';
 // Light: it loads the runner, the phases and ssh2 only when a run starts.
-import {startRun, type RunHandle} from './engine/start-run.js';
+import {startRun, type RunHandle, startOver} from './engine/start-run.js';
 import {createStartDemoRun} from './engine/start-demo-run.js';
 import {writeFolder} from './engine/write-folder.js';
 import {stateDir} from './engine/paths.js';
@@ -104,6 +104,7 @@ export const runTui = async ({
       startDemoRun={createStartDemoRun({pace: demoPace})}
       onRunStarted={onRunStarted}
       unfinished={unfinished}
+      startOver={startOver}
       openDoctor={(plan) => {
         doctorFor = plan.clusterName;
       }}

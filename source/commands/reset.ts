@@ -5,15 +5,17 @@
 import {InputError} from '../core/errors.js';
 import type {Plan} from '../core/plan/types.js';
 import {describeReset} from '../core/reset/undo.js';
-import {parseChanges, type RecordedChange} from '../core/run/changes.js';
+import type {RecordedChange} from '../core/run/changes.js';
 import type {RunEvent} from '../core/run/events.js';
 import {executeReset} from '../engine/execute.js';
 import {stateDir} from '../engine/paths.js';
 import {formatEvent} from '../engine/reporters/line.js';
 import {lockCluster, type ReleaseLock} from '../engine/run-lock.js';
+export {savedChanges} from '../engine/run-store.js';
 import {
   forgetSavedRun,
   readSavedRun,
+  savedChanges,
   savedClusters,
   savedRunPath,
   type SavedRun,
@@ -29,10 +31,6 @@ export interface ResetOptions {
   /** The plan's folder: the hosts when there is no saved run. */
   readonly plan?: string;
 }
-
-/** The saved record of changes: undefined for a run saved before reset existed (no record). */
-export const savedChanges = (saved: SavedRun | undefined): RecordedChange[] | undefined =>
-  saved === undefined || saved.changes === undefined ? undefined : parseChanges(saved.changes);
 
 /** Which cluster to reset: the one named, the plan's, or the only one with a saved run. */
 const chooseCluster = async (

@@ -193,3 +193,7 @@ export const savedRuns = (stateDir: string): SavedRun[] => {
  */
 export const unfinishedRuns = (stateDir: string): SavedRun[] =>
   savedRuns(stateDir).filter((saved) => saved.status !== 'finished');
+
+/** The saved record of changes: undefined for a run saved before reset existed (no record). */
+export const savedChanges = (saved: SavedRun | undefined): RecordedChange[] | undefined =>
+  saved === undefined || saved.changes === undefined ? undefined : parseChanges(saved.changes);

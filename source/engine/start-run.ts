@@ -126,3 +126,48 @@ export const startRun: StartRun = (plan) =>
       now: new Date(),
     });
   });
+
+/**
+ * Start over from the TUI (the Resume screen): undo what the saved run did on
+ * every host (as `ha-wizard reset`), then run the plan from the start, under
+ * one lock so no other wizard gets in between. The reset's own end is not
+ * shown as the run's: the view sees the undo steps, a notice, then the run.
+ */
+export const startOver: StartRun = (plan) =>
+  handleFor(plan, async ({emit, signal, ask}) => {
+    const [{executePlan, executeReset}, {lockCluster}, store, paths] = await Promise.all([
+      import('./execute.js'),
+      import('./run-lock.js'),
+      import('./run-store.js'),
+      import('./paths.js'),
+    ]);
+    const {forgetSavedRun, readSavedRun, savedChanges} = store;
+    const now = new Date();
+    const lock = lockCluster(paths.stateDir(), plan.clusterName, now);
+    try {
+      const options = {answerHostKey: ({id}: {id: string}) => ask(id), signal, now, lock};
+      const changes = savedChanges(readSavedRun(paths.stateDir(), plan.clusterName));
+      let resetEnd: RunOutcome | undefined;
+      const reset = await executeReset(plan, changes, {
+        ...options,
+        onEvent: (event) => {
+          if (event.type === 'run-finished') resetEnd = event;
+          else emit(event);
+        },
+      });
+      if (!reset.ok) {
+        emit({type: 'run-finished', at: Date.now(), ...(resetEnd ?? reset)});
+        return reset;
+      }
+      await forgetSavedRun(paths.stateDir(), plan.clusterName);
+      emit({
+        type: 'notice',
+        at: Date.now(),
+        level: 'info',
+        message: 'Everything the last run did is undone; running the plan from the start.',
+      });
+      return executePlan(plan, {...options, onEvent: emit});
+    } finally {
+      lock();
+    }
+  });
