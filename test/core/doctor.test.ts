@@ -92,16 +92,33 @@ const cp = (name: string, overrides: Partial<HostEvidence> = {}): HostEvidence =
   healthGate: out('active\n'),
   networkManager: 'systemd-networkd',
   clock: {remote: 1000.05, sentAt: 1000, receivedAt: 1000.1},
+  // A real node's own status: untagged, its key expiring on 2026-12-10.
+  selfStatus: out(fixture('tailscale-status-linux-js-android-1.98.4.json')),
+  pings: [
+    {
+      peer: '100.64.10.12',
+      output: out('pong from cp2 (100.64.10.12) via 192.168.1.12:41641 in 1ms\n'),
+    },
+  ],
   ...overrides,
 });
 const worker = (name: string, overrides: Partial<HostEvidence> = {}): HostEvidence => {
-  const {crictl: _c, lo1: _l, readyz: _r, apiserverCert: _a, healthGate: _h, ...base} = cp(name);
+  const {
+    crictl: _c,
+    lo1: _l,
+    readyz: _r,
+    apiserverCert: _a,
+    healthGate: _h,
+    pings: _p,
+    ...base
+  } = cp(name);
   return {...base, role: 'worker', prefs: out(prefsWith({RouteAll: true})), ...overrides};
 };
 /** A healthy cluster whose status file has `primary`, a real status capture's host name. */
 const primary = 'pgshospital';
-const cluster = (hosts: HostEvidence[]): ClusterEvidence => ({
+const cluster = (hosts: HostEvidence[], collectedAt = now.getTime()): ClusterEvidence => ({
   vip,
+  collectedAt,
   hosts,
   status: {observer: 'w1', output: out(statusWithPrimary(primary))},
 });
@@ -371,6 +388,45 @@ describe('doctor checks', () => {
       'w1:pass',
     ]);
     expect(only(results, 'clock-skew', 'cp2')[0]?.explanation).toContain('5.0 s ahead');
+  });
+
+  it("key-expiry: the node's own status, read when doctor looked: fails within 30 days with the console fix", () => {
+    expect(only(diagnose(cluster(healthy())), 'key-expiry', 'w1')[0]).toMatchObject({
+      status: 'pass',
+      evidence: 'tailscale status: KeyExpiry 2026-12-10T04:59:21Z, tags none',
+    });
+    const late = only(
+      diagnose(cluster(healthy(), Date.parse('2026-11-24T00:00:00Z'))),
+      'key-expiry',
+    );
+    expect(late.map((entry) => entry.status)).toEqual(['fail', 'fail', 'fail']);
+    expect(late[0]?.explanation).toContain('node key expires in 16 days (2026-12-10)');
+    expect(late[0]?.fix?.summary).toContain('Disable key expiry');
+  });
+
+  it('relayed-path: a control plane that reaches another only via DERP, or not at all, fails', () => {
+    const relayed = cp(primary, {
+      pings: [
+        {
+          peer: '100.64.10.12',
+          output: out(
+            'pong from cp2 (100.64.10.12) via DERP(fra) in 46ms\npong from cp2 (100.64.10.12) via DERP(fra) in 45ms\n',
+            1,
+            'direct connection not established\n',
+          ),
+        },
+      ],
+    });
+    const silent = cp('cp2', {pings: [{peer: '100.64.10.11', output: out('', 1, 'no reply\n')}]});
+    const results = diagnose(cluster([relayed, silent, worker('w1')]));
+    expect(failures(results).filter((entry) => entry.startsWith('relayed-path'))).toEqual([
+      `relayed-path@${primary}`,
+      'relayed-path@cp2',
+    ]);
+    expect(only(results, 'relayed-path', primary)[0]?.explanation).toContain(
+      'only through a relay (DERP(fra))',
+    );
+    expect(only(results, 'relayed-path', 'cp2')[0]?.explanation).toContain('gets no reply');
   });
 
   it('an unreachable host makes its checks unknown, quoting why', () => {

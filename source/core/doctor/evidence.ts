@@ -47,12 +47,18 @@ export interface HostEvidence {
   readonly healthGate?: CommandOutput;
   /** Which network manager runs, from `systemctl is-active systemd-networkd NetworkManager`. */
   readonly networkManager?: NetworkManagerName | 'none';
+  /** `tailscale status --json` on the host: its own node key (Self.KeyExpiry, Tags). */
+  readonly selfStatus?: CommandOutput;
+  /** `tailscale ping --c 3 --timeout 3s IP` to every other control plane (control planes). */
+  readonly pings?: ReadonlyArray<{readonly peer: string; readonly output: CommandOutput}>;
   /** `date +%s.%N` on the host and this machine's clock around it, in seconds. */
   readonly clock?: {readonly remote: number; readonly sentAt: number; readonly receivedAt: number};
 }
 
 export interface ClusterEvidence {
   readonly vip: string;
+  /** When it was collected (ms since the epoch): the checks' "now" (key expiry). */
+  readonly collectedAt?: number;
   readonly hosts: readonly HostEvidence[];
   /** `tailscale status --json` on one node: who is the VIP's primary router. */
   readonly status?: {readonly observer: string; readonly output: CommandOutput};

@@ -7,10 +7,12 @@ import {apiserverCertSan} from './certificate-san.js';
 import {cgroupDriver} from './cgroup-driver.js';
 import {clockSkew} from './clock-skew.js';
 import {healthGate} from './health-gate.js';
+import {keyExpiry} from './key-expiry.js';
 import {kubeletActive} from './kubelet-active.js';
 import {lo1Vip} from './lo1-vip.js';
 import type {Check} from './per-host.js';
 import {primaryApiserver} from './primary-apiserver.js';
+import {relayedPath} from './relayed-path.js';
 import {controlPlaneRestarts} from './restarts.js';
 import {routeApproved} from './route-approved.js';
 import {swap} from './swap.js';
@@ -27,6 +29,8 @@ export const checks: readonly Check[] = [
   vipAdvertised,
   acceptRoutes,
   routeApproved,
+  relayedPath,
+  keyExpiry,
   apiserverCertSan,
   clockSkew,
 ];

@@ -84,7 +84,10 @@ const collectControlPlane = async (
 export const collectHost = async (
   host: Host,
   node: PlanNode,
-  options: Pick<CollectOptions, 'sampleSeconds' | 'signal'> = {},
+  options: Pick<CollectOptions, 'sampleSeconds' | 'signal'> & {
+    /** The other control planes' addresses (pinged from a control plane). */
+    readonly peers?: readonly string[];
+  } = {},
 ): Promise<HostEvidence> => {
   const base = {host: node.name, role: node.role, ip: node.ip, dnsName: node.dnsName};
   const {signal} = options;
@@ -100,12 +103,27 @@ export const collectHost = async (
       kubeletActive: await run(host, ['systemctl', 'is-active', 'kubelet'], signal),
       swaps: await run(host, ['cat', '/proc/swaps'], signal),
       prefs: await run(host, ['tailscale', 'debug', 'prefs'], signal),
+      selfStatus: await run(host, ['tailscale', 'status', '--json'], signal),
     };
     const controlPlane =
       node.role === 'control-plane'
         ? await collectControlPlane(host, signal, options.sampleSeconds ?? 5)
         : {};
-    return {...base, ...common, ...controlPlane};
+    // The path to each other control plane, as etcd's traffic takes it.
+    const pings =
+      node.role === 'control-plane'
+        ? await Promise.all(
+            (options.peers ?? []).map(async (peer) => ({
+              peer,
+              output: await run(
+                host,
+                ['tailscale', 'ping', '--c', '3', '--timeout', '3s', peer],
+                signal,
+              ),
+            })),
+          )
+        : undefined;
+    return {...base, ...common, ...controlPlane, ...(pings ? {pings} : {})};
   } catch (error) {
     return {...base, unreachable: error instanceof Error ? error.message : String(error)};
   }
@@ -116,8 +134,17 @@ export const collectEvidence = async (
   plan: Plan,
   options: CollectOptions,
 ): Promise<ClusterEvidence> => {
+  const collectedAt = Date.now();
+  const controlPlanes = plan.nodes.filter((node) => node.role === 'control-plane');
   const hosts = await Promise.all(
-    plan.nodes.map((node) => collectHost(options.hostFor(node), node, options)),
+    plan.nodes.map((node) =>
+      collectHost(options.hostFor(node), node, {
+        ...options,
+        peers: controlPlanes
+          .filter((other) => other.name !== node.name)
+          .map((other) => other.ip || other.dnsName),
+      }),
+    ),
   );
   // Who routes the VIP, as a node that does not hold it sees it (route-approval's observer),
   // or as any other node that answered.
@@ -142,5 +169,5 @@ export const collectEvidence = async (
       status = undefined;
     }
   }
-  return {vip: plan.network.vip, hosts, ...(status ? {status} : {})};
+  return {vip: plan.network.vip, collectedAt, hosts, ...(status ? {status} : {})};
 };
