@@ -10,7 +10,7 @@ import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {repoDir} from '../lab/config.js';
 import {cutHost, mendHost, readPolicy, setPolicy} from '../lab/lab.js';
-import {cli, cps, labCluster, runProcess, vip} from '../lab/lab-cluster.js';
+import {cli, cps, labCluster, mutating, runProcess, vip} from '../lab/lab-cluster.js';
 import {sleep} from '../lab/system.js';
 import {labSkipReason} from '../lab/skip.js';
 import {closeTerminals, openTerminal} from '../support/pty.js';
@@ -44,10 +44,6 @@ const gateSettings = (envFile: string) => {
     recoverAfter: value('RECOVER_AFTER'),
   };
 };
-
-/** Tool calls that change a host (as the simulators log them in calls.log). */
-const mutating =
-  /uid=\d+ (tailscale (set|up|down)|kubeadm (init|join|reset|token create|init phase)|systemctl (start|stop|restart|enable|disable|daemon-reload|reload)|networkctl reload|nmcli (connection|con|c) (add|up|down|delete|modify)|helm (upgrade|install|uninstall)|containerd config default)\b/;
 
 /** Polls until pass() holds; the elapsed seconds since `since`, or throws after timeoutMs. */
 const until = async (pass: () => Promise<boolean>, since: number, timeoutMs: number) => {

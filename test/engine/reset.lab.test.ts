@@ -14,7 +14,8 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {repoDir} from '../lab/config.js';
 import {cutHost, down, hostExec, mendHost, readLab, type LabState} from '../lab/lab.js';
-import {lockLab} from '../lab/lock.js';
+import {mutating, runProcess} from '../lab/lab-cluster.js';
+import {labSetupTimeoutMs, lockLab} from '../lab/lock.js';
 import {labSkipReason} from '../lab/skip.js';
 import {sleep} from '../lab/system.js';
 
@@ -27,8 +28,6 @@ const skipReason = labSkipReason('test/engine/reset.lab.test.ts', {
 const vip = '10.200.0.1';
 const cps = ['cp1', 'cp2', 'cp3'];
 const hosts = [...cps, 'w1'];
-/** How long to wait for the lab while other lab tests use it. */
-const lockWaitMs = 20 * 60_000;
 /** A route cp2 advertises before the wizard: reset must keep it. */
 const existingRoute = '192.168.77.0/24';
 
@@ -39,36 +38,6 @@ const existingRoute = '192.168.77.0/24';
  * and the simulated kubelet's log.
  */
 const labBookkeeping = ['var/lib/hwlab/', 'var/log/hwlab/'];
-
-/** Tool calls that change a host (as the simulators log them in calls.log). */
-const mutating =
-  /uid=\d+ (tailscale (set|up|down)|kubeadm (init|join|reset|token create|init phase)|systemctl (start|stop|restart|enable|disable|daemon-reload|reload)|networkctl (reload|delete)|nmcli (connection|con|c) (add|up|down|delete|modify)|helm (upgrade|install|uninstall)|containerd config default)\b/;
-
-interface Proc {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const runProcess = (argv: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number) =>
-  new Promise<Proc>((resolve, reject) => {
-    const [file, ...args] = argv;
-    const child = spawn(file ?? 'false', args, {
-      cwd: repoDir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({code, stdout, stderr});
-    });
-  });
 
 /** Every file, symlink and whiteout under `dir` (directories themselves are not compared). */
 const snapshotDir = (dir: string): Map<string, string> => {
@@ -229,7 +198,7 @@ describe.skipIf(skipReason !== undefined)(
 
     beforeAll(async () => {
       // Other lab test files (this run's or another process's) may hold the lab for minutes.
-      releaseLab = await lockLab(lockWaitMs);
+      releaseLab = await lockLab();
       await down();
       const up = await runProcess(
         [
@@ -294,7 +263,7 @@ describe.skipIf(skipReason !== undefined)(
       );
       expect(plan.code, plan.stdout + plan.stderr).toBe(0);
       before = await snapshot();
-    }, lockWaitMs + 150_000);
+    }, labSetupTimeoutMs);
 
     afterAll(async () => {
       await down();

@@ -15,6 +15,10 @@ export const cli = join(repoDir, 'dist', 'cli.js');
 export const vip = '10.200.0.1';
 export const cps = ['cp1', 'cp2', 'cp3'];
 
+/** Tool calls that change a host (as the simulators log them in calls.log). */
+export const mutating =
+  /uid=\d+ (tailscale (set|up|down)|kubeadm (init|join|reset|token create|init phase)|systemctl (start|stop|restart|enable|disable|daemon-reload|reload)|networkctl (reload|delete)|nmcli (connection|con|c) (add|up|down|delete|modify)|helm (upgrade|install|uninstall)|containerd config default)\b/;
+
 export interface Proc {
   code: number | null;
   stdout: string;
