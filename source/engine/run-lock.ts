@@ -7,7 +7,7 @@ import {closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync} from 'n
 import {hostname} from 'node:os';
 import {join} from 'node:path';
 import {InputError} from '../core/errors.js';
-import {clustersDir} from './run-store.js';
+import {clusterFileName, clustersDir} from './run-store.js';
 
 interface Holder {
   readonly pid: number;
@@ -37,7 +37,7 @@ const readHolder = (path: string): Holder | undefined => {
 };
 
 const lockPath = (stateDir: string, clusterName: string) =>
-  join(clustersDir(stateDir), `${clusterName.replace(/[^a-z0-9.-]/gi, '_') || '_'}.lock`);
+  join(clustersDir(stateDir), `${clusterFileName(clusterName)}.lock`);
 
 /** Whether a live wizard on this machine holds the cluster's lock now. */
 export const lockedByOther = (stateDir: string, clusterName: string): boolean => {

@@ -37,7 +37,8 @@ export interface SavedRun extends RunProgress {
 export const clustersDir = (stateDir: string) => join(stateDir, 'clusters');
 
 // Cluster names are DNS-1123 labels once validated; this keeps a hand-edited one inside the folder.
-const fileName = (clusterName: string) => clusterName.replace(/[^a-z0-9.-]/gi, '_') || '_';
+export const clusterFileName = (clusterName: string) =>
+  clusterName.replace(/[^a-z0-9.-]/gi, '_') || '_';
 
 // conf (with its schema validator) loads only when a run writes: the wizard
 // reads saved runs at start-up, and that must not cost it its first frame.
@@ -45,7 +46,7 @@ const open = async (stateDir: string, clusterName: string) => {
   const {default: ConfStore} = await import('conf');
   return new ConfStore<Record<string, unknown>>({
     cwd: clustersDir(stateDir),
-    configName: fileName(clusterName),
+    configName: clusterFileName(clusterName),
     configFileMode: 0o600,
     // A damaged file is the user's record of a half-built cluster: say so, never wipe it.
     clearInvalidConfig: false,
@@ -89,30 +90,13 @@ export const readSavedRun = (stateDir: string, clusterName: string): SavedRun | 
 };
 
 export const savedRunPath = (stateDir: string, clusterName: string) =>
-  join(clustersDir(stateDir), `${fileName(clusterName)}.json`);
+  join(clustersDir(stateDir), `${clusterFileName(clusterName)}.json`);
 
-/** Names of the clusters with a saved run, sorted. */
-export const savedClusters = (stateDir: string): string[] => {
-  let names: string[];
-  try {
-    names = readdirSync(clustersDir(stateDir));
-  } catch {
-    return [];
-  }
-  return names
-    .filter((name) => name.endsWith('.json'))
-    .flatMap((name) => {
-      try {
-        const data = JSON.parse(readFileSync(join(clustersDir(stateDir), name), 'utf8')) as {
-          clusterName?: unknown;
-        };
-        return typeof data.clusterName === 'string' ? [data.clusterName] : [];
-      } catch {
-        return [];
-      }
-    })
+/** Names of the clusters with a readable saved run, sorted. */
+export const savedClusters = (stateDir: string): string[] =>
+  savedRuns(stateDir)
+    .map((saved) => saved.clusterName)
     .sort();
-};
 
 /** Forgets the saved run (after a reset, or a start over): the file goes, nothing of it stays. */
 export const forgetSavedRun = (stateDir: string, clusterName: string) => {
