@@ -147,10 +147,16 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
       rows: 50,
       env: {...env, NO_COLOR: '1'},
     });
+    // A question counts only while it is the last thing on the screen: the answered one is
+    // drawn again ("… now? yes"), and must not be taken for the next.
     let since = 0;
     for (;;) {
-      await terminal.waitFor(/Apply this fix on \S+ now\?|\d+ passed, \d+ failed/, 120_000, since);
-      const text = terminal.text().slice(since);
+      await terminal.waitFor(
+        /Apply this fix on \S+ now\? \(y\/N\)\s*$|\d+ passed, \d+ failed/,
+        120_000,
+        since,
+      );
+      const text = terminal.text(since);
       if (/\d+ passed, \d+ failed/.test(text)) break;
       const lastFailure = [...text.matchAll(/✗ (\S+) on (\S+)/g)].at(-1);
       const yes = lastFailure?.[1] === 'cgroup-driver' && lastFailure[2] === 'cp1';

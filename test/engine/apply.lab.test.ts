@@ -482,7 +482,7 @@ describe.skipIf(skipReason !== undefined)(
       const finished = again.mark();
       await again.waitFor('Cluster homelab is up: 3 control planes, 1 worker.', 180_000);
       // The last frame: every pane finished, the VIP's primary router, how to use the kubeconfig.
-      const screen = again.text().slice(finished);
+      const screen = again.text(finished);
       for (const host of [...cps, 'w1'])
         expect(screen).toMatch(new RegExp(`✓ ${host} +(control plane|worker) +(done|no changes)`));
       expect(screen).toContain(`VIP             ${vip} — primary router cp1 ★`);

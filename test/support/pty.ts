@@ -13,8 +13,11 @@ const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)
 export interface Terminal {
   /** Everything the program has written to the terminal so far, escape sequences included. */
   readonly output: () => string;
-  /** The same without escape sequences: what a person reads. */
-  readonly text: () => string;
+  /**
+   * The same without escape sequences: what a person reads; from `since` (a `mark()`,
+   * an offset into the raw output, so it is cut before the escapes are taken out).
+   */
+  readonly text: (since?: number) => string;
   readonly press: (keys: string) => void;
   /**
    * Resolves once the output (from offset `since`, default all of it) contains `text`;
@@ -71,7 +74,7 @@ export const openTerminal = (
   );
   return {
     output: () => output,
-    text: () => stripVTControlCharacters(output),
+    text: (since = 0) => stripVTControlCharacters(output.slice(since)),
     kill,
     press: (keys) => child.stdin.write(keys),
     signal: (name) => child.kill(name),
