@@ -11,6 +11,7 @@ import {afterAll, describe, expect, it} from 'vitest';
 import {repoDir} from '../lab/config.js';
 import {cutHost, mendHost, readPolicy, setPolicy} from '../lab/lab.js';
 import {cli, cps, labCluster, mutating, runProcess, vip} from '../lab/lab-cluster.js';
+import {openValues, receivedCommands, statusValues} from '../lab/received-commands.js';
 import {sleep} from '../lab/system.js';
 import {labSkipReason} from '../lab/skip.js';
 import {closeTerminals, openTerminal} from '../support/pty.js';
@@ -231,6 +232,21 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
     }
     expect(await ok('cp1', 'ls /etc/containerd /etc/systemd/network /etc/ha-wizard')).toBe(backups);
   }, 180_000);
+
+  it('no command line a host received holds a value from tailscale status open to its shell', () => {
+    const values = statusValues(readFileSync(c.lab().statusFile, 'utf8'));
+    let carrying = 0;
+    for (const host of all) {
+      const lines = receivedCommands(c.lab().labDir, host);
+      expect(lines.length, host).toBeGreaterThan(20);
+      for (const line of lines) {
+        expect(openValues(line, values), host).toEqual([]);
+        if (values.some((value) => line.includes(value))) carrying++;
+      }
+    }
+    // The check had something to check: node names, addresses and DNS names reach commands.
+    expect(carrying).toBeGreaterThan(10);
+  });
 
   const recovery: Record<string, number> = {};
 

@@ -151,6 +151,19 @@ PrintMotd no
 LogLevel VERBOSE
 SetEnv HWLAB_HOST=${host.name}
 Subsystem sftp /usr/lib/openssh/sftp-server
+ForceCommand ${recordCommand}
+`;
+
+/**
+ * Every command line the host's sshd is given, exactly as it arrived, NUL-separated
+ * (scripts hold newlines), then the command itself, run as sshd would have run it
+ * (the user's shell with -c). Tests read it to see what reached the host.
+ */
+const recordCommand = '/etc/ssh/hwlab-record-command';
+const recordScript = `#!/bin/bash
+printf '%s\\0' "\${SSH_ORIGINAL_COMMAND-}" >> /var/lib/hwlab/commands.log
+[ -n "\${SSH_ORIGINAL_COMMAND+x}" ] || exec /bin/bash -l
+exec /bin/bash -c "$SSH_ORIGINAL_COMMAND"
 `;
 
 const networkManagerSeed = (host: HostPlan, upper: string) => {
@@ -199,6 +212,7 @@ const seedHost = async (
     `127.0.0.1\tlocalhost\n127.0.1.1\t${host.name}\n${all.map((h) => `${h.address}\t${h.name}.tail-lab.ts.net ${h.name}`).join('\n')}\n`,
   );
   writeFile(join(etc, 'ssh', 'sshd_config'), sshdConfig(host));
+  writeFile(join(upper, recordCommand), recordScript, 0o755);
   writeFile(join(etc, 'ssh', 'authorized_keys', sshUser), clientKey);
   await run([
     'ssh-keygen',
@@ -226,6 +240,7 @@ const seedHost = async (
   }
   const state = join(upper, 'var/lib/hwlab');
   writeFile(join(state, 'calls.log'), '', 0o666);
+  writeFile(join(state, 'commands.log'), '', 0o666);
   // What containerd read at its last start: both default configs leave SystemdCgroup false.
   writeFile(join(state, 'sim', 'containerd.json'), '{"systemdCgroup":false}\n');
   if (host.containerdMajor === 2) {
