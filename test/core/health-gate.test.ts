@@ -34,6 +34,10 @@ case "$1 $2" in
   "addr add") touch "$STUB/vip" ;;
 esac
 `,
+  // Records the pause instead of taking it.
+  sleep: `#!/bin/sh
+echo "$1" >> "$STUB/sleeps"
+`,
   tailscale: `#!/bin/sh
 echo "tailscale $*" >> "$STUB/calls"
 [ ! -e "$STUB/tailscale-fails" ] || { rm "$STUB/tailscale-fails"; echo "503 tailscaled unavailable" >&2; exit 1; }
@@ -45,7 +49,10 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, {recursive: true, force: true});
 });
 
-const setUp = (answers: readonly string[], options: {vip: boolean; routes: string[]}) => {
+const setUp = (
+  answers: readonly string[],
+  options: {vip: boolean; routes: string[]; intervalSeconds?: number; confirmSeconds?: number},
+) => {
   const dir = mkdtempSync(join(tmpdir(), 'health-gate-'));
   dirs.push(dir);
   for (const [name, text] of Object.entries(stubs)) {
@@ -55,8 +62,9 @@ const setUp = (answers: readonly string[], options: {vip: boolean; routes: strin
   writeFileSync(join(dir, 'curl-answers'), `${answers.join('\n')}\n`);
   if (options.vip) writeFileSync(join(dir, 'vip'), '');
   const env = healthGateEnv('10.200.0.1', options.routes, {
-    intervalSeconds: 0,
+    intervalSeconds: options.intervalSeconds ?? 0,
     failAfter: 3,
+    confirmSeconds: options.confirmSeconds ?? 0,
     recoverAfter: 2,
   });
   writeFileSync(join(dir, 'gate.env'), env);
@@ -81,7 +89,11 @@ const setUp = (answers: readonly string[], options: {vip: boolean; routes: strin
           .split('\n')
           .filter((line) => !line.startsWith('curl '))
       : [];
-  return {dir, run, calls, hasVip: () => existsSync(join(dir, 'vip'))};
+  const sleeps = () =>
+    existsSync(join(dir, 'sleeps'))
+      ? readFileSync(join(dir, 'sleeps'), 'utf8').trim().split('\n')
+      : [];
+  return {dir, run, calls, sleeps, hasVip: () => existsSync(join(dir, 'vip'))};
 };
 
 describe('health gate script', () => {
@@ -110,6 +122,31 @@ describe('health gate script', () => {
       'tailscale set --advertise-routes=192.168.1.0/24,10.200.0.1/32',
     ]);
     expect(gate.hasVip()).toBe(true);
+  });
+
+  it('confirms a failure with quick polls, then waits whole intervals again', () => {
+    const gate = setUp(['ok', 'fail', 'fail', 'fail', 'fail', 'ok', 'fail', 'ok'], {
+      vip: true,
+      routes: [],
+      intervalSeconds: 2,
+      confirmSeconds: 0.25,
+    });
+    gate.run();
+    expect(gate.sleeps()).toEqual([
+      '2',
+      // The first failure is confirmed twice, quickly; then the VIP is withdrawn.
+      '0.25',
+      '0.25',
+      // Withdrawn: nothing to decide until it is ready again.
+      '2',
+      '2',
+      '2',
+      '2',
+    ]);
+    expect(gate.calls()).toEqual([
+      'ip addr del 10.200.0.1/32 dev lo1',
+      'tailscale set --advertise-routes=',
+    ]);
   });
 
   it('clears the advertised routes entirely when the node has no others', () => {
