@@ -4,7 +4,8 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync}
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {HostError} from '../../source/engine/host/host.js';
+import {writeFileWith} from '../../source/engine/host/files.js';
+import {HostError, type ExecOptions} from '../../source/engine/host/host.js';
 import {LocalHost} from '../../source/engine/host/local-host.js';
 
 const host = new LocalHost({name: 'here', killGraceMs: 200});
@@ -80,5 +81,22 @@ describe('LocalHost', () => {
     expect(readdirSync(join(dir, 'sub')).filter((name) => name.startsWith('.ha-wizard'))).toEqual(
       [],
     );
+  });
+
+  it('keeps the old file when the content arrives cut short (the wizard died while sending it)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'config.toml');
+    writeFileSync(file, 'old = true\n');
+    const content = `${'# a long config\n'.repeat(200)}SystemdCgroup = true\n`;
+    // The same script on the same shell, but stdin ends early, as when the sender is killed.
+    const cutShort = (argv: readonly string[], options?: ExecOptions) =>
+      host.exec(argv, {...options, stdin: content.slice(0, 1000)});
+    const error = await writeFileWith('here', cutShort, file, content).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostError);
+    expect((error as Error).message).toBe(
+      `writing ${file} on here failed: the content for ${file} arrived incomplete`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('old = true\n');
+    expect(readdirSync(dir)).toEqual(['config.toml']);
   });
 });

@@ -2,6 +2,7 @@
 // exec: one round trip each, the same on a remote node and on this machine,
 // and under sudo when the file is root's. The scripts are constants; paths and
 // modes reach them as positional parameters ("$1"...), never pasted in.
+import {createHash} from 'node:crypto';
 import {
   HostError,
   type ExecOptions,
@@ -25,7 +26,8 @@ exec cat -- "$1"`;
  * Writes stdin to "$1" atomically and says what it did on stdout: `unchanged`,
  * or `changed` preceded by `backup PATH` when the old file was copied.
  * $2 mode (octal, or empty: keep the old file's), $3 owner (or empty: keep the
- * old file's when root), $4 `1` to back up, $5 a timestamp for the backup name.
+ * old file's when root), $4 `1` to back up, $5 a timestamp for the backup name,
+ * $6 the content's SHA-256.
  */
 const writeScript = `set -eu
 target=$1 mode=$2 owner=$3 backup=$4 stamp=$5
@@ -37,7 +39,12 @@ mkdir -p -- "$dir"
 # (atomic); its name has no suffix a daemon watches (.netdev, .conf, .toml).
 tmp=$(mktemp "$dir/.ha-wizard.XXXXXX")
 trap 'rm -f -- "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
 cat > "$tmp"
+# stdin ends the same way when the wizard sent everything and when it died
+# mid-way: only the whole content may replace the file.
+sum=$(sha256sum < "$tmp")
+if [ "\${sum%% *}" != "$6" ]; then echo "the content for $target arrived incomplete" >&2; exit 1; fi
 if [ -f "$target" ]; then
   [ -n "$mode" ] || mode=$(stat -c %a -- "$target")
   if [ -z "$owner" ] && [ "$(id -u)" = 0 ]; then owner=$(stat -c %u:%g -- "$target"); fi
@@ -121,6 +128,7 @@ export const writeFileWith = async (
     options.owner ?? '',
     options.backup ? '1' : '0',
     backupStamp(now),
+    createHash('sha256').update(content).digest('hex'),
   ];
   const result = await exec(argv, {sudo: options.sudo, stdin: content});
   if (result.code !== 0)
