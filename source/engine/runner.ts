@@ -5,6 +5,7 @@
 // DOMAIN.md's order); within a parallel phase the other hosts still finish
 // their own step, so none is left half-done, and all failures come back as
 // one "failed on N hosts" error (habit 5).
+import {setMaxListeners} from 'node:events';
 import {setTimeout as delay} from 'node:timers/promises';
 import {vipAddress} from '../core/artifacts/vip.js';
 import type {Plan, PlanNode} from '../core/plan/types.js';
@@ -95,6 +96,9 @@ export const failureMessage = (
 export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => {
   const {plan, phases} = options;
   const signal = options.signal ?? new AbortController().signal;
+  // Every command in flight listens for the stop: with more than ten hosts at
+  // once Node would print a leak warning on the user's screen for a normal run.
+  setMaxListeners(0, signal);
   const secrets = options.secrets ?? new SecretStore();
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;

@@ -56,6 +56,30 @@ const steps = (events: RunEvent[], type: 'host-step-started' | 'host-step-finish
   events.flatMap((event) => (event.type === type ? [`${event.phase}:${event.host}`] : []));
 
 describe('runPhases', () => {
+  it('prints no listener-leak warning when many commands wait on the stop signal at once', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const gate = deferred();
+      let waiting = 0;
+      // Three commands in flight on each of 5 hosts, each listening for Ctrl-C: past Node's default of 10.
+      const busy = phase('busy', {
+        apply: async (step) => {
+          for (let i = 0; i < 3; i++) step.signal.addEventListener('abort', () => {});
+          if (++waiting === all().length) gate.resolve();
+          await gate.promise;
+        },
+      });
+      const rig = harness([busy], {signal: new AbortController().signal});
+      expect((await rig.run()).ok).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('runs phases in list order, each host once, one Host per node for the whole run', async () => {
     const rig = harness([phase('a'), phase('b', {hosts: cps}), phase('c', {hosts: workers})]);
     const outcome = await rig.run();
