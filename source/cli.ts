@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The composition root: the only module that knows the core, the engine and the
 // screens. Ink and React load lazily (tui.js), so `--version` and `plan` stay fast.
-import {Command, Option} from 'commander';
+import {Command, InvalidArgumentError, Option} from 'commander';
 import packageJson from '../package.json' with {type: 'json'};
 import {InputError} from './core/errors.js';
 import {defaults} from './core/plan/defaults.js';
@@ -21,6 +21,12 @@ const demoPace = () => {
 
 // Repeatable list flags: `--worker a,b --worker c`. No default, so help shows none.
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+const seconds = (value: string) => {
+  const number = Number(value);
+  if (!(value.trim() !== '' && Number.isFinite(number) && number > 0))
+    throw new InvalidArgumentError('Give a number of seconds greater than 0, e.g. 600.');
+  return number;
+};
 
 const networkOptions = (command: Command) =>
   command
@@ -99,6 +105,15 @@ const hostOptions = (command: Command) =>
 
 const program = new Command()
   .name('ha-wizard')
+  // Usage errors read like every other error: one sentence after `ha-wizard: `.
+  .configureOutput({
+    outputError: (text, write) => {
+      const sentence = text.trim().replace(/^error: /, '');
+      write(
+        `ha-wizard: ${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}${/[.!?]$/.test(sentence) ? '' : '.'}\n`,
+      );
+    },
+  })
   .description(
     'Build a highly-available kubeadm cluster on a homelab tailnet: several control planes behind one virtual IP.',
   )
@@ -199,6 +214,12 @@ hostOptions(
     '--status-file <file>',
     'on resume, find moved nodes in this `tailscale status --json` output (default: run tailscale)',
   )
+  .option(
+    '--command-timeout <seconds>',
+    `stop any command on a host that runs longer (kubeadm and the Cilium install keep their own longer limits)`,
+    seconds,
+    defaults.commandTimeoutSeconds,
+  )
   .addHelpText(
     'after',
     `
@@ -226,6 +247,7 @@ Ctrl-C (continue with --resume).`,
           resume: options['resume'] === true,
           startOver: options['startOver'] === true,
           ...(typeof options['statusFile'] === 'string' ? {statusFile: options['statusFile']} : {}),
+          commandTimeoutSeconds: Number(options['commandTimeout']),
         },
         io,
       ),

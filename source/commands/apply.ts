@@ -37,6 +37,8 @@ export interface ApplyOptions {
   readonly startOver?: boolean;
   /** Where to look the nodes up again on resume (default: `tailscale status` here). */
   readonly statusFile?: string;
+  /** --command-timeout: seconds any command may run unless it has a longer limit of its own. */
+  readonly commandTimeoutSeconds?: number;
 }
 
 export interface ApplyIo {
@@ -308,6 +310,9 @@ const execute = async (
       ...sshAccess(options),
       planDir: dir,
       lock,
+      ...(options.commandTimeoutSeconds === undefined
+        ? {}
+        : {commandTimeoutMs: options.commandTimeoutSeconds * 1000}),
     });
     if (!options.json && failedWithConnectionRefused(state, outcome)) {
       const hint = `The API refused connections: often containerd's SystemdCgroup disagrees with the kubelet. ha-wizard doctor --plan ${dir} checks that first.`;

@@ -11,6 +11,7 @@ import {kubeconfigPath, localUser, stateDir} from './paths.js';
 import type {RecordedChange} from '../core/run/changes.js';
 import {phases} from './phases/index.js';
 import type {Phase} from './phases/phase.js';
+import type {Host} from './host/host.js';
 import {resetPhases} from './reset/index.js';
 import {openRunLog} from './run-log.js';
 import {runPhases} from './runner.js';
@@ -40,6 +41,15 @@ export interface ExecuteOptions {
   readonly planDir?: string;
   /** The cluster's lock when the caller already took it (to ask about resuming first). */
   readonly lock?: ReleaseLock;
+  /**
+   * Watching a run from outside (bench/orchestration.ts records every command and
+   * wait to replay them): each node's Host and the workstation's go through it.
+   */
+  readonly wrapHost?: (host: Host) => Host;
+  /** `apply --command-timeout`: the limit of every command without a longer one of its own. */
+  readonly commandTimeoutMs?: number;
+  /** The runner's waits between polls; default a real, abortable timer. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<RunOutcome> => {
@@ -107,32 +117,37 @@ const executeLocked = async (
     return accepted;
   };
   try {
+    const wrap = options.wrapHost ?? ((host: Host) => host);
+    const connect = hostFactory(plan, {
+      environment: await loadSshEnvironment(
+        options.knownHostsFile === undefined ? {} : {knownHostsFile: options.knownHostsFile},
+      ),
+      ...(options.user === undefined ? {} : {user: options.user}),
+      ...(options.identityFile === undefined ? {} : {identityFile: options.identityFile}),
+      acceptNewHostKeys: options.acceptNewHostKeys === true,
+      confirmNewHostKey,
+      // Hosts connect on first use, which is preflight's first command.
+      onTailscaleCheck: (host, url) =>
+        emit({
+          type: 'waiting',
+          at: Date.now(),
+          phase: 'preflight',
+          host,
+          message: `Tailscale SSH on ${host} is in "check" mode: open this link and log in, and the connection goes on by itself (or change the policy's SSH rule for the nodes from "check" to "accept").`,
+          links: [url],
+        }),
+      onTailscaleCheckDone: () => emit({type: 'waiting-over', at: Date.now(), phase: 'preflight'}),
+    });
     return await runPhases({
       plan,
       phases: how.phases,
       keepGoing: how.keepGoing,
-      hostFactory: hostFactory(plan, {
-        environment: await loadSshEnvironment(
-          options.knownHostsFile === undefined ? {} : {knownHostsFile: options.knownHostsFile},
-        ),
-        ...(options.user === undefined ? {} : {user: options.user}),
-        ...(options.identityFile === undefined ? {} : {identityFile: options.identityFile}),
-        acceptNewHostKeys: options.acceptNewHostKeys === true,
-        confirmNewHostKey,
-        // Hosts connect on first use, which is preflight's first command.
-        onTailscaleCheck: (host, url) =>
-          emit({
-            type: 'waiting',
-            at: Date.now(),
-            phase: 'preflight',
-            host,
-            message: `Tailscale SSH on ${host} is in "check" mode: open this link and log in, and the connection goes on by itself (or change the policy's SSH rule for the nodes from "check" to "accept").`,
-            links: [url],
-          }),
-        onTailscaleCheckDone: () =>
-          emit({type: 'waiting-over', at: Date.now(), phase: 'preflight'}),
-      }),
-      workstation: new LocalHost({name: localUser()}),
+      hostFactory: (node) => wrap(connect(node)),
+      workstation: wrap(new LocalHost({name: localUser()})),
+      ...(options.sleep ? {sleep: options.sleep} : {}),
+      ...(options.commandTimeoutMs === undefined
+        ? {}
+        : {commandTimeoutMs: options.commandTimeoutMs}),
       workstationKubeconfig: kubeconfigPath(),
       onEvent: emit,
       signal: options.signal,

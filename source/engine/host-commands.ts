@@ -4,6 +4,7 @@
 // remote mutation goes through (aesthetics habit 4): `mutates` marks the step
 // as having changed something, which is how a second apply can say
 // "nothing needed changing".
+import {defaults} from '../core/plan/defaults.js';
 import {quoteCommand} from '../core/remote/quote.js';
 import type {
   ExecResult,
@@ -59,6 +60,8 @@ export class HostCommands {
     readonly host: Host,
     private readonly output: OutputSink,
     private readonly signal: AbortSignal,
+    /** The limit of every command without a longer one of its own (a wedged tailscaled must not stall the run). */
+    private readonly commandTimeoutMs: number = defaults.commandTimeoutSeconds * 1000,
   ) {}
 
   get name(): string {
@@ -80,7 +83,7 @@ export class HostCommands {
       signal: this.signal,
       ...(options.sudo ? {sudo: true} : {}),
       ...(options.stdin === undefined ? {} : {stdin: options.stdin}),
-      ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
+      timeoutMs: Math.max(options.timeoutMs ?? 0, this.commandTimeoutMs),
       onOutput: (stream, chunk) => {
         if (stream === 'stderr') err.push(chunk);
         else if (!options.quiet) out.push(chunk);

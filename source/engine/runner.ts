@@ -27,6 +27,8 @@ export interface RunnerOptions {
   readonly onEvent: (event: RunEvent) => void;
   readonly signal?: AbortSignal;
   readonly secrets?: SecretStore;
+  /** The limit of every command without a longer one of its own. @default defaults.commandTimeoutSeconds */
+  readonly commandTimeoutMs?: number;
   /** Hosts worked on at once within a parallel phase. @default 8 */
   readonly concurrency?: number;
   readonly now?: () => number;
@@ -123,6 +125,7 @@ export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => 
       hostOf(name),
       (stream, line) => emit({type: 'host-output', phase, host: name, stream, line}),
       signal,
+      options.commandTimeoutMs,
     );
 
   let currentPhase = '';

@@ -119,6 +119,12 @@ const cases: Case[] = [
     says: /^Cannot read the kubeconfig .*nope\.kubeconfig \(ENOENT\)\.$/,
   },
   {
+    name: 'apply with a command timeout of zero',
+    args: () => ['apply', planDir, '--command-timeout', '0'],
+    code: 1,
+    says: /^Option '--command-timeout <seconds>' argument '0' is invalid\. Give a number of seconds greater than 0, e\.g\. 600\.$/,
+  },
+  {
     name: 'a mistyped command',
     args: () => ['aply', planDir],
     code: 1,

@@ -273,10 +273,10 @@ describe('ha-wizard plan refuses unusable input with exit 1 and one line', () =>
       ['--demo', '--control-plane', 'rpi4-a', '--worker', 'rpi4-a'],
       'ha-wizard: rpi4-a is named as both a control plane and a worker; give it one role.',
     ],
-    [['--demo'], "error: required option '--control-plane <names>' not specified"],
+    [['--demo'], "ha-wizard: Required option '--control-plane <names>' not specified."],
     [
       ['--demo', '--control-plane', 'rpi4-a', '--frobnicate'],
-      "error: unknown option '--frobnicate'",
+      "ha-wizard: Unknown option '--frobnicate'.",
     ],
   ])('%j', (args, expected) => {
     const message = refused(args as string[]);

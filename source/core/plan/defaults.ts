@@ -8,6 +8,8 @@ export const defaults = {
   clusterName: 'homelab',
   sshUser: 'root',
   apiServerPort: 6443,
+  /** `apply --command-timeout`: far above any ordinary command, far below "hung forever". */
+  commandTimeoutSeconds: 300,
 } as const;
 
 /** The tailnet's own ranges: nothing in the cluster may overlap them. */
