@@ -106,7 +106,9 @@ export const makeCertificate = (request: CertRequest): string => {
   ];
   if (sans.length > 0) extensions.push(seq(oid('2.5.29.17'), octets(seq(...sans))));
   const serial = randomBytes(8);
-  serial[0]! &= 0x7f;
+  // Positive, and no leading zero byte: DER forbids one ("illegal padding" in
+  // OpenSSL), which a first byte of 0 left ~1 certificate in 256 unreadable.
+  serial[0] = (serial[0]! % 0x7f) + 1;
   const tbs = seq(
     explicit(0, small(2)),
     integer(serial),

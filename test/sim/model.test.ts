@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest';
 import {parseGoDuration} from '../../source/sim/args.js';
 import {caCertHash} from '../../source/sim/cluster.js';
 import {createdAgo, table} from '../../source/sim/kube-tools.js';
-import {makeCa} from '../../source/sim/x509.js';
+import {makeCa, makeCertificate, rsaKeyPair} from '../../source/sim/x509.js';
 
 describe('source/sim', () => {
   it('makes a real self-signed CA whose kubeadm hash is sha256 of its SPKI', () => {
@@ -15,6 +15,21 @@ describe('source/sim', () => {
     expect(caCertHash(ca.certPem)).toBe(
       `sha256:${createHash('sha256').update(spki).digest('hex')}`,
     );
+  });
+
+  it('makes certificates OpenSSL can read every time, whatever the random serial (1,000 of them)', () => {
+    // A serial starting with a zero byte is "illegal padding" in DER: 1 in 256 before the fix.
+    const pair = rsaKeyPair();
+    for (let i = 0; i < 1000; i++) {
+      const pem = makeCertificate({
+        subject: {commonName: `node-${i}`},
+        ...pair,
+        isCa: false,
+        notBefore: new Date(0),
+        notAfter: new Date(86_400_000),
+      });
+      expect(() => new X509Certificate(pem), `certificate ${i}`).not.toThrow();
+    }
   });
 
   it('parses kubeadm ttl durations like Go', () => {
