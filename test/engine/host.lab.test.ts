@@ -188,6 +188,36 @@ describe.skipIf(skipReason !== undefined)('SshHost against the lab (root)', () =
     expect((await host.exec(['echo', 'still usable'])).stdout).toBe('still usable\n');
   });
 
+  it("stops waiting for a command its SSH server will not let be stopped (OpenSSH's ForceCommand refuses signals), and says it may still run", async () => {
+    const detail = lab.details.find((d) => d.name === 'cp2');
+    if (!detail) throw new Error('no cp2');
+    const config = '/etc/ssh/sshd_config';
+    const original = (await hostExec(lab, 'cp2', ['cat', config])).stdout;
+    const reload = async (text: string) => {
+      await hostExec(lab, 'cp2', ['sh', '-c', `cat > ${config}`], {input: text});
+      process.kill(detail.sshdPid, 'SIGHUP'); // sshd re-executes itself with the new config
+      await sleep(500);
+    };
+    await reload(`${original}ForceCommand eval "$SSH_ORIGINAL_COMMAND"\n`);
+    try {
+      const host = hostFor('cp2');
+      expect((await host.exec(['echo', 'forced'])).stdout).toBe('forced\n');
+      const started = Date.now();
+      const error = await host
+        .exec(['sleep', '31.5151'], {timeoutMs: 300})
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({kind: 'timeout', host: 'cp2'});
+      expect((error as Error).message).toBe(
+        '`sleep 31.5151` on cp2 did not finish within 0.3 s, and its SSH server did not let it be stopped: it may still be running there',
+      );
+      // The timeout, TERM's grace, KILL's grace: then it gives up instead of hanging.
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      await hostExec(lab, 'cp2', ['pkill', '-f', 'sleep 31.5151']);
+      await reload(original);
+    }
+  }, 30_000);
+
   it('writes /etc/systemd/network/lo1.netdev with sudo: atomic, backed up, idempotent, owner and mode as asked', async () => {
     const host = hostFor('cp1');
     const path = '/etc/systemd/network/lo1.netdev';

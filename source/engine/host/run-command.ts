@@ -21,6 +21,8 @@ import {
 export interface Exit {
   readonly code: number | null;
   readonly signal?: string;
+  /** Stopping it was not confirmed (the server kept the command's channel open): it may still run. */
+  readonly unconfirmed?: boolean;
 }
 
 /** A started command, as an adapter hands it over. */
@@ -218,7 +220,9 @@ const attempt = async (
       const seconds = (options.timeoutMs ?? 0) / 1000;
       throw fail(
         'timeout',
-        `\`${command}\` on ${host} did not finish within ${seconds} s and was stopped`,
+        exit.unconfirmed
+          ? `\`${command}\` on ${host} did not finish within ${seconds} s, and its SSH server did not let it be stopped: it may still be running there`
+          : `\`${command}\` on ${host} did not finish within ${seconds} s and was stopped`,
       );
     }
     if (stopReason === 'aborted') throw fail('aborted', `\`${command}\` on ${host} was cancelled`);

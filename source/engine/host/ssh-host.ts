@@ -255,6 +255,8 @@ export class SshHost extends CommandHost {
   ): Started {
     let exit: Exit | undefined;
     let killTimer: NodeJS.Timeout | undefined;
+    let giveUpTimer: NodeJS.Timeout | undefined;
+    let settle: ((exit: Exit) => void) | undefined;
     channel.on('data', (chunk: Buffer) => sink.onStdout(chunk));
     channel.stderr.on('data', (chunk: Buffer) => sink.onStderr(chunk));
     // ssh2 passes (code) for a normal exit and (null, 'SIGTERM', ...) for a signal.
@@ -267,11 +269,23 @@ export class SshHost extends CommandHost {
     };
     client.on('error', onClientGone);
     client.on('close', onClientGone);
+    let settled = false;
     const done = new Promise<Exit>((resolve, reject) => {
+      settle = (given) => {
+        if (settled) return;
+        settled = true;
+        client.off('error', onClientGone);
+        client.off('close', onClientGone);
+        release();
+        resolve(given);
+      };
       channel.on('close', () => {
+        if (settled) return;
+        settled = true;
         client.off('error', onClientGone);
         client.off('close', onClientGone);
         if (killTimer) clearTimeout(killTimer);
+        if (giveUpTimer) clearTimeout(giveUpTimer);
         release();
         // A channel closed by the connection going away has no exit status.
         if (exit) resolve(exit);
@@ -292,10 +306,14 @@ export class SshHost extends CommandHost {
         // group; sudo relays TERM to its command. Closing the channel alone would
         // leave a non-pty command running until it next writes.
         sendSignal(channel, 'TERM');
+        const grace = this.options.killGraceMs ?? 2000;
         killTimer ??= setTimeout(() => {
           sendSignal(channel, 'KILL');
           channel.close();
-        }, this.options.killGraceMs ?? 2000);
+          // A server that refuses signals (OpenSSH for a ForceCommand session, some
+          // embedded ones) keeps the channel open while the command lives: stop waiting.
+          giveUpTimer = setTimeout(() => settle?.({code: null, unconfirmed: true}), grace);
+        }, grace);
       },
       done,
     };
