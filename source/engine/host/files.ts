@@ -75,16 +75,17 @@ mv -f -- "$tmp" "$target"
 trap - EXIT
 echo changed`;
 
+/** `command` is argv, or for a write (whose script says nothing to a person) what it did. */
 const commandFailed = (
   host: string,
-  argv: readonly string[],
+  command: readonly string[] | string,
   sudo: boolean | undefined,
   result: ExecResult,
   what: string,
 ) => {
   const reason = result.stderr.trim().split('\n').at(-1) || `exit code ${String(result.code)}`;
   return new HostError('command', host, `${what} on ${host} failed: ${reason}`, {
-    command: displayCommand(argv, sudo),
+    command: typeof command === 'string' ? command : displayCommand(command, sudo),
   });
 };
 
@@ -132,7 +133,13 @@ export const writeFileWith = async (
   ];
   const result = await exec(argv, {sudo: options.sudo, stdin: content});
   if (result.code !== 0)
-    throw commandFailed(host, [`(write ${path})`], options.sudo, result, `writing ${path}`);
+    throw commandFailed(
+      host,
+      `(an atomic write of ${path}${options.sudo ? ', as root' : ''})`,
+      options.sudo,
+      result,
+      `writing ${path}`,
+    );
   const lines = result.stdout.trim().split('\n');
   const backupPath = lines.find((line) => line.startsWith('backup '))?.slice('backup '.length);
   const changed = lines.at(-1) === 'changed';
