@@ -151,19 +151,19 @@ PrintMotd no
 LogLevel VERBOSE
 SetEnv HWLAB_HOST=${host.name}
 Subsystem sftp /usr/lib/openssh/sftp-server
-ForceCommand ${recordCommand}
 `;
 
 /**
- * Every command line the host's sshd is given, exactly as it arrived, NUL-separated
- * (scripts hold newlines), then the command itself, run as sshd would have run it
- * (the user's shell with -c). Tests read it to see what reached the host.
+ * The lab user's login shell: it appends every command line sshd gives it
+ * (`SHELL -c LINE`), exactly as it arrived, NUL-separated (scripts hold
+ * newlines), then is bash. Tests read the log to see what reached the host. A
+ * shell, not a ForceCommand: OpenSSH refuses signals to forced commands, and
+ * the wizard stops a command that outlives its timeout with one.
  */
-const recordCommand = '/etc/ssh/hwlab-record-command';
+const recordShell = '/usr/local/lib/hwlab/record-shell';
 const recordScript = `#!/bin/bash
-printf '%s\\0' "\${SSH_ORIGINAL_COMMAND-}" >> /var/lib/hwlab/commands.log
-[ -n "\${SSH_ORIGINAL_COMMAND+x}" ] || exec /bin/bash -l
-exec /bin/bash -c "$SSH_ORIGINAL_COMMAND"
+if [ "$1" = -c ]; then printf '%s\\0' "$2" >> /var/lib/hwlab/commands.log; fi
+exec /bin/bash "$@"
 `;
 
 const networkManagerSeed = (host: HostPlan, upper: string) => {
@@ -199,7 +199,7 @@ const seedHost = async (
   const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
   writeFile(
     join(etc, 'passwd'),
-    `${line(passwd)}${sshUser}:x:${sshUid}:${sshUid}:hwlab lab user:/home/${sshUser}:/bin/bash\n`,
+    `${line(passwd)}${sshUser}:x:${sshUid}:${sshUid}:hwlab lab user:/home/${sshUser}:${recordShell}\n`,
   );
   writeFile(join(etc, 'group'), `${line(group)}${sshUser}:x:${sshUid}:\n`);
   // `*`, not `!`: with UsePAM no a `!` locks key logins too (P7).
@@ -212,7 +212,7 @@ const seedHost = async (
     `127.0.0.1\tlocalhost\n127.0.1.1\t${host.name}\n${all.map((h) => `${h.address}\t${h.name}.tail-lab.ts.net ${h.name}`).join('\n')}\n`,
   );
   writeFile(join(etc, 'ssh', 'sshd_config'), sshdConfig(host));
-  writeFile(join(upper, recordCommand), recordScript, 0o755);
+  writeFile(join(upper, recordShell), recordScript, 0o755);
   writeFile(join(etc, 'ssh', 'authorized_keys', sshUser), clientKey);
   await run([
     'ssh-keygen',

@@ -1,5 +1,5 @@
 // What reached the lab hosts' shells: every command line their sshd was given
-// (recorded by the ForceCommand in lab.ts), and a check that no value taken
+// (recorded by the lab user's login shell, lab.ts), and a check that no value taken
 // from tailscale status was ever open to the shell there.
 import {readFileSync} from 'node:fs';
 import {basename, join} from 'node:path';
@@ -65,4 +65,19 @@ export const openValues = (line: string, values: readonly string[]): string[] =>
       problems.push(`"${value}" is split by the shell in: ${line}`);
   }
   return problems;
+};
+
+/**
+ * The files the wizard wrote on a host, from its command lines: each write is
+ * files.ts's script (`sh -c SCRIPT sh PATH ...`), the path its first argument.
+ */
+export const writtenPaths = (lines: readonly string[]): string[] => {
+  const paths = new Set<string>();
+  for (const line of lines) {
+    const words = parse(line).filter((word): word is string => typeof word === 'string');
+    const script = words.findIndex((word) => word.includes('tmp=$(mktemp'));
+    const path = script >= 0 ? words[script + 2] : undefined;
+    if (path !== undefined) paths.add(path);
+  }
+  return [...paths].sort();
 };
