@@ -39,7 +39,9 @@ mkdir -p -- "$dir"
 # (atomic); its name has no suffix a daemon watches (.netdev, .conf, .toml).
 tmp=$(mktemp "$dir/.ha-wizard.XXXXXX")
 trap 'rm -f -- "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+# A shell killed by a signal skips its EXIT trap: exit instead. PIPE too, for
+# a wizard that died while we still had something to say on stdout.
+trap 'exit 1' HUP INT TERM PIPE
 cat > "$tmp"
 # stdin ends the same way when the wizard sent everything and when it died
 # mid-way: only the whole content may replace the file.
