@@ -2,6 +2,7 @@
 // one run, printed as the Markdown that BENCHMARKS.md records.
 import {cpus, totalmem} from 'node:os';
 import {discoveryBench} from './discovery.js';
+import {labBench, labBenchSkipReason} from './lab.js';
 import {packagingBench} from './packaging.js';
 import {renderBench} from './render.js';
 import {startupBench} from './startup.js';
@@ -63,5 +64,48 @@ lines.push(
   `| folding ${render.events.toLocaleString('en')} events, no UI | ${ms(render.foldMs)} | 1.00x | — |`,
   `| every host's last line on the final frame | ${render.finalLinesShown ? 'yes' : '**no**'} | | no dropped final lines |`,
 );
+
+const seconds = (value: number) => `${(value / 1000).toFixed(1)} s`;
+const labSkip = labBenchSkipReason();
+if (labSkip !== undefined) {
+  lines.push('', `### Lab figures (orchestration, worker joins, failover): skipped: ${labSkip}`);
+} else {
+  const lab = await labBench();
+  lines.push(
+    '',
+    '### Orchestration overhead (lab: real sshd hosts in network namespaces)',
+    '',
+    '| run | wizard | replay of the same commands (baseline) | ratio | aim |',
+    '|---|---|---|---|---|',
+    ...lab.runs.map(
+      ({workers, run, replay: r}) =>
+        `| 3 control planes + ${workers} worker${workers === 1 ? '' : 's'} | ${seconds(run.wallMs)} | ${seconds(r.wallMs)} (${r.commands} commands, ${r.sameExitCode} with the same exit code) | ${ratio(run.wallMs, r.wallMs)} | ≤ 1.05x: ${run.wallMs <= 1.05 * r.wallMs ? 'met' : '**not met**'} |`,
+    ),
+  );
+  const [one, eight] = lab.runs;
+  if (one && eight) {
+    const joins = (map: ReadonlyMap<string, number>) => map.get('join-workers') ?? Number.NaN;
+    lines.push(
+      '',
+      '### Worker joins: 8 workers against 1 (the join-workers phase)',
+      '',
+      '| what | 1 worker | 8 workers | ratio | aim |',
+      '|---|---|---|---|---|',
+      `| wizard | ${seconds(joins(one.run.phaseMs))} | ${seconds(joins(eight.run.phaseMs))} | ${ratio(joins(eight.run.phaseMs), joins(one.run.phaseMs))} | ≤ 1.3x: ${joins(eight.run.phaseMs) <= 1.3 * joins(one.run.phaseMs) ? 'met' : '**not met**'} |`,
+      `| replay of its commands | ${seconds(joins(one.replay.phaseMs))} | ${seconds(joins(eight.replay.phaseMs))} | ${ratio(joins(eight.replay.phaseMs), joins(one.replay.phaseMs))} | this machine's floor |`,
+    );
+  }
+  const f = lab.failover;
+  const bound = f.gate.interval + 1;
+  lines.push(
+    '',
+    '### Failover (lab: from a worker, until readyz through the VIP answers again)',
+    '',
+    '| drill | time | vs node offline | aim |',
+    '|---|---|---|---|',
+    `| the primary goes offline (Tailscale's own failover; the lab's delay ${f.failoverDelay} s) | ${f.nodeOffline.toFixed(1)} s | 1.00x | — |`,
+    `| the primary's apiserver stops, its tailscale stays up (the health gate: poll ${f.gate.interval} s, ${f.gate.failAfter - 1} confirmations ${f.gate.confirm} s apart) | ${f.apiserverStopped.toFixed(1)} s | ${(f.apiserverStopped / f.nodeOffline).toFixed(2)}x | poll interval + 1 s = ${bound} s: ${f.apiserverStopped <= bound ? 'met' : '**not met**'} |`,
+  );
+}
 
 console.log(lines.join('\n'));

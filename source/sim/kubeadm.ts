@@ -429,6 +429,13 @@ const init = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
       out,
     );
   const now = env.now();
+  // Like kubeadm: a CA already in the certificate dir is used, not replaced (an external CA).
+  const caCertPem = env.fs.read(`${paths.pki}/ca.crt`);
+  const caKeyPem = env.fs.read(`${paths.pki}/ca.key`);
+  const existingCa =
+    caCertPem !== undefined && caKeyPem !== undefined
+      ? {certPem: caCertPem, keyPem: caKeyPem}
+      : undefined;
   const state: ClusterState = {
     clusterName: str(clusterDoc['clusterName']) ?? 'kubernetes',
     controlPlaneEndpoint: str(clusterDoc['controlPlaneEndpoint']) ?? `${advertise}:6443`,
@@ -437,7 +444,7 @@ const init = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
     serviceSubnet,
     certSANs: (obj(clusterDoc['apiServer'])['certSANs'] as string[] | undefined) ?? [],
     kubeletConfig: kubeletConfigOf(kind(docs, 'KubeletConfiguration')),
-    ca: makeCa(new Date(now)),
+    ca: existingCa ?? makeCa(new Date(now)),
     createdAt: now,
     tokens: [{token, expires: ttl === 0 ? Number.MAX_SAFE_INTEGER : now + ttl}],
     ...(uploadCerts
@@ -457,7 +464,9 @@ const init = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
     '[preflight] This might take a minute or two, depending on the speed of your internet connection',
     "[preflight] You can also perform this action beforehand using 'kubeadm config images pull'",
     `[certs] Using certificateDir folder "${paths.pki}"`,
-    '[certs] Generating "ca" certificate and key',
+    existingCa
+      ? '[certs] Using existing ca certificate authority'
+      : '[certs] Generating "ca" certificate and key',
     '[certs] Generating "apiserver" certificate and key',
     '',
   ].join('\n');

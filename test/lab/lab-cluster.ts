@@ -8,6 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, expect} from 'vitest';
 import {repoDir} from './config.js';
+import {vipAnswersFrom, vipPrimary} from './drills.js';
 import {down, hostExec, readLab, type LabState} from './lab.js';
 import {labSetupTimeoutMs, lockLab} from './lock.js';
 
@@ -92,17 +93,9 @@ export const labCluster = (options: {
   ];
   const apply = (...extra: string[]) => runProcess(applyArgv(extra), env, 150_000);
   /** Which lab node the workstation's status says is the VIP's primary router. */
-  const primary = (): string | undefined => {
-    const status = JSON.parse(readFileSync(state().statusFile, 'utf8')) as {
-      Self?: {HostName?: string; PrimaryRoutes?: string[] | null};
-      Peer?: Record<string, {HostName?: string; PrimaryRoutes?: string[] | null}>;
-    };
-    const nodes = [status.Self, ...Object.values(status.Peer ?? {})];
-    return nodes.find((n) => n?.PrimaryRoutes?.includes(`${vip}/32`))?.HostName;
-  };
+  const primary = () => vipPrimary(state(), vip);
   /** readyz through the VIP, from w1 (through the tailnet router). */
-  const vipAnswers = async () =>
-    (await sh('w1', `curl -sk --max-time 1 https://${vip}:6443/readyz`, 5_000)).stdout === 'ok';
+  const vipAnswers = () => vipAnswersFrom(state(), 'w1', vip);
   const prefs = async (host: string) =>
     JSON.parse(await ok(host, 'tailscale debug prefs')) as {
       RouteAll: boolean;
