@@ -1,4 +1,4 @@
-import type {z} from 'zod';
+import type * as z from 'zod';
 import {InputError} from '../errors.js';
 import {decodeStatusBytes} from './decode.js';
 import {printable} from './printable.js';
@@ -59,14 +59,15 @@ export const parseStatus = (input: Uint8Array | string, source: string): Tailnet
   const top = topSchema.safeParse(json);
   if (!top.success) throw malformed();
   const status = top.data;
+  // The entries themselves, which topSchema checked only to be an object.
+  const peers = (json as {Peer?: Record<string, unknown> | null}).Peer ?? {};
+  const keys = Object.keys(peers);
   // Every peer is checked before BackendState, as statusSchema did in one go.
-  const {self: selfCheck, peer: peerCheck} = peerChecks();
+  const {self: selfCheck, peer: peerCheck} = peerChecks(keys.length);
   if (!selfCheck.validate(status.Self)) throw malformed();
   const self = status.Self ? toPeer(status.Self, 'self', true) : undefined;
   const others: Peer[] = [];
-  // The entries themselves, which topSchema checked only to be an object.
-  const peers = (json as {Peer?: Record<string, unknown> | null}).Peer ?? {};
-  for (const key of Object.keys(peers)) {
+  for (const key of keys) {
     const raw = peers[key];
     if (!peerCheck.validate(raw)) throw malformed();
     others.push(toPeer(raw, key, false));
