@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import {InputError} from '../errors.js';
 import {decodeStatusBytes} from './decode.js';
 import {printable} from './printable.js';
@@ -51,12 +51,12 @@ export const parseStatus = (input: Uint8Array | string, source: string): Tailnet
     );
   }
   const malformed = (): InputError => {
-    const first = statusSchema.safeParse(json).error?.issues[0];
+    const first = z.safeParse(statusSchema, json).error?.issues[0];
     return new InputError(
       `${source} is not \`tailscale status --json\` output (${first ? describeIssue(first) : 'unexpected shape'}).`,
     );
   };
-  const top = topSchema.safeParse(json);
+  const top = z.safeParse(topSchema, json);
   if (!top.success) throw malformed();
   const status = top.data;
   // The entries themselves, which topSchema checked only to be an object.
@@ -64,12 +64,12 @@ export const parseStatus = (input: Uint8Array | string, source: string): Tailnet
   const keys = Object.keys(peers);
   // Every peer is checked before BackendState, as statusSchema did in one go.
   const {self: selfCheck, peer: peerCheck} = peerChecks(keys.length);
-  if (!selfCheck.validate(status.Self)) throw malformed();
+  if (!z.validate(selfCheck, status.Self)) throw malformed();
   const self = status.Self ? toPeer(status.Self, 'self', true) : undefined;
   const others: Peer[] = [];
   for (const key of keys) {
     const raw = peers[key];
-    if (!peerCheck.validate(raw)) throw malformed();
+    if (!z.validate(peerCheck, raw)) throw malformed();
     others.push(toPeer(raw, key, false));
   }
   if (status.BackendState !== 'Running') {
