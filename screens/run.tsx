@@ -166,6 +166,8 @@ export const RunScreen = (props: RunScreenProps) => {
     <Frame
       size={size}
       step="run"
+      // runLayout cuts every row to the width already.
+      clipWidth={false}
       keys={keysFor(
         state,
         view.expanded,

@@ -1,12 +1,13 @@
 // Folds a run's events into `RunState` and hands Ink a new state at most every
 // `interval` ms (habit 10: hosts can stream thousands of lines a second; the
 // reducer is cheap, a frame is not). Like Ink's `maxFps`, but for our state:
-// every event is folded at once, only the re-render waits. The first event
-// after a quiet spell shows at once, the run's end is flushed at once, so the
-// last lines are never lost to a pending timer.
+// the events wait with the re-render and are folded together when it comes,
+// so a host's kept lines are copied once a frame rather than once a line. The
+// first event after a quiet spell shows at once, the run's end is flushed at
+// once, so the last lines are never lost to a pending timer.
 import {useEffect, useState} from 'react';
 import type {RunEvent} from '../source/core/run/events.js';
-import {initialRunState, reduceRun, type RunState} from '../source/core/run/state.js';
+import {initialRunState, reduceRunEvents, type RunState} from '../source/core/run/state.js';
 
 export const defaultRenderInterval = 100;
 
@@ -31,8 +32,8 @@ export const createBatcher = ({
   interval = defaultRenderInterval,
   now = Date.now,
 }: BatcherOptions): Batcher => {
-  let state = initial;
   let published = initial;
+  let waiting: RunEvent[] = [];
   let lastPublish = Number.NEGATIVE_INFINITY;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
@@ -40,6 +41,8 @@ export const createBatcher = ({
       clearTimeout(timer);
       timer = undefined;
     }
+    const state = reduceRunEvents(published, waiting);
+    waiting = [];
     if (state === published) return;
     published = state;
     lastPublish = now();
@@ -47,7 +50,7 @@ export const createBatcher = ({
   };
   return {
     push: (event) => {
-      state = reduceRun(state, event);
+      waiting.push(event);
       // The end of the run, and anything the user must answer, shows at once.
       if (event.type === 'run-finished' || event.type === 'question' || event.type === 'waiting') {
         flush();

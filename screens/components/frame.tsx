@@ -61,16 +61,27 @@ export interface FrameProps {
   /** The keys that work right now, in the order a user needs them. */
   readonly keys: readonly KeyHint[];
   readonly children: ReactNode;
+  /**
+   * Whether the body also clips its rows to the width. Ink re-slices every
+   * line of every frame to clip it (slice-ansi), a sixth of a frame's cost: a
+   * screen whose rows are already cut to the width turns it off. @default true
+   */
+  readonly clipWidth?: boolean;
 }
 
 /**
  * Header, body, footer at exactly the terminal's size. The body has a fixed
  * height and clips, so however long its content the footer stays on screen.
  */
-export const Frame = ({size, step, keys, children}: FrameProps) => (
+export const Frame = ({size, step, keys, children, clipWidth = true}: FrameProps) => (
   <Box flexDirection="column" width={size.columns} height={size.rows}>
     <Header step={step} width={size.columns} />
-    <Box flexDirection="column" height={bodyRows(size)} overflow="hidden">
+    <Box
+      flexDirection="column"
+      height={bodyRows(size)}
+      overflowY="hidden"
+      overflowX={clipWidth ? 'hidden' : 'visible'}
+    >
       {children}
     </Box>
     <Footer keys={keys} width={size.columns} />

@@ -4,7 +4,7 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {createInterface} from 'node:readline/promises';
-import {z} from 'zod';
+import * as z from 'zod';
 import {InputError} from '../core/errors.js';
 import {isDemoPeerId} from '../core/tailnet/demo.js';
 import type {Plan} from '../core/plan/types.js';

@@ -258,6 +258,57 @@ export const reduceRun = (previous: RunState, event: RunEvent): RunState => {
   }
 };
 
+// The last `max` of `lines` then `added`, as adding them one by one with
+// `ring` would keep (which keeps at least the newest line whatever `max` is).
+const ringAll = (lines: readonly string[], added: readonly string[], max: number): string[] => {
+  const all = lines.concat(added);
+  const keep = Math.max(1, max);
+  return all.length > keep ? all.slice(all.length - keep) : all;
+};
+
+/** A stretch of `host-output` events folded at once: each host's lines are copied once. */
+const reduceOutput = (
+  previous: RunState,
+  at: number,
+  added: ReadonlyMap<string, readonly string[]>,
+): RunState => {
+  const state = tick(previous, at);
+  const hosts = {...state.hosts};
+  for (const [name, lines] of added) {
+    const host = hosts[name] ?? newHost({name, role: 'worker', address: ''});
+    hosts[name] = {...host, lines: ringAll(host.lines, lines, state.maxLines)};
+  }
+  return {...state, hosts};
+};
+
+/**
+ * The state after `events`, equal to folding them one by one with reduceRun,
+ * for a view that takes a batch at a time. Output lines are most of a run's
+ * events, and one by one each copies its host's kept lines and re-times every
+ * running host; a stretch of them here costs one copy per host instead.
+ */
+export const reduceRunEvents = (previous: RunState, events: readonly RunEvent[]): RunState => {
+  let state = previous;
+  let added = new Map<string, string[]>();
+  let at = Number.NEGATIVE_INFINITY;
+  for (const event of events) {
+    if (event.type === 'host-output') {
+      const lines = added.get(event.host);
+      if (lines) lines.push(event.line);
+      else added.set(event.host, [event.line]);
+      at = Math.max(at, event.at);
+      continue;
+    }
+    if (added.size > 0) {
+      state = reduceOutput(state, at, added);
+      added = new Map();
+      at = Number.NEGATIVE_INFINITY;
+    }
+    state = reduceRun(state, event);
+  }
+  return added.size > 0 ? reduceOutput(state, at, added) : state;
+};
+
 /** Phases finished (done or skipped) and their total: the overall bar. */
 export const phaseProgress = (
   state: RunState,

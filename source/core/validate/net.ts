@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import {parseCidr} from '../net/address.js';
 
 export interface Range {
   /** Canonical text, e.g. `10.244.0.0/16`. */
@@ -42,12 +43,8 @@ export const parseIpv4Cidr = (text: string): Parsed<Range> => {
 
 /** Any IPv4 or IPv6 prefix, for routes read from the tailnet (already normalised there). */
 export const parseAnyCidr = (text: string): Range | undefined => {
-  try {
-    const cidr = ipaddr.parseCIDR(text);
-    return {text, cidr};
-  } catch {
-    return undefined;
-  }
+  const cidr = parseCidr(text);
+  return cidr && {text, cidr};
 };
 
 export const hostRange = (address: ipaddr.IPv4): Range => ({
