@@ -12,8 +12,9 @@ import {
 } from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {beforeAll, describe, expect, it} from 'vitest';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from '../support/cli.js';
+import {closeTerminals, openTerminal} from '../support/pty.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ha-wizard-hostile-'));
 const file = (name: string, content: string | Buffer) => {
@@ -152,5 +153,37 @@ describe('hostile and broken input through the CLI', () => {
     if (entry.untouched) expect(existsSync(entry.untouched())).toBe(false);
     // Nothing half-written beside the scratch files either.
     expect(readdirSync(scratch).filter((name) => name.includes('.tmp'))).toEqual([]);
+  });
+});
+
+describe('hostile and broken input through the wizard, in a real terminal', () => {
+  afterEach(() => closeTerminals());
+
+  it.each([
+    {
+      name: 'a status file that is not JSON',
+      status: () => file('broken.json', '{"Peer": 5'),
+      says: /^ha-wizard: .*broken\.json is not valid JSON \(.*\); save it again with `tailscale status --json > FILE`\.$/,
+    },
+    {
+      name: 'a status file that is a folder',
+      status: () => scratch,
+      says: /^ha-wizard: Cannot read the status file .*: it is a directory\.$/,
+    },
+  ])('$name: one sentence, exit 1, the terminal given back', async (entry) => {
+    const terminal = openTerminal(['--status-file', entry.status()], {env: {NO_COLOR: '1'}});
+    expect(await terminal.exit).toBe(1);
+    const lines = terminal
+      .text()
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '');
+    expect(lines[0]).toMatch(entry.says);
+    expect(lines.length).toBeLessThanOrEqual(2);
+    expect(terminal.text()).not.toMatch(/\n\s+at /);
+    // Never switched to the alternate screen, or switched back.
+    const output = terminal.output();
+    expect(output.lastIndexOf('\u001b[?1049h')).toBeLessThanOrEqual(
+      output.lastIndexOf('\u001b[?1049l'),
+    );
   });
 });
