@@ -13,7 +13,9 @@ import {executePlan} from '../source/engine/execute.js';
 import {repoDir} from '../test/lab/config.js';
 import {
   apiserverStoppedDrill,
-  nodeOfflineDrill,
+  apiserverStoppedWithoutGate,
+  linkCutDrill,
+  tailscaledStoppedDrill,
   secondsUntil,
   vipAnswersFrom,
 } from '../test/lab/drills.js';
@@ -98,9 +100,14 @@ export interface Measured {
 }
 
 export interface Failover {
-  readonly nodeOffline: number;
+  /** Seconds until readyz through the VIP answers again from a worker, per drill. */
   readonly apiserverStopped: number;
-  readonly failoverDelay: number;
+  readonly tailscaledStopped: number;
+  readonly linkCut: number;
+  /** Without the gate: when the VIP answered again (undefined: not within withoutGateWatched s). */
+  readonly withoutGate: number | undefined;
+  readonly withoutGateWatched: number;
+  readonly haProbeInterval: number;
   readonly gate: {readonly interval: number; readonly failAfter: number; readonly confirm: number};
 }
 
@@ -121,14 +128,23 @@ const gateSettings = (envFile: string) => {
 /** Both drills on the cluster a run built, seen from worker w1. */
 const drills = async (state: LabState): Promise<Failover> => {
   const gate = gateSettings(await root(state, 'cp1', ['cat', '/etc/ha-wizard/health-gate.env']));
-  const nodeOffline = (await nodeOfflineDrill(state, 'w1')).seconds;
+  const settle = () => secondsUntil(() => vipAnswersFrom(state, 'w1'), performance.now(), 90_000);
   const stopped = await apiserverStoppedDrill(state, 'w1');
   await stopped.restore();
-  await secondsUntil(() => vipAnswersFrom(state, 'w1'), performance.now(), 60_000);
+  await settle();
+  const tailscaledStopped = (await tailscaledStoppedDrill(state, 'w1')).seconds;
+  await settle();
+  const linkCut = (await linkCutDrill(state, 'w1')).seconds;
+  await settle();
+  const withoutGate = await apiserverStoppedWithoutGate(state, 'w1', 60);
+  await settle();
   return {
-    nodeOffline,
     apiserverStopped: stopped.seconds,
-    failoverDelay: state.failoverDelay,
+    tailscaledStopped,
+    linkCut,
+    withoutGate: withoutGate.answered,
+    withoutGateWatched: withoutGate.watchedSeconds,
+    haProbeInterval: state.haProbeInterval,
     gate,
   };
 };

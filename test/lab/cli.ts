@@ -1,7 +1,8 @@
 // npm run lab -- up|down|status|approve ...   (see test/lab/README.md)
 import {Command, InvalidArgumentError} from 'commander';
 import {defaultOptions, type ContainerdChoice, type NetworkManagerChoice} from './config.js';
-import {down, isUp, readLab, readPolicy, setPolicy, summary, up} from './lab.js';
+import {down, isUp, readLab, relay, summary, up} from './lab.js';
+import {approveRoutes, refreshStatusFile} from './tailnet.js';
 import {LabError} from './system.js';
 
 const whole = (value: string) => {
@@ -16,7 +17,7 @@ const seconds = (value: string) => {
 };
 
 const program = new Command('lab')
-  .description('hwlab: real sshd hosts in network namespaces, real routing, a simulated tailnet')
+  .description('hwlab: real sshd hosts in network namespaces, real routing, a real tailnet (tailscaled + Headscale)')
   .showHelpAfterError('(npm run lab -- --help for usage)')
   .configureOutput({outputError: (text, write) => write(text)});
 
@@ -32,12 +33,15 @@ program
     defaultOptions.containerd,
   )
   .option(
-    '--failover-delay <seconds>',
-    'seconds before an offline primary loses its routes (real: ~15)',
+    '--ha-probe-interval <seconds>',
+    "Headscale's HA probe interval (timeout half of it): how fast a silent primary router is found",
     seconds,
-    defaultOptions.failoverDelay,
+    defaultOptions.haProbeInterval,
   )
-  .option('--require-approval', 'advertised routes need `lab approve` (default: auto-approved)')
+  .option(
+    '--require-approval',
+    'no autoApprovers: advertised routes wait for `lab approve` (or the wizard, through the Headscale API)',
+  )
   .option('--json', 'print one JSON object as the last line')
   .action(async (options) => {
     const started = Date.now();
@@ -46,7 +50,7 @@ program
       workers: options.workers,
       networkManager: options.networkManager as NetworkManagerChoice,
       containerd: String(options.containerd) as ContainerdChoice,
-      failoverDelay: options.failoverDelay,
+      haProbeInterval: options.haProbeInterval,
       autoApprove: !options.requireApproval,
     });
     const elapsed = ((Date.now() - started) / 1000).toFixed(2);
@@ -60,6 +64,7 @@ program
         (host) =>
           `  ${host.name.padEnd(5)} ${host.address.padEnd(14)} ${host.role.padEnd(13)} ${host.networkManager.padEnd(16)} containerd ${host.containerdMajor === 1 ? '1.6 (config v2)' : '2.1 (config v3)'}`,
       ),
+      `headscale:    ${state.headscale.url}   API key: ${state.headscale.apiKeyFile}`,
       `ssh:          ssh -F ${state.sshConfigFile} cp1`,
       `status file:  ${state.statusFile}`,
       `identity:     ${state.identityFile}   known_hosts: ${state.knownHostsFile}   user: ${state.sshUser}`,
@@ -90,12 +95,10 @@ program
   .description('approve advertised routes of a host (when the lab runs with --require-approval)')
   .argument('<host>')
   .argument('<routes...>')
-  .action((host: string, routes: string[]) => {
+  .action(async (host: string, routes: string[]) => {
     const lab = readLab();
     if (!lab.hosts.some((h) => h.name === host)) throw new LabError(`no lab host ${host}`);
-    const policy = readPolicy();
-    const approved = [...new Set([...(policy.approved[host] ?? []), ...routes])];
-    setPolicy({...policy, approved: {...policy.approved, [host]: approved}});
+    await approveRoutes(host, routes);
   });
 
 program
@@ -104,11 +107,17 @@ program
     'put hosts behind a NAT no direct path gets through: their paths become relayed (DERP)',
   )
   .argument('[hosts...]', 'the hosts; none makes every path direct again')
-  .action((hosts: string[]) => {
-    const lab = readLab();
-    for (const host of hosts)
-      if (!lab.hosts.some((h) => h.name === host)) throw new LabError(`no lab host ${host}`);
-    setPolicy({...readPolicy(), relayed: hosts});
+  .action(async (hosts: string[]) => {
+    await relay(hosts);
+  });
+
+program
+  .command('status-file')
+  .description("write the workstation's current `tailscale status --json` to the lab's status file")
+  .action(async () => {
+    readLab();
+    await refreshStatusFile();
+    process.stdout.write(`${readLab().statusFile}\n`);
   });
 
 try {

@@ -8,14 +8,31 @@ export const labDir = process.env['HWLAB_DIR'] ?? '/tmp/hwlab';
 export const sourceDir = fileURLToPath(new URL('.', import.meta.url));
 export const repoDir = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The "tailnet": a router namespace with no uplink. */
+/**
+ * The underlay (the hosts' LAN and "internet"): a router namespace with no
+ * uplink. Every host, the control server and the workstation have an address
+ * here, outside 100.64.0.0/10; WireGuard and DERP travel over it.
+ */
 export const routerNs = `${prefix}-net`;
-/** The workstation's (root namespace's) end of its veth to the router. */
+export const underlayRange = '10.99.0.0/16';
+export const routerIp = '10.99.0.1';
+/** The control server (Headscale) in its own namespace. */
+export const headscaleNs = `${prefix}-hs`;
+export const headscaleIp = '10.99.0.2';
+export const headscalePort = 8080;
+/** The workstation: a namespace with its own tailscaled (none runs in the machine's own namespace). */
+export const workstationNs = `${prefix}-ws`;
+export const workstationIp = '10.99.0.3';
+/**
+ * The machine's own namespace reaches the lab through the workstation: a veth
+ * pair, and the workstation masquerades what comes from it, so the test runner
+ * and the wizard use the tailnet as the workstation's tailscaled does.
+ */
 export const operatorLink = `${prefix}-op0`;
-export const routerOperatorLink = `${prefix}-op`;
-export const routerIp = '100.64.10.1';
-export const operatorIp = '100.64.10.2';
-/** The lab's own part of 100.64.0.0/10. */
+export const workstationOperatorLink = `${prefix}-op`;
+export const operatorIp = '10.99.1.1';
+export const workstationOperatorIp = '10.99.1.2';
+/** The lab's own part of 100.64.0.0/10: Headscale gives out Tailscale addresses from it. */
 export const hostRange = '100.64.10.0/24';
 export const tailnetRange = '100.64.0.0/10';
 export const vipRange = '10.200.0.0/24';
@@ -34,7 +51,7 @@ export const serviceRange = '10.96.0.0/12';
 export const routeTable = 5100;
 export const rulePriority = 5100;
 export const fallbackRulePriority = 5290;
-export const labRanges = [hostRange, vipRange, podRange, serviceRange] as const;
+export const labRanges = [hostRange, underlayRange, vipRange, podRange, serviceRange] as const;
 
 /** The user the lab's sshd lets in (with passwordless sudo). */
 export const sshUser = 'hwlab';
@@ -53,9 +70,10 @@ export const paths = {
   knownHosts: `${labDir}/ssh/known_hosts`,
   sshConfig: `${labDir}/ssh/config`,
   statusFile: `${labDir}/status.json`,
+  headscale: `${labDir}/headscale`,
+  headscaleApiKey: `${labDir}/headscale/api-key`,
+  workstation: `${labDir}/workstation`,
   labJson: `${labDir}/lab.json`,
-  coordinatorPid: `${labDir}/coordinator.pid`,
-  coordinatorLog: `${labDir}/coordinator.log`,
 } as const;
 
 export type Role = 'control-plane' | 'worker';
@@ -64,7 +82,8 @@ export type ContainerdChoice = '1' | '2' | 'mixed';
 
 export interface HostPlan {
   readonly name: string;
-  readonly address: string;
+  /** The host's underlay (LAN) address; its Tailscale address comes from Headscale at `up`. */
+  readonly underlay: string;
   readonly role: Role;
   readonly tags: readonly string[];
   readonly networkManager: 'systemd-networkd' | 'NetworkManager';
@@ -77,8 +96,11 @@ export interface LabOptions {
   readonly workers: number;
   readonly networkManager: NetworkManagerChoice;
   readonly containerd: ContainerdChoice;
-  /** Seconds the coordinator waits after a primary goes offline before failing over. */
-  readonly failoverDelay: number;
+  /**
+   * Headscale's HA prober interval in seconds (its timeout is half of it): how fast the control
+   * server notices a primary router that went silent. Headscale's default is 10 s (timeout 5 s).
+   */
+  readonly haProbeInterval: number;
   /** False: advertised routes need `npm run lab -- approve` first (the route-approval phase). */
   readonly autoApprove: boolean;
 }
@@ -88,22 +110,22 @@ export const defaultOptions: LabOptions = {
   workers: 2,
   networkManager: 'networkd',
   containerd: '1',
-  failoverDelay: 1,
+  haProbeInterval: 10,
   autoApprove: true,
 };
 
 export const maxHosts = {controlPlanes: 50, workers: 100} as const;
 
-/** Host names cp1..cpN, w1..wM; addresses 100.64.10.(10+i) and 100.64.10.(100+j). */
+/** Host names cp1..cpN, w1..wM; underlay addresses 10.99.0.(10+i) and 10.99.0.(100+j). */
 export const planHosts = (options: LabOptions): HostPlan[] => {
   const hosts: HostPlan[] = [];
   const pick = <T>(choice: string, index: number, first: T, second: T, one: string): T =>
     choice === 'mixed' ? (index % 2 === 0 ? first : second) : choice === one ? first : second;
-  const add = (name: string, address: string, role: Role) => {
+  const add = (name: string, underlay: string, role: Role) => {
     const index = hosts.length;
     hosts.push({
       name,
-      address,
+      underlay,
       role,
       tags: [role === 'control-plane' ? 'tag:k8s-control-plane' : 'tag:k8s-worker'],
       networkManager: pick(
@@ -117,11 +139,11 @@ export const planHosts = (options: LabOptions): HostPlan[] => {
     });
   };
   for (let i = 1; i <= options.controlPlanes; i++)
-    add(`cp${i}`, `100.64.10.${10 + i}`, 'control-plane');
-  for (let j = 1; j <= options.workers; j++) add(`w${j}`, `100.64.10.${100 + j}`, 'worker');
+    add(`cp${i}`, `10.99.0.${10 + i}`, 'control-plane');
+  for (let j = 1; j <= options.workers; j++) add(`w${j}`, `10.99.0.${100 + j}`, 'worker');
   return hosts;
 };
 
 export const hostNs = (name: string) => `${prefix}-${name}`;
-/** The router's end of a host's veth (the host's end is `tailscale0`). */
+/** The router's end of a host's veth (the host's end is `eth0`; `tailscale0` is tailscaled's TUN). */
 export const hostLink = (name: string) => `${prefix}-${name}`;

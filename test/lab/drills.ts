@@ -1,19 +1,20 @@
-// The two failover drills on a lab cluster the wizard built, as timings: the
-// lab tests assert around them, `npm run bench` (bench/lab.ts) reports them.
-// Both are measured from a worker, as a person's kubectl would see the VIP.
-import {readFileSync} from 'node:fs';
+// The failover drills on a lab cluster the wizard built, on the real tailnet,
+// as timings: the lab tests assert around them, `npm run bench`
+// (bench/lab.ts) reports them. Each is measured from a worker, as a person's
+// kubectl would see the VIP.
 import {defaultVip} from './config.js';
-import {hostExec, type LabState} from './lab.js';
+import {cutHost, hostExec, mendHost, startTailscaled, stopTailscaled, type LabState} from './lab.js';
 import {sleep} from './system.js';
+import {workstationStatus} from './tailnet.js';
 
 interface StatusNode {
   HostName?: string;
   PrimaryRoutes?: string[] | null;
 }
 
-/** The node the workstation's tailscale status names as the VIP's primary router. */
-export const vipPrimary = (state: LabState, vip = defaultVip): string | undefined => {
-  const status = JSON.parse(readFileSync(state.statusFile, 'utf8')) as {
+/** The node the workstation's `tailscale status` names as the VIP's primary router, now. */
+export const vipPrimary = async (vip = defaultVip): Promise<string | undefined> => {
+  const status = JSON.parse(await workstationStatus()) as {
     Self?: StatusNode;
     Peer?: Record<string, StatusNode>;
   };
@@ -54,8 +55,9 @@ const failover = async (
   state: LabState,
   from: string,
   cause: (victim: string) => Promise<void>,
+  timeoutMs = 90_000,
 ) => {
-  const victim = vipPrimary(state);
+  const victim = await vipPrimary();
   if (!victim) throw new Error('no node is the VIP primary router');
   if (!(await vipAnswersFrom(state, from)))
     throw new Error('the VIP does not answer before the drill');
@@ -63,41 +65,84 @@ const failover = async (
   await cause(victim);
   const seconds = await secondsUntil(
     async () => {
-      const now = vipPrimary(state);
+      const now = await vipPrimary();
       return now !== victim && now !== undefined && (await vipAnswersFrom(state, from));
     },
     t0,
-    60_000,
+    timeoutMs,
   );
   return {victim, seconds};
 };
 
-/** Drill 1: the primary's tailscale goes down (Tailscale's own failover). Brings it back after. */
-export const nodeOfflineDrill = async (state: LabState, from: string) => {
-  const result = await failover(state, from, (victim) =>
-    root(state, victim, 'tailscale down').then(() => {}),
-  );
-  await root(state, result.victim, 'tailscale up');
+const stopApiserver =
+  'mv /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/kube-apiserver.yaml.drill';
+const startApiserver =
+  'mv /etc/kubernetes/kube-apiserver.yaml.drill /etc/kubernetes/manifests/kube-apiserver.yaml';
+
+/**
+ * The primary's tailscaled stops (the node leaves the tailnet): Headscale marks it offline once
+ * its map session is gone past the reconnect grace, and elects another router. Started again after.
+ */
+export const tailscaledStoppedDrill = async (state: LabState, from: string) => {
+  const result = await failover(state, from, (victim) => stopTailscaled(victim));
+  await startTailscaled(state, result.victim);
   return result;
 };
 
-/** Drill 2: the primary's apiserver stops, its tailscale stays up (the health gate's failover). */
+/**
+ * The primary's cable is pulled: no goodbye reaches anyone, so only Headscale's HA prober finds
+ * it (within its probe interval plus timeout). The link comes back after.
+ */
+export const linkCutDrill = async (state: LabState, from: string) => {
+  let victim = '';
+  try {
+    const result = await failover(state, from, async (node) => {
+      victim = node;
+      await cutHost(node);
+    });
+    return result;
+  } finally {
+    if (victim) await mendHost(victim);
+  }
+};
+
+/** The primary's apiserver stops, its tailscale stays up (the health gate's failover). */
 export const apiserverStoppedDrill = async (state: LabState, from: string) => {
   const result = await failover(state, from, async (victim) => {
-    await root(
-      state,
-      victim,
-      'mv /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/kube-apiserver.yaml.drill',
-    );
+    await root(state, victim, stopApiserver);
   });
   return {
     ...result,
     /** Starts the apiserver again (the gate then puts the VIP back on it). */
-    restore: () =>
-      root(
-        state,
-        result.victim,
-        'mv /etc/kubernetes/kube-apiserver.yaml.drill /etc/kubernetes/manifests/kube-apiserver.yaml',
-      ),
+    restore: () => root(state, result.victim, startApiserver),
   };
+};
+
+/**
+ * The black hole the gate exists for: the primary's apiserver stops with its gate stopped too.
+ * Returns how long the VIP stayed dark within `watchSeconds` (all of it, when nothing moved the
+ * route), then starts both again.
+ */
+export const apiserverStoppedWithoutGate = async (
+  state: LabState,
+  from: string,
+  watchSeconds: number,
+) => {
+  const victim = await vipPrimary();
+  if (!victim) throw new Error('no node is the VIP primary router');
+  await root(state, victim, 'systemctl stop ha-wizard-health-gate.service');
+  const t0 = performance.now();
+  await root(state, victim, stopApiserver);
+  let answered: number | undefined;
+  while ((performance.now() - t0) / 1000 < watchSeconds) {
+    if (await vipAnswersFrom(state, from)) {
+      answered = (performance.now() - t0) / 1000;
+      break;
+    }
+    await sleep(250);
+  }
+  const stillPrimary = (await vipPrimary()) === victim;
+  await root(state, victim, startApiserver);
+  await root(state, victim, 'systemctl start ha-wizard-health-gate.service');
+  return {victim, answered, stillPrimary, watchedSeconds: watchSeconds};
 };

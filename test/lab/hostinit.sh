@@ -1,5 +1,5 @@
 #!/bin/sh
-# One lab host's private world, then its sshd. Started by lab.ts as
+# One lab host's private world, its tailscaled, then its sshd. Started by lab.ts as
 #   ip netns exec hwlab-H unshare --mount --uts --propagation private hostinit.sh H LABDIR
 # ip netns exec, unshare (without --fork) and the final exec all replace the
 # process in place, so the PID lab.ts gets back is sshd's (pitfall P12).
@@ -21,8 +21,7 @@ mount -t overlay "hwlab-$H-usr" -o "lowerdir=$L/usr:/usr,upperdir=$D/upper/usr,w
 # The copied /run/netns mounts would pin every lab netns while sshd lives (P4).
 umount -l /run/netns 2>/dev/null || true
 mount -t tmpfs -o mode=755,nosuid,nodev "hwlab-$H-run" /run
-mkdir -p /run/sshd /run/hwlab-tailnet /run/hwlab-cluster
-mount --bind "$L/tailnet" /run/hwlab-tailnet
+mkdir -p /run/sshd /run/hwlab-cluster
 mount --bind "$L/cluster" /run/hwlab-cluster
 umount -l "$L/hosts" 2>/dev/null || true
 # Nothing that is not overlaid may reach the machine: / read-only in this mount
@@ -30,4 +29,6 @@ umount -l "$L/hosts" 2>/dev/null || true
 mount -o remount,bind,ro /
 mount -t tmpfs -o mode=1777,nosuid,nodev "hwlab-$H-shm" /dev/shm
 mount -t tmpfs -o mode=1777,nosuid,nodev "hwlab-$H-tmp" /tmp
+# The host's real tailscaled (its TUN, state and socket its own); `lab up` logs it in.
+/usr/lib/hwlab/tailscaled-start
 exec /usr/sbin/sshd -D -e

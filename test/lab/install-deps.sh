@@ -1,5 +1,7 @@
 #!/bin/bash
-# Installs what the lab needs (curl: the phases and the health gate probe /readyz with it) from Debian's apt, idempotently and quietly.
+# Installs what the lab needs (curl: the phases and the health gate probe /readyz with it;
+# nftables: the workstation's masquerade and the relay drills) from Debian's apt, idempotently and quietly.
+# The real tailnet's binaries are built by scripts/lab-binaries.sh.
 # It never starts or leaves a system sshd (or containerd) running: services are
 # blocked while installing (policy-rc.d) and, when systemd runs, the units this
 # script newly installed are disabled and stopped.
@@ -8,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh needs root" >&2; exit 1; }
 
-packages=(openssh-server openssh-client sudo jq iproute2 util-linux containerd curl)
+packages=(openssh-server openssh-client sudo jq iproute2 util-linux containerd curl nftables)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

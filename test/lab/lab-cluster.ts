@@ -16,7 +16,7 @@ export const cli = join(repoDir, 'dist', 'cli.js');
 export const vip = '10.200.0.1';
 export const cps = ['cp1', 'cp2', 'cp3'];
 
-/** Tool calls that change a host (as the simulators log them in calls.log). */
+/** Tool calls that change a host (as calls.log records them: the simulators, and the real tailscale behind its logging wrapper). */
 export const mutating =
   /uid=\d+ (tailscale (set|up|down)|kubeadm (init|join|reset|token create|init phase)|systemctl (start|stop|restart|enable|disable|daemon-reload|reload)|networkctl (reload|delete)|nmcli (connection|con|c) (add|up|down|delete|modify)|helm (upgrade|install|uninstall)|containerd config default)\b/;
 
@@ -93,7 +93,7 @@ export const labCluster = (options: {
   ];
   const apply = (...extra: string[]) => runProcess(applyArgv(extra), env, 150_000);
   /** Which lab node the workstation's status says is the VIP's primary router. */
-  const primary = () => vipPrimary(state(), vip);
+  const primary = () => vipPrimary(vip);
   /** readyz through the VIP, from w1 (through the tailnet router). */
   const vipAnswers = () => vipAnswersFrom(state(), 'w1', vip);
   const prefs = async (host: string) =>

@@ -1,7 +1,8 @@
 // `up` and `down` for the lab: hosts (netns + private mount/UTS namespace +
-// their own sshd), the "tailnet" router with no uplink, the root namespace's
-// policy routing, and the coordinator. Everything is named `hwlab-*` or lives
-// under the lab directory, so `down` finds it by name after a crash.
+// their own sshd and tailscaled), the underlay router with no uplink, the
+// control server (Headscale), the workstation's tailscaled, and the root
+// namespace's policy routing. Everything is named `hwlab-*` or lives under the
+// lab directory, so `down` finds it by name after a crash.
 import {spawn} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {
@@ -9,6 +10,7 @@ import {
   chownSync,
   copyFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   openSync,
   closeSync,
@@ -22,35 +24,34 @@ import {connect} from 'node:net';
 import {join} from 'node:path';
 import {
   defaultOptions,
-  fallbackRulePriority,
-  hostLink,
   hostNs,
   labDir,
-  labRanges,
+  magicDnsSuffix,
   maxHosts,
-  operatorIp,
-  operatorLink,
   paths,
   planHosts,
   prefix,
   repoDir,
   routeTable,
-  routerIp,
   routerNs,
-  routerOperatorLink,
-  rulePriority,
   sourceDir,
   sshUid,
   sshUser,
-  tailnetRange,
-  workstationName,
+  workstationNs,
   type HostPlan,
   type LabOptions,
   type Role,
 } from './config.js';
-import {ip, LabError, run, runRaw, sleep} from './system.js';
-import type {TailnetConfig} from './coordinator.js';
-import type {Policy} from '../../source/sim/tailnet.js';
+import {labBinaries, requireBinaries} from './binaries.js';
+import {cutHost as cutLink, mendHost as mendLink, setRelayed, setupNetwork} from './network.js';
+import {LabError, run, runRaw, sleep} from './system.js';
+import {
+  joinHost,
+  labHeadscale,
+  refreshStatusFile,
+  startHeadscale,
+  startWorkstation,
+} from './tailnet.js';
 
 /** What `up --json` prints (its last line), exactly these keys. */
 export interface LabSummary {
@@ -58,21 +59,31 @@ export interface LabSummary {
   readonly identityFile: string;
   readonly knownHostsFile: string;
   readonly sshUser: string;
+  /** `address` is the host's Tailscale IPv4, given by Headscale. */
   readonly hosts: ReadonlyArray<{
     readonly name: string;
     readonly address: string;
     readonly role: Role;
   }>;
+  /** What to put before `node dist/cli.js …` so the wizard reaches the tailnet (empty: it does from here). */
+  readonly run: readonly string[];
+  readonly headscale: {readonly url: string; readonly apiKeyFile: string};
 }
 
 /** Everything the lab knows about itself, in lab.json. */
 export interface LabState extends LabSummary {
   readonly sshConfigFile: string;
   readonly labDir: string;
-  readonly coordinatorPid: number;
-  readonly failoverDelay: number;
+  readonly headscalePid: number;
+  readonly workstationPid: number;
+  readonly haProbeInterval: number;
   readonly details: ReadonlyArray<
-    HostPlan & {readonly fingerprint: string; readonly sshdPid: number; readonly namespace: string}
+    HostPlan & {
+      readonly address: string;
+      readonly fingerprint: string;
+      readonly sshdPid: number;
+      readonly namespace: string;
+    }
   >;
 }
 
@@ -89,6 +100,7 @@ const requireTools = () => {
     ['/usr/bin/containerd', 'containerd'],
     ['/usr/bin/unshare', 'util-linux'],
     ['/usr/bin/nsenter', 'util-linux'],
+    ['/usr/sbin/nft', 'nftables'],
   ];
   for (const [file, pkg] of needed) {
     if (!existsSync(file))
@@ -97,6 +109,9 @@ const requireTools = () => {
   if (!existsSync('/usr/sbin/ip') && !existsSync('/usr/bin/ip') && !existsSync('/sbin/ip')) {
     throw new LabError('iproute2 is not installed: run test/lab/install-deps.sh');
   }
+  if (!existsSync('/dev/net/tun'))
+    throw new LabError('/dev/net/tun is missing: tailscaled needs TUN (modprobe tun)');
+  requireBinaries();
 };
 
 export const validateOptions = (options: LabOptions) => {
@@ -115,8 +130,11 @@ export const validateOptions = (options: LabOptions) => {
   if (!['1', '2', 'mixed'].includes(options.containerd)) {
     throw new LabError(`--containerd must be 1, 2 or mixed, got ${options.containerd}`);
   }
-  if (!(options.failoverDelay >= 0 && options.failoverDelay <= 600)) {
-    throw new LabError(`--failover-delay must be 0 to 600 seconds, got ${options.failoverDelay}`);
+  if (!(options.haProbeInterval >= 2 && options.haProbeInterval <= 600)) {
+    // Headscale's own floor: probe_interval >= 2 s, probe_timeout >= 1 s (config.go).
+    throw new LabError(
+      `--ha-probe-interval must be 2 to 600 seconds, got ${options.haProbeInterval}`,
+    );
   }
 };
 
@@ -133,7 +151,7 @@ const writeFile = (file: string, text: string, mode = 0o644) => {
 };
 
 const sshdConfig = (host: HostPlan) => `# hwlab: ${host.name}'s own sshd (see test/lab/README.md)
-ListenAddress ${host.address}:22
+ListenAddress 0.0.0.0:22
 HostKey /etc/ssh/ssh_host_ed25519_key
 PidFile /run/sshd.pid
 UsePAM no
@@ -181,7 +199,6 @@ const networkManagerSeed = (host: HostPlan, upper: string) => {
 /** Seeds a host's overlay upper dirs before its mounts exist (never written from outside afterwards). */
 const seedHost = async (
   host: HostPlan,
-  all: readonly HostPlan[],
   containerdV2Config: string,
   clientKey: string,
 ) => {
@@ -209,7 +226,8 @@ const seedHost = async (
   writeFile(join(etc, 'hostname'), `${host.name}\n`);
   writeFile(
     join(etc, 'hosts'),
-    `127.0.0.1\tlocalhost\n127.0.1.1\t${host.name}\n${all.map((h) => `${h.address}\t${h.name}.tail-lab.ts.net ${h.name}`).join('\n')}\n`,
+    // The other hosts' Tailscale addresses are added once Headscale has given them out.
+    `127.0.0.1\tlocalhost\n127.0.1.1\t${host.name}\n`,
   );
   writeFile(join(etc, 'ssh', 'sshd_config'), sshdConfig(host));
   writeFile(join(upper, recordShell), recordScript, 0o755);
@@ -248,12 +266,6 @@ const seedHost = async (
     copyFileSync(join(sourceDir, 'tools', 'sim-shim'), join(upper, 'usr', 'bin', 'containerd'));
     chmodSync(join(upper, 'usr', 'bin', 'containerd'), 0o755);
   }
-  writeFile(join(state, 'tailscale', 'ip'), `${host.address}\n`);
-  writeFile(
-    join(state, 'tailscale', 'prefs'),
-    'want-running=true\naccept-routes=false\nadvertise-routes=\n',
-    0o644,
-  );
   writeFile(
     join(state, 'facts.json'),
     `${JSON.stringify(
@@ -314,80 +326,33 @@ export const installSimTools = async () => {
   }
 };
 
+/** The real tailnet's binaries on every host: tailscaled, and tailscale behind its call-log line. */
+const installTailscale = () => {
+  const binaries = labBinaries();
+  const install = (from: string, to: string) => {
+    mkdirSync(join(to, '..'), {recursive: true});
+    // A hard link when the cache is on the same file system (instant), else a copy.
+    try {
+      linkSync(from, to);
+    } catch {
+      copyFileSync(from, to);
+    }
+    chmodSync(to, 0o755);
+  };
+  install(binaries.tailscaled, join(paths.usr, 'sbin', 'tailscaled'));
+  install(binaries.tailscale, join(paths.usr, 'lib', 'hwlab', 'bin', 'tailscale'));
+  for (const [tool, to] of [
+    ['tailscale-logged', join(paths.usr, 'bin', 'tailscale')],
+    ['tailscaled-start', join(paths.usr, 'lib', 'hwlab', 'tailscaled-start')],
+  ] as const) {
+    copyFileSync(join(sourceDir, 'tools', tool), to);
+    chmodSync(to, 0o755);
+  }
+};
+
 /** The simulated tools' knobs (source/sim/env.ts SimSettings), e.g. a short certificate-key lifetime for tests. */
 export const setSimSettings = (settings: Record<string, unknown>) => {
   writeFile(join(paths.cluster, 'settings.json'), `${JSON.stringify(settings)}\n`);
-};
-
-/** One `ip -batch` per namespace: process starts are the cost here (~5-30 ms each), not the kernel. */
-const batch = (ns: string | undefined, lines: readonly string[]) =>
-  run([...(ns === undefined ? ['ip'] : ['ip', '-n', ns]), '-batch', '-'], {
-    input: `${lines.join('\n')}\n`,
-  });
-
-/**
- * The router ("the tailnet", no uplink), the hosts' namespaces and veths, and the
- * root namespace's routing: the lab's ranges only into the lab, `unreachable` behind them.
- */
-const setupNetwork = async (hosts: readonly HostPlan[]) => {
-  const table = String(routeTable);
-  await batch(undefined, [
-    `netns add ${routerNs}`,
-    ...hosts.map((host) => `netns add ${hostNs(host.name)}`),
-    `link add ${operatorLink} type veth peer name ${routerOperatorLink} netns ${routerNs}`,
-    // Each host's end is called tailscale0 and carries its /32, like real Tailscale (MTU 1280 too).
-    ...hosts.map(
-      (host) =>
-        `link add ${hostLink(host.name)} netns ${routerNs} mtu 1280 type veth peer name tailscale0 netns ${hostNs(host.name)} mtu 1280`,
-    ),
-  ]);
-  writeFileSync(`/proc/sys/net/ipv6/conf/${operatorLink}/disable_ipv6`, '1');
-  await batch(undefined, [
-    `addr add ${operatorIp}/32 dev ${operatorLink}`,
-    `link set ${operatorLink} up`,
-    ...labRanges.flatMap((range) => [
-      `route add ${range} via ${routerIp} dev ${operatorLink} src ${operatorIp} onlink table ${table}`,
-      `route add unreachable ${range} metric 4000 table ${table}`,
-      `rule add to ${range} lookup ${table} priority ${rulePriority}`,
-    ]),
-    `route add unreachable ${tailnetRange} metric 4000 table ${table}`,
-    `rule add to ${tailnetRange} lookup ${table} priority ${fallbackRulePriority}`,
-  ]);
-  await run(['ip', 'netns', 'exec', routerNs, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
-  await batch(routerNs, [
-    'link set lo up',
-    `addr add ${routerIp}/32 dev ${routerOperatorLink}`,
-    `link set ${routerOperatorLink} up`,
-    `route add ${operatorIp}/32 dev ${routerOperatorLink} src ${routerIp}`,
-    ...hosts.flatMap((host) => [
-      `addr add ${routerIp}/32 dev ${hostLink(host.name)}`,
-      `link set ${hostLink(host.name)} up`,
-      `route add ${host.address}/32 dev ${hostLink(host.name)} src ${routerIp}`,
-    ]),
-  ]);
-  await Promise.all(
-    hosts.map((host) =>
-      batch(hostNs(host.name), [
-        'link set lo up',
-        `addr add ${host.address}/32 dev tailscale0`,
-        'link set tailscale0 up',
-        `route add ${routerIp}/32 dev tailscale0 scope link`,
-        // No default route: only the tailnet is reachable from a host.
-        `route add ${tailnetRange} via ${routerIp} dev tailscale0 src ${host.address}`,
-        // Like tailscaled: accepted subnet routes go into table 52, looked up at priority 5270.
-        'rule add priority 5270 lookup 52',
-        // No lo1 here: like a real host, it appears when networkd or NetworkManager creates it
-        // (the simulated networkctl/nmcli make a port-less bridge in place of a dummy link).
-      ]),
-    ),
-  );
-  // A Kubernetes node forwards (the wizard's preflight requires it); no default route, so
-  // forwarding can only ever move packets between the lab's own addresses.
-  await Promise.all(
-    hosts.map((host) =>
-      run(['ip', 'netns', 'exec', hostNs(host.name), 'sysctl', '-qw', 'net.ipv4.ip_forward=1']),
-    ),
-  );
 };
 
 const waitForPort = async (address: string, port: number, timeoutMs: number) => {
@@ -411,15 +376,6 @@ const waitForPort = async (address: string, port: number, timeoutMs: number) => 
   }
 };
 
-const waitForFile = async (file: string, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!existsSync(file)) {
-    if (Date.now() > deadline)
-      throw new LabError(`${what} did not start (see ${paths.coordinatorLog})`);
-    await sleep(20);
-  }
-};
-
 export const isUp = () => existsSync(`/run/netns/${routerNs}`);
 
 export const readLab = (): LabState => {
@@ -433,7 +389,42 @@ export const summary = (state: LabState): LabSummary => ({
   knownHostsFile: state.knownHostsFile,
   sshUser: state.sshUser,
   hosts: state.hosts.map(({name, address, role}) => ({name, address, role})),
+  run: state.run,
+  headscale: state.headscale,
 });
+
+const startHost = (host: HostPlan) => {
+  const sshdLog = openSync(join(paths.hosts, host.name, 'sshd.log'), 'a');
+  const child = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      hostNs(host.name),
+      'unshare',
+      '--mount',
+      '--uts',
+      '--propagation',
+      'private',
+      join(labDir, 'hostinit.sh'),
+      host.name,
+      labDir,
+    ],
+    {detached: true, stdio: ['ignore', sshdLog, sshdLog]},
+  );
+  child.unref();
+  closeSync(sshdLog);
+  if (child.pid === undefined) throw new LabError(`could not start sshd on ${host.name}`);
+  writeFileSync(join(paths.hosts, host.name, 'sshd.pid'), `${child.pid}\n`);
+  return child.pid;
+};
+
+/** Runs argv inside a host started by startHost, before lab.json exists. */
+const execIn = (sshdPid: number) => (argv: readonly string[], input?: string) =>
+  runRaw(['nsenter', '-t', String(sshdPid), '-n', '-m', '-u', '--', ...argv], {
+    timeoutMs: 90_000,
+    ...(input === undefined ? {} : {input}),
+  });
 
 export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> => {
   const options: LabOptions = {...defaultOptions, ...partial};
@@ -449,13 +440,12 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
   try {
     mkdirSync(labDir, {recursive: true, mode: 0o755});
     chmodSync(labDir, 0o755);
-    for (const dir of [paths.hosts, join(paths.usr, 'bin'), paths.tailnet, paths.ssh])
+    for (const dir of [paths.hosts, join(paths.usr, 'bin'), paths.ssh])
       mkdirSync(dir, {recursive: true});
     chmodSync(paths.ssh, 0o700);
     // Upper dirs on a tmpfs: never on overlayfs (P5), and `down` is instant.
     await run(['mount', '-t', 'tmpfs', '-o', 'mode=755', `${prefix}-hosts`, paths.hosts]);
-    copyFileSync(join(sourceDir, 'tools', 'tailscale'), join(paths.usr, 'bin', 'tailscale'));
-    chmodSync(join(paths.usr, 'bin', 'tailscale'), 0o755);
+    installTailscale();
     await installSimTools();
     trace('simulated cluster tools built');
     copyFileSync(join(sourceDir, 'hostinit.sh'), join(labDir, 'hostinit.sh'));
@@ -476,99 +466,72 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
     ]);
     const clientKey = readFileSync(`${paths.identity}.pub`, 'utf8');
     const containerdDefault = await run(['containerd', 'config', 'default']);
-
     trace('keys, tools, containerd default');
     await setupNetwork(hosts);
     trace('network');
     mkdirSync(paths.cluster, {recursive: true, mode: 0o755});
     setSimSettings({});
-    // The tailnet: config for the coordinator, every node's initial prefs, auto-approval.
-    for (const sub of ['nodes', 'status', 'ack'])
-      mkdirSync(join(paths.tailnet, sub), {recursive: true});
-    const tailnetConfig: TailnetConfig = {
-      hosts: hosts.map(({name, address, role, tags}) => ({name, address, role, tags})),
-      workstation: {name: workstationName, address: operatorIp, role: 'workstation', tags: []},
-      failoverDelayMs: Math.round(options.failoverDelay * 1000),
-      statusFile: paths.statusFile,
-    };
-    writeFile(join(paths.tailnet, 'config.json'), `${JSON.stringify(tailnetConfig, null, 2)}\n`);
-    writeFile(
-      join(paths.tailnet, 'policy.json'),
-      `${JSON.stringify({autoApprove: options.autoApprove, approved: {}})}\n`,
-    );
-    for (const host of hosts) {
-      writeFile(
-        join(paths.tailnet, 'nodes', `${host.name}.json`),
-        `${JSON.stringify({HostName: host.name, Seq: 0, WantRunning: true, RouteAll: false, AdvertiseRoutes: []})}\n`,
-      );
-    }
-    const log = openSync(paths.coordinatorLog, 'a');
-    const coordinator = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(sourceDir, 'coordinator.ts'), labDir],
-      {
-        cwd: repoDir,
-        detached: true,
-        stdio: ['ignore', log, log],
-      },
-    );
-    coordinator.unref();
-    closeSync(log);
-    if (coordinator.pid === undefined) throw new LabError('could not start the coordinator');
-    writeFile(paths.coordinatorPid, `${coordinator.pid}\n`);
+    const headscale = await startHeadscale({
+      autoApprove: options.autoApprove,
+      probeInterval: options.haProbeInterval,
+      probeTimeout: options.haProbeInterval / 2,
+    });
+    trace('headscale');
 
     const hostKeys = await Promise.all(
-      hosts.map((host) => seedHost(host, hosts, containerdDefault, clientKey)),
+      hosts.map((host) => seedHost(host, containerdDefault, clientKey)),
     );
     trace('host files seeded');
-
-    const sshdPids = hosts.map((host) => {
-      const sshdLog = openSync(join(paths.hosts, host.name, 'sshd.log'), 'a');
-      const child = spawn(
-        'ip',
-        [
-          'netns',
-          'exec',
-          hostNs(host.name),
-          'unshare',
-          '--mount',
-          '--uts',
-          '--propagation',
-          'private',
-          join(labDir, 'hostinit.sh'),
+    const sshdPids = hosts.map(startHost);
+    const workstationPid = await startWorkstation(headscale.keys.workstation);
+    trace('workstation on the tailnet');
+    // Each host's tailscaled started inside it (hostinit.sh). Logged in one after the other, so
+    // Headscale's sequential allocation gives the same addresses and node IDs on every `up`
+    // (the workstation .1, cp1 .2, …): a replay on a fresh lab sends the same commands.
+    const addresses: string[] = [];
+    for (const [i, host] of hosts.entries()) {
+      addresses.push(
+        await joinHost(
+          execIn(sshdPids[i] ?? 0),
           host.name,
-          labDir,
-        ],
-        {detached: true, stdio: ['ignore', sshdLog, sshdLog]},
+          host.role === 'control-plane' ? headscale.keys.controlPlane : headscale.keys.worker,
+        ),
       );
-      child.unref();
-      closeSync(sshdLog);
-      if (child.pid === undefined) throw new LabError(`could not start sshd on ${host.name}`);
-      writeFileSync(join(paths.hosts, host.name, 'sshd.pid'), `${child.pid}\n`);
-      return child.pid;
-    });
+    }
+    trace('hosts on the tailnet');
+    // As MagicDNS would answer (the lab runs with --accept-dns=false): every host's name.
+    const hostsFile = `127.0.0.1\tlocalhost\n${hosts.map((host, i) => `${addresses[i]}\t${host.name}.${magicDnsSuffix} ${host.name}`).join('\n')}\n`;
     await Promise.all(
-      hosts.map((host) =>
-        waitForPort(host.address, 22, 10_000).catch(() => {
+      hosts.map((host, i) =>
+        execIn(sshdPids[i] ?? 0)(
+          ['sh', '-c', 'cat > /etc/hosts'],
+          hostsFile.replace('127.0.0.1\tlocalhost\n', `127.0.0.1\tlocalhost\n127.0.1.1\t${host.name}\n`),
+        ),
+      ),
+    );
+    await Promise.all(
+      hosts.map((host, i) =>
+        waitForPort(addresses[i] ?? '', 22, 20_000).catch(() => {
           const logText = readFileSync(join(paths.hosts, host.name, 'sshd.log'), 'utf8')
             .trim()
             .split('\n')
             .slice(-5)
             .join(' | ');
-          throw new LabError(`sshd on ${host.name} (${host.address}) did not start: ${logText}`);
+          throw new LabError(
+            `sshd on ${host.name} does not answer at its Tailscale address ${addresses[i]}: ${logText}`,
+          );
         }),
       ),
     );
-    trace('sshd listening');
-    await waitForFile(join(paths.tailnet, 'ready'), 15_000, 'the coordinator');
-    trace('coordinator ready');
+    trace('sshd answers over the tailnet');
+    await refreshStatusFile();
 
     writeFile(
       paths.knownHosts,
       hosts
         .map(
           (host, i) =>
-            `${host.name},${host.address} ${hostKeys[i]?.split(/\s+/).slice(0, 2).join(' ')}`,
+            `${host.name},${addresses[i]} ${hostKeys[i]?.split(/\s+/).slice(0, 2).join(' ')}`,
         )
         .join('\n') + '\n',
     );
@@ -576,8 +539,8 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
       paths.sshConfig,
       hosts
         .map(
-          (host) =>
-            `Host ${host.name}\n  HostName ${host.address}\n  User ${sshUser}\n  IdentityFile ${paths.identity}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${paths.knownHosts}\n  StrictHostKeyChecking yes\n`,
+          (host, i) =>
+            `Host ${host.name}\n  HostName ${addresses[i]}\n  User ${sshUser}\n  IdentityFile ${paths.identity}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${paths.knownHosts}\n  StrictHostKeyChecking yes\n`,
         )
         .join('\n'),
     );
@@ -586,13 +549,17 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
       identityFile: paths.identity,
       knownHostsFile: paths.knownHosts,
       sshUser,
-      hosts: hosts.map(({name, address, role}) => ({name, address, role})),
+      hosts: hosts.map(({name, role}, i) => ({name, address: addresses[i] ?? '', role})),
+      run: [],
+      headscale: labHeadscale(),
       sshConfigFile: paths.sshConfig,
       labDir,
-      coordinatorPid: coordinator.pid,
-      failoverDelay: options.failoverDelay,
+      headscalePid: headscale.pid,
+      workstationPid,
+      haProbeInterval: options.haProbeInterval,
       details: hosts.map((host, i) => ({
         ...host,
+        address: addresses[i] ?? '',
         fingerprint: fingerprintOf(hostKeys[i] ?? ''),
         sshdPid: sshdPids[i] ?? 0,
         namespace: hostNs(host.name),
@@ -601,7 +568,8 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
     writeFile(paths.labJson, `${JSON.stringify(state, null, 2)}\n`);
     return state;
   } catch (error) {
-    await down().catch(() => undefined);
+    // HWLAB_KEEP=1 leaves a failed lab as it is, to look at (then `npm run lab -- down`).
+    if (!process.env['HWLAB_KEEP']) await down().catch(() => undefined);
     throw error;
   }
 };
@@ -628,16 +596,6 @@ export const alive = (pid: number) => {
   }
 };
 
-/** The coordinator processes of this lab directory (by their command line, after a crash too). */
-const coordinatorPids = () =>
-  readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      const cmdline = processCmdline(pid);
-      return cmdline.includes(join(sourceDir, 'coordinator.ts')) && cmdline.includes(labDir);
-    })
-    .map(Number);
-
 const killAll = async (pids: readonly number[]) => {
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 2000;
@@ -661,7 +619,6 @@ const labMounts = () =>
 /** Removes everything the lab made (found by name), idempotent. */
 export const down = async () => {
   requireRoot();
-  await killAll(coordinatorPids());
   const namespaces = await labNamespaces();
   const pids = (
     await Promise.all(
@@ -704,7 +661,6 @@ export const leftovers = async (): Promise<string[]> => {
   for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     if (/ hwlab-/.test(line)) found.push(`mount ${line.split(' ')[4]}`);
   }
-  for (const pid of coordinatorPids()) found.push(`coordinator process ${pid}`);
   const rootNet = readlinkSync('/proc/self/ns/net');
   for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
@@ -734,36 +690,52 @@ export const hostExec = (
   );
 };
 
-/** Sets route approval (the route-approval phase): autoApprove, and approved routes per host. */
-export const setPolicy = (policy: Policy) => {
-  writeFile(join(paths.tailnet, 'policy.json'), `${JSON.stringify(policy)}\n`);
-};
+/** Cuts a host off the underlay, like a pulled cable (see network.ts). */
+export const cutHost = (host: string) => cutLink(host);
 
-export const readPolicy = (): Policy =>
-  JSON.parse(readFileSync(join(paths.tailnet, 'policy.json'), 'utf8'));
-
-/**
- * Cuts a host off the network: its veth is set down on the router's side, like a pulled cable
- * (packets to and from it are dropped; no RST, so SSH notices only by its keepalives).
- */
-export const cutHost = async (host: string) => {
-  await ip(routerNs, 'link', 'set', hostLink(host), 'down');
-};
-
-/** Undoes cutHost: the link up again and the router's route to the host back (the kernel drops it with the link). */
+/** Undoes cutHost. */
 export const mendHost = async (host: string) => {
-  const state = readLab();
-  const entry = state.hosts.find((h) => h.name === host);
+  const entry = readLab().details.find((h) => h.name === host);
   if (!entry) throw new LabError(`no lab host ${host}`);
-  await ip(routerNs, 'link', 'set', hostLink(host), 'up');
-  await ip(
-    routerNs,
-    'route',
-    'replace',
-    `${entry.address}/32`,
-    'dev',
-    hostLink(host),
-    'src',
-    routerIp,
+  await mendLink(host, entry.underlay);
+};
+
+/** Puts these hosts behind a NAT no direct path gets through (their paths go through DERP); none: all direct. */
+export const relay = async (hosts: readonly string[]) => {
+  const state = readLab();
+  for (const host of hosts)
+    if (!state.details.some((h) => h.name === host)) throw new LabError(`no lab host ${host}`);
+  await setRelayed(
+    state.details.filter((h) => hosts.includes(h.name)),
+    state.details,
   );
+};
+
+/** The host's tailscaled processes: found through its network namespace, as there is no PID namespace. */
+const tailscaledPids = async (host: string) => {
+  const pids = (await runRaw(['ip', 'netns', 'pids', hostNs(host)])).stdout.split('\n');
+  return pids.filter((pid) => {
+    try {
+      return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'tailscaled';
+    } catch {
+      return false;
+    }
+  });
+};
+
+/** Stops a host's tailscaled (SIGTERM: it logs off the way a stopped service does). */
+export const stopTailscaled = async (host: string) => {
+  const pids = await tailscaledPids(host);
+  for (const pid of pids) process.kill(Number(pid), 'SIGTERM');
+  for (let i = 0; i < 200; i++) {
+    if ((await tailscaledPids(host)).length === 0) return;
+    await sleep(25);
+  }
+  throw new LabError(`tailscaled on ${host} did not stop`);
+};
+
+/** Starts a host's tailscaled again; it logs in with its saved state. */
+export const startTailscaled = async (state: LabState, host: string) => {
+  const started = await hostExec(state, host, ['/usr/lib/hwlab/tailscaled-start']);
+  if (started.code !== 0) throw new LabError(`tailscaled on ${host} did not start: ${started.stderr}`);
 };
