@@ -9,7 +9,8 @@
 import {createPrivateKey} from 'node:crypto';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {makeCertificate, rsaKeyPair, keyPem} from '../../source/sim/x509.js';
-import {hostExec, readPolicy, setPolicy} from '../lab/lab.js';
+import {hostExec} from '../lab/lab.js';
+import {headscaleNodes, setApprovedRoutes} from '../lab/tailnet.js';
 import {cli, cps, labCluster, runProcess, vip} from '../lab/lab-cluster.js';
 import {labSkipReason} from '../lab/skip.js';
 import {sleep} from '../lab/system.js';
@@ -35,7 +36,7 @@ interface Report {
 describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (root)', () => {
   const c = labCluster({
     workers: ['w1', 'w2'],
-    upArgs: ['--control-planes', '3', '--workers', '2', '--failover-delay', '1'],
+    upArgs: ['--control-planes', '3', '--workers', '2'],
   });
   const {ok, sh, primary} = c;
   const state = c.lab;
@@ -201,21 +202,24 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
   }, 120_000);
 
   it('a route nobody approved is named as route-approved', async () => {
-    const policy = readPolicy();
-    setPolicy({autoApprove: false, approved: {}});
-    await until(() => primary() === undefined, 15_000, 'the route withdrawn');
+    const approved = new Map(
+      (await headscaleNodes()).map((node) => [node.given_name ?? '', node.approved_routes ?? []]),
+    );
+    // Headscale's approve-routes replaces a node's approved set: empty withdraws the approval.
+    for (const cp of cps) await setApprovedRoutes(cp, []);
+    await until(async () => (await primary()) === undefined, 30_000, 'the route withdrawn');
     const {report} = await doctorJson();
     expect(failing(report)).toEqual(['route-approved@cp2']);
     expect(check(report, 'route-approved', 'cp2')?.evidence).toContain(
       'advertised by: cp1, cp2, cp3',
     );
     expect(check(report, 'route-approved', 'cp2')?.fix?.automatic).toBe(false);
-    setPolicy(policy);
-    await until(() => primary() !== undefined, 15_000, 'the route approved again');
+    for (const cp of cps) await setApprovedRoutes(cp, approved.get(cp) ?? []);
+    await until(async () => (await primary()) !== undefined, 30_000, 'the route approved again');
   }, 120_000);
 
   it('the apiserver down on the primary (its health gate stopped) is named on the primary', async () => {
-    const victim = primary() ?? 'cp1';
+    const victim = (await primary()) ?? 'cp1';
     await ok(
       victim,
       'systemctl stop ha-wizard-health-gate.service && mv /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/kube-apiserver.yaml.doctor',

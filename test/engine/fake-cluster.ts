@@ -148,7 +148,7 @@ export const fakeCluster = (plan: Plan, options: FakeClusterOptions = {}) => {
       })
       .on(['tailscale', 'version'], {stdout: '1.98.2\n  tailscale commit: 0000\n'})
       .on(['tailscale', 'status', '--json'], () => ({stdout: statusJson(node)}))
-      .on(/^tailscale ping --c 3 --timeout 3s \S+$/, (call) => {
+      .on(/^tailscale ping --c 10 --timeout 3s \S+$/, (call) => {
         const ip = call.argv.at(-1) ?? '';
         return {stdout: `pong from peer (${ip}) via ${ip}:41641 in 2ms\n`};
       })

@@ -152,22 +152,30 @@ describe.skipIf(skipReason !== undefined)(
       'verify',
       'kubeconfig',
     ];
-    /** Seed n's kill point: a phase and a delay into it (a small LCG, so a failure can be replayed). */
-    const killPoint = (seed: number) => {
+    /** The phases that write files on a host: each is hit at least once. */
+    const writing = [
+      'containerd',
+      'vip',
+      'health-gate',
+      'join-control-planes',
+      'join-workers',
+      'cilium',
+      'kubeconfig',
+    ];
+    /**
+     * Kill point n: a phase, and how many commands of it reach the hosts first (0-2: a small
+     * LCG, so a failure can be replayed). Every phase once, the writing ones once more, then
+     * one more each for the longest ones; in phase order, so each resume gets further.
+     */
+    const killPoint = (seed: number, phase: string) => {
       const next = (x: number) => (x * 1103515245 + 12345) % 2 ** 31;
-      const a = next(next(seed));
-      const b = next(a);
       // The high bits: an LCG's low bits repeat with a short period.
-      return {
-        seed,
-        phase: phases[(a >>> 16) % phases.length] as string,
-        delayMs: (b >>> 16) % 1500,
-      };
+      return {seed, phase, commands: (next(next(seed)) >>> 16) % 3};
     };
-    // In phase order, so the run gets further with each resume.
-    const points = Array.from({length: 20}, (_, i) => killPoint(i + 1)).sort(
-      (x, y) => phases.indexOf(x.phase) - phases.indexOf(y.phase),
-    );
+    const aimed = [...phases, ...writing, 'kubeadm-init'];
+    const points = aimed
+      .map((phase, i) => killPoint(i + 1, phase))
+      .sort((x, y) => phases.indexOf(x.phase) - phases.indexOf(y.phase));
     const savedRun = () => {
       try {
         return JSON.parse(
@@ -183,12 +191,17 @@ describe.skipIf(skipReason !== undefined)(
       const atKills: Array<Map<string, Snapshot>> = [];
       const kubeconfigs: Array<string | undefined> = [];
       const landed: string[] = [];
+      const killedIns: Array<string | undefined> = [];
+      const commandCount = () =>
+        c.hosts.reduce((sum, host) => sum + receivedCommands(c.lab().labDir, host).length, 0);
       for (const [index, point] of points.entries()) {
         const argv = c.applyArgv(index === 0 ? [] : ['--resume']);
         const child = spawn(argv[0]!, argv.slice(1), {cwd: repoDir, env: c.env(), stdio: 'ignore'});
         const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
         let killedIn: string | undefined;
         const t0 = performance.now();
+        // Killed on the run's own events, not on a clock: once the saved run says the phase has
+        // begun, after the point's number of commands of that phase have reached the hosts.
         while (
           killedIn === undefined &&
           child.exitCode === null &&
@@ -196,24 +209,30 @@ describe.skipIf(skipReason !== undefined)(
         ) {
           const saved = savedRun();
           if (saved?.pid === child.pid && saved?.currentPhase === point.phase) {
-            await sleep(point.delayMs);
+            const start = commandCount();
+            while (
+              commandCount() - start < point.commands &&
+              savedRun()?.currentPhase === point.phase &&
+              child.exitCode === null
+            )
+              await sleep(5);
             killedIn = savedRun()?.currentPhase;
             child.kill('SIGKILL');
-          } else await sleep(20);
+          } else await sleep(10);
         }
         const code = await exited;
         landed.push(
-          `seed ${point.seed} ${point.phase}+${point.delayMs} ms${killedIn === undefined ? ` (exited ${code} first)` : `: killed in ${killedIn}`}`,
+          `seed ${point.seed} ${point.phase}+${point.commands} commands${killedIn === undefined ? ` (exited ${code} first)` : `: killed in ${killedIn}`}`,
         );
+        killedIns.push(killedIn);
         atKills.push(await settledSnapshots(c));
         const kubeconfig = join(c.scratch(), 'kubeconfig');
         kubeconfigs.push(existsSync(kubeconfig) ? readFileSync(kubeconfig, 'utf8') : undefined);
       }
       console.log(`kill points: ${landed.join('; ')}`);
-      // Most kills must have landed mid-run, or the test proves little.
-      expect(landed.filter((entry) => entry.includes('killed in')).length).toBeGreaterThanOrEqual(
-        points.length - 3,
-      );
+      // Each kill landed in the phase it aimed at, and every phase that writes files was hit.
+      expect(killedIns, landed.join('; ')).toEqual(points.map((point) => point.phase));
+      for (const phase of writing) expect(killedIns).toContain(phase);
 
       const last = await c.apply('--resume');
       expect(last.code, `${last.stdout}\n${last.stderr}`).toBe(0);

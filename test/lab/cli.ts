@@ -17,7 +17,9 @@ const seconds = (value: string) => {
 };
 
 const program = new Command('lab')
-  .description('hwlab: real sshd hosts in network namespaces, real routing, a real tailnet (tailscaled + Headscale)')
+  .description(
+    'hwlab: real sshd hosts in network namespaces, real routing, a real tailnet (tailscaled + Headscale)',
+  )
   .showHelpAfterError('(npm run lab -- --help for usage)')
   .configureOutput({outputError: (text, write) => write(text)});
 

@@ -17,16 +17,20 @@ const token = 'abcdef.0123456789abcdef';
 const certificateKey = 'a'.repeat(64);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const initConfig = `apiVersion: kubeadm.k8s.io/v1beta4
+/** Each host's Tailscale address, as Headscale gave it out at `up`. */
+const addresses = new Map<string, string>();
+const ip = (host: string) => addresses.get(host) ?? `(no address for ${host})`;
+
+const initConfig = () => `apiVersion: kubeadm.k8s.io/v1beta4
 kind: InitConfiguration
 bootstrapTokens:
 - token: "${token}"
   ttl: 24h0m0s
 certificateKey: "${certificateKey}"
-localAPIEndpoint: {advertiseAddress: 100.64.10.11, bindPort: 6443}
+localAPIEndpoint: {advertiseAddress: ${ip('cp1')}, bindPort: 6443}
 nodeRegistration:
   name: cp1
-  kubeletExtraArgs: [{name: node-ip, value: 100.64.10.11}]
+  kubeletExtraArgs: [{name: node-ip, value: ${ip('cp1')}}]
 skipPhases: [addon/kube-proxy]
 ---
 apiVersion: kubeadm.k8s.io/v1beta4
@@ -35,7 +39,7 @@ clusterName: homelab
 kubernetesVersion: stable-${defaults.kubernetesVersion}
 controlPlaneEndpoint: ${vip}:6443
 networking: {podSubnet: 10.244.0.0/16, serviceSubnet: 10.96.0.0/12}
-apiServer: {certSANs: [${vip}, 100.64.10.11, cp1.tail-lab.ts.net, 100.64.10.12, cp2.tail-lab.ts.net]}
+apiServer: {certSANs: [${vip}, ${ip('cp1')}, cp1.tail-lab.ts.net, ${ip('cp2')}, cp2.tail-lab.ts.net]}
 ---
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -79,7 +83,8 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
   beforeAll(async () => {
     releaseLab = await lockLab();
     await down();
-    const lab = await up({controlPlanes: 2, workers: 1, failoverDelay: 1});
+    const lab = await up({controlPlanes: 2, workers: 1});
+    for (const host of lab.hosts) addresses.set(host.name, host.address);
     setSimSettings({flapSeconds: 1, discoveryTimeoutSeconds: 2});
     for (const host of ['cp1', 'cp2', 'w1']) clients.set(host, await connect(lab, host));
     // Phases 4-5 where this file does not look at them: containerd fixed on cp2/w1, accept-routes everywhere.
@@ -98,7 +103,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     }
   }, 30_000);
 
-  it('measures a call: the Node-based tools against bash tailscale', async () => {
+  it('measures a call: the Node-based tools against the real tailscale CLI', async () => {
     const timed = async (command: string) => {
       const r = await sh(
         'w1',
@@ -108,9 +113,9 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
       return ((b - a) * 1000) / 5;
     };
     const node = await timed('kubelet --version');
-    const bash = await timed('tailscale version');
+    const tailscale = await timed('tailscale version');
     console.log(
-      `per call inside a host: kubelet --version (node) ${node.toFixed(0)} ms, tailscale version (bash) ${bash.toFixed(0)} ms`,
+      `per call inside a host: kubelet --version (node) ${node.toFixed(0)} ms, tailscale version (Go) ${tailscale.toFixed(0)} ms`,
     );
     expect(node).toBeLessThan(1000);
   });
@@ -122,7 +127,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     const init = await sh(
       'cp1',
       'sudo -n kubeadm init --config /dev/stdin --upload-certs',
-      initConfig,
+      initConfig(),
     );
     expect(init.stderr).toContain(
       `falling back to the local client version: v${defaults.kubernetesVersion}.0`,
@@ -200,7 +205,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     const wrongToken = await sh(
       'w1',
       'sudo -n kubeadm join --config /dev/stdin',
-      joinConfig('w1', '100.64.10.101', {hash: caHash, token: 'zzzzzz.0123456789abcdef'}),
+      joinConfig('w1', ip('w1'), {hash: caHash, token: 'zzzzzz.0123456789abcdef'}),
     );
     expect(wrongToken.code).toBe(1);
     expect(wrongToken.stderr).toContain(
@@ -210,7 +215,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     const badHash = await sh(
       'w1',
       'sudo -n kubeadm join --config /dev/stdin',
-      joinConfig('w1', '100.64.10.101', {hash: wrongHash}),
+      joinConfig('w1', ip('w1'), {hash: wrongHash}),
     );
     expect(badHash.code).toBe(1);
     expect(badHash.stderr).toContain(
@@ -219,7 +224,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     const joined = await sh(
       'w1',
       'sudo -n kubeadm join --config /dev/stdin',
-      joinConfig('w1', '100.64.10.101', {hash: caHash}),
+      joinConfig('w1', ip('w1'), {hash: caHash}),
     );
     expect(joined.stdout).toContain('This node has joined the cluster:');
     expect(joined.code).toBe(0);
@@ -241,7 +246,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     const own = await sh(
       'cp2',
       'sudo -n kubeadm join --config /dev/stdin',
-      joinConfig('cp2', '100.64.10.12', {hash: caHash, controlPlane: true}),
+      joinConfig('cp2', ip('cp2'), {hash: caHash, controlPlane: true}),
     );
     expect(own.code).toBe(1);
     expect(own.stderr).toContain(`dial tcp ${vip}:6443: connect: connection refused`);
@@ -269,7 +274,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     const expired = await sh(
       'cp2',
       'sudo -n kubeadm join --config /dev/stdin',
-      joinConfig('cp2', '100.64.10.12', {hash: caHash, controlPlane: true, key: 'b'.repeat(64)}),
+      joinConfig('cp2', ip('cp2'), {hash: caHash, controlPlane: true, key: 'b'.repeat(64)}),
     );
     expect(expired.code).toBe(1);
     expect(expired.stderr).toContain(
@@ -298,7 +303,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     const wrongKey = await sh(
       'cp2',
       'sudo -n kubeadm join --config /dev/stdin',
-      joinConfig('cp2', '100.64.10.12', {
+      joinConfig('cp2', ip('cp2'), {
         hash: caHash,
         controlPlane: true,
         key: 'c'.repeat(64),
@@ -311,7 +316,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     const joined = await sh(
       'cp2',
       'sudo -n kubeadm join --config /dev/stdin',
-      joinConfig('cp2', '100.64.10.12', {
+      joinConfig('cp2', ip('cp2'), {
         hash: caHash,
         controlPlane: true,
         key: 'b'.repeat(64),
@@ -357,7 +362,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     const again = await sh(
       'cp1',
       'sudo -n kubeadm init --config /dev/stdin --upload-certs',
-      initConfig,
+      initConfig(),
     );
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(
@@ -376,7 +381,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     ).toBe(0);
     await sleep(600);
     expect((await sh('w1', probeLoop(`https://${vip}:6443/readyz`, 8))).stdout).toBe('x'.repeat(8));
-    expect((await sh('w1', 'curl -sk --max-time 2 https://100.64.10.12:6443/readyz')).stdout).toBe(
+    expect((await sh('w1', `curl -sk --max-time 2 https://${ip('cp2')}:6443/readyz`)).stdout).toBe(
       'ok',
     );
     const w1 = await sh(

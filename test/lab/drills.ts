@@ -3,7 +3,14 @@
 // (bench/lab.ts) reports them. Each is measured from a worker, as a person's
 // kubectl would see the VIP.
 import {defaultVip} from './config.js';
-import {cutHost, hostExec, mendHost, startTailscaled, stopTailscaled, type LabState} from './lab.js';
+import {
+  cutHost,
+  hostExec,
+  mendHost,
+  startTailscaled,
+  stopTailscaled,
+  type LabState,
+} from './lab.js';
 import {sleep} from './system.js';
 import {workstationStatus} from './tailnet.js';
 

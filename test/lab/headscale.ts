@@ -59,7 +59,10 @@ export const headscaleConfig = (options: HeadscaleOptions) =>
     node: {
       expiry: 0,
       routes: {
-        ha: {probe_interval: `${options.probeInterval}s`, probe_timeout: `${options.probeTimeout}s`},
+        ha: {
+          probe_interval: `${options.probeInterval}s`,
+          probe_timeout: `${options.probeTimeout}s`,
+        },
       },
     },
     database: {

@@ -231,10 +231,12 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
   it('the tailnet is real: WireGuard between hosts, DERP through Headscale when direct UDP is blocked', async () => {
     const cp2 = lab.hosts.find((h) => h.name === 'cp2')?.address ?? '';
     const direct = await exec(client('cp1'), `tailscale ping --c 5 ${cp2}`);
-    expect(direct.stdout).toMatch(/^pong from cp2 \(100\.64\.10\.\d+\) via 10\.99\.0\.12:41641 in /m);
-    expect((await hostExec(lab, 'cp1', ['ip', '-br', 'link', 'show', 'tailscale0'])).stdout).toMatch(
-      /^tailscale0 /,
+    expect(direct.stdout).toMatch(
+      /^pong from cp2 \(100\.64\.10\.\d+\) via 10\.99\.0\.12:41641 in /m,
     );
+    expect(
+      (await hostExec(lab, 'cp1', ['ip', '-br', 'link', 'show', 'tailscale0'])).stdout,
+    ).toMatch(/^tailscale0 /);
     expect(labCli('relay', 'cp3').status).toBe(0);
     try {
       const cp3 = lab.hosts.find((h) => h.name === 'cp3')?.address ?? '';
@@ -244,7 +246,10 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
         relayed = (await exec(client('cp1'), `tailscale ping --c 2 ${cp3}`)).stdout;
       expect(relayed).toMatch(/pong from cp3 \(100\.64\.10\.\d+\) via DERP\(lab\) in /);
       // Traffic flows over the relay too: ssh from cp1 to cp3's sshd port through it.
-      const tcp = await exec(client('cp1'), `timeout 5 bash -c 'exec 3<>/dev/tcp/${cp3}/22 && head -c 7 <&3'`);
+      const tcp = await exec(
+        client('cp1'),
+        `timeout 5 bash -c 'exec 3<>/dev/tcp/${cp3}/22 && head -c 7 <&3'`,
+      );
       expect(tcp.stdout).toBe('SSH-2.0');
     } finally {
       expect(labCli('relay').status).toBe(0);

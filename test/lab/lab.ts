@@ -197,11 +197,7 @@ const networkManagerSeed = (host: HostPlan, upper: string) => {
 };
 
 /** Seeds a host's overlay upper dirs before its mounts exist (never written from outside afterwards). */
-const seedHost = async (
-  host: HostPlan,
-  containerdV2Config: string,
-  clientKey: string,
-) => {
+const seedHost = async (host: HostPlan, containerdV2Config: string, clientKey: string) => {
   const root = join(paths.hosts, host.name);
   const upper = join(root, 'upper');
   for (const dir of ['etc', 'var', 'opt', 'root', 'home', 'usr']) {
@@ -505,7 +501,10 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
       hosts.map((host, i) =>
         execIn(sshdPids[i] ?? 0)(
           ['sh', '-c', 'cat > /etc/hosts'],
-          hostsFile.replace('127.0.0.1\tlocalhost\n', `127.0.0.1\tlocalhost\n127.0.1.1\t${host.name}\n`),
+          hostsFile.replace(
+            '127.0.0.1\tlocalhost\n',
+            `127.0.0.1\tlocalhost\n127.0.1.1\t${host.name}\n`,
+          ),
         ),
       ),
     );
@@ -737,5 +736,6 @@ export const stopTailscaled = async (host: string) => {
 /** Starts a host's tailscaled again; it logs in with its saved state. */
 export const startTailscaled = async (state: LabState, host: string) => {
   const started = await hostExec(state, host, ['/usr/lib/hwlab/tailscaled-start']);
-  if (started.code !== 0) throw new LabError(`tailscaled on ${host} did not start: ${started.stderr}`);
+  if (started.code !== 0)
+    throw new LabError(`tailscaled on ${host} did not start: ${started.stderr}`);
 };

@@ -54,7 +54,11 @@ export const setupNetwork = async (hosts: readonly HostPlan[]) => {
   const members: Member[] = [
     {ns: headscaleNs, link: hostLink('hs'), address: headscaleIp},
     {ns: workstationNs, link: hostLink('ws'), address: workstationIp},
-    ...hosts.map((host) => ({ns: hostNs(host.name), link: hostLink(host.name), address: host.underlay})),
+    ...hosts.map((host) => ({
+      ns: hostNs(host.name),
+      link: hostLink(host.name),
+      address: host.underlay,
+    })),
   ];
   const table = String(routeTable);
   await batch(undefined, [

@@ -4,12 +4,7 @@
 import {spawn} from 'node:child_process';
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {
-  headscaleNs,
-  paths,
-  workstationName,
-  workstationNs,
-} from './config.js';
+import {headscaleNs, paths, workstationName, workstationNs} from './config.js';
 import {
   controlPlaneTag,
   headscaleConfig,
@@ -27,11 +22,17 @@ const configFile = () => join(paths.headscale, 'config.yaml');
 export const headscale = async (args: readonly string[]) => {
   const result = await runRaw([labBinaries().headscale, '-c', configFile(), ...args, '-o', 'json']);
   if (result.code !== 0)
-    throw new LabError(`headscale ${args.join(' ')}: ${result.stderr.trim() || result.stdout.trim()}`);
+    throw new LabError(
+      `headscale ${args.join(' ')}: ${result.stderr.trim() || result.stdout.trim()}`,
+    );
   return JSON.parse(result.stdout) as unknown;
 };
 
-const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {
+const waitFor = async (
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new LabError(what);
@@ -167,7 +168,10 @@ export const startWorkstation = async (key: string) => {
     20_000,
     `the workstation's tailscaled did not start: ${lastLines(log)}`,
   );
-  const up = await workstationTailscale([...upFlags(key, workstationName), '--accept-routes'], 90_000);
+  const up = await workstationTailscale(
+    [...upFlags(key, workstationName), '--accept-routes'],
+    90_000,
+  );
   if (up.code !== 0)
     throw new LabError(`the workstation could not join the tailnet: ${up.stderr.trim()}`);
   return pid;
@@ -190,7 +194,8 @@ export const joinHost = async (
 /** The workstation's `tailscale status --json`, as a real workstation would print it now. */
 export const workstationStatus = async () => {
   const result = await workstationTailscale(['status', '--json']);
-  if (result.code !== 0) throw new LabError(`tailscale status on the workstation: ${result.stderr}`);
+  if (result.code !== 0)
+    throw new LabError(`tailscale status on the workstation: ${result.stderr}`);
   return result.stdout;
 };
 
@@ -211,6 +216,20 @@ interface HeadscaleNode {
 }
 
 export const headscaleNodes = async () => (await headscale(['nodes', 'list'])) as HeadscaleNode[];
+
+/** Sets a host's approved routes to exactly these (empty: none), as `headscale nodes approve-routes` does. */
+export const setApprovedRoutes = async (host: string, routes: readonly string[]) => {
+  const node = (await headscaleNodes()).find((n) => n.given_name === host || n.name === host);
+  if (!node) throw new LabError(`Headscale has no node ${host}`);
+  await headscale([
+    'nodes',
+    'approve-routes',
+    '--identifier',
+    String(node.id),
+    '--routes',
+    routes.join(','),
+  ]);
+};
 
 /**
  * Approves routes of a host as `headscale nodes approve-routes` does, which replaces the node's

@@ -49,7 +49,7 @@ export interface HostEvidence {
   readonly networkManager?: NetworkManagerName | 'none';
   /** `tailscale status --json` on the host: its own node key (Self.KeyExpiry, Tags). */
   readonly selfStatus?: CommandOutput;
-  /** `tailscale ping --c 3 --timeout 3s IP` to every other control plane (control planes). */
+  /** `tailscale ping --c 10 --timeout 3s IP` to every other control plane (control planes). */
   readonly pings?: ReadonlyArray<{readonly peer: string; readonly output: CommandOutput}>;
   /** `date +%s.%N` on the host and this machine's clock around it, in seconds. */
   readonly clock?: {readonly remote: number; readonly sentAt: number; readonly receivedAt: number};

@@ -10,6 +10,22 @@ export type PingPath =
   | {readonly kind: 'peer-relay'; readonly via: string; readonly latency: string}
   | {readonly kind: 'no-reply'};
 
+/**
+ * The path check both preflight and doctor run. Ten pings, the CLI's own default: to an idle
+ * peer the first pongs come through DERP while disco sets the direct path up, and ping stops at
+ * the first direct pong, so a direct peer answers in about a second and only a truly relayed
+ * one takes all ten (about ten seconds). Three pings called normal path set-up a relay.
+ */
+export const pathPingArgv = (target: string): string[] => [
+  'tailscale',
+  'ping',
+  '--c',
+  '10',
+  '--timeout',
+  '3s',
+  target,
+];
+
 const pong = /^pong from \S+ \([^)]*\) via (\S+) in (\S+)$/;
 
 /** The path of the last reply (the one ping stopped at). */

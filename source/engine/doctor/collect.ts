@@ -13,6 +13,7 @@ import type {
   NetworkManagerName,
 } from '../../core/doctor/evidence.js';
 import type {Plan, PlanNode} from '../../core/plan/types.js';
+import {pathPingArgv} from '../../core/tailnet/ping.js';
 import type {Host} from '../host/host.js';
 import {observerOf} from '../phases/route-approval.js';
 import {localReadyz, readyzArgv} from '../phases/steps/readyz.js';
@@ -117,7 +118,7 @@ export const collectHost = async (
               peer,
               output: await run(
                 host,
-                ['tailscale', 'ping', '--c', '3', '--timeout', '3s', peer],
+                pathPingArgv(peer),
                 signal,
               ),
             })),

@@ -2,7 +2,7 @@
 // own node key (the plan may be days old) and, between control planes, a
 // direct path rather than a relay: etcd over DERP is slow and flaps. Both are
 // warnings, not failures: the cluster works, but the user should know.
-import {parsePing} from '../../core/tailnet/ping.js';
+import {parsePing, pathPingArgv} from '../../core/tailnet/ping.js';
 import {parseStatus} from '../../core/tailnet/parse-status.js';
 import {keyExpiryFinding} from '../../core/validate/key-expiry.js';
 import type {StepContext} from './phase.js';
@@ -35,7 +35,7 @@ export const checkControlPlanePaths = async (step: StepContext) => {
     others.map(async (peer) => {
       const target = peer.ip || peer.dnsName;
       const result = await step.host.run(
-        ['tailscale', 'ping', '--c', '3', '--timeout', '3s', target],
+        pathPingArgv(target),
         {allowFailure: true, quiet: true},
       );
       const path = parsePing(result.stdout);
