@@ -37,7 +37,6 @@ import {
   sourceDir,
   sshUid,
   sshUser,
-  workstationNs,
   type HostPlan,
   type LabOptions,
   type Role,
@@ -573,14 +572,6 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
   }
 };
 
-const processCmdline = (pid: string) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    return '';
-  }
-};
-
 /** Running (a zombie whose parent does not reap it counts as gone). */
 export const alive = (pid: number) => {
   try {
@@ -663,9 +654,10 @@ export const leftovers = async (): Promise<string[]> => {
   const rootNet = readlinkSync('/proc/self/ns/net');
   for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
-      if (readlinkSync(`/proc/${entry}/exe`) !== '/usr/sbin/sshd') continue;
+      const name = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (!['sshd', 'tailscaled', 'headscale'].includes(name)) continue;
       if (readlinkSync(`/proc/${entry}/ns/net`) !== rootNet)
-        found.push(`sshd process ${entry} in another netns`);
+        found.push(`${name} process ${entry} in another netns`);
     } catch {
       // gone, or not ours to read
     }

@@ -14,7 +14,7 @@ import {
   type HeadscaleOptions,
 } from './headscale.js';
 import {labBinaries} from './binaries.js';
-import {LabError, run, runRaw, sleep} from './system.js';
+import {LabError, runRaw, sleep} from './system.js';
 
 const configFile = () => join(paths.headscale, 'config.yaml');
 
