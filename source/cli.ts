@@ -88,6 +88,22 @@ const accessOptions = (options: Record<string, string | boolean | undefined>) =>
   ...(typeof options['sshUser'] === 'string' ? {sshUser: options['sshUser']} : {}),
 });
 
+const controlApiOptions = async (options: Record<string, string | boolean | undefined>) => {
+  const {controlApiConfig} = await import('./engine/control/key-file.js');
+  const text = (name: string) => (typeof options[name] === 'string' ? options[name] : undefined);
+  const config = controlApiConfig({
+    ...(text('headscaleApiKeyFile') === undefined
+      ? {}
+      : {headscaleApiKeyFile: text('headscaleApiKeyFile')}),
+    ...(text('headscaleUrl') === undefined ? {} : {headscaleUrl: text('headscaleUrl')}),
+    ...(text('tailscaleApiKeyFile') === undefined
+      ? {}
+      : {tailscaleApiKeyFile: text('tailscaleApiKeyFile')}),
+    ...(text('tailscaleApiUrl') === undefined ? {} : {tailscaleApiUrl: text('tailscaleApiUrl')}),
+  });
+  return config ? {controlApi: config} : {};
+};
+
 /** The options of every command that works on the hosts over SSH. */
 const hostOptions = (command: Command) =>
   command
@@ -220,9 +236,28 @@ hostOptions(
     seconds,
     defaults.commandTimeoutSeconds,
   )
+  .option(
+    '--headscale-api-key-file <file>',
+    "approve every control plane's VIP route through Headscale's API with the key in FILE (headscale apikeys create)",
+  )
+  .option(
+    '--headscale-url <url>',
+    "Headscale's URL (default: the control server the nodes log in to)",
+  )
+  .option(
+    '--tailscale-api-key-file <file>',
+    "approve every control plane's VIP route through Tailscale's API with the access token in FILE",
+  )
+  .addOption(new Option('--tailscale-api-url <url>').hideHelp())
   .addHelpText(
     'after',
     `
+Without an API key, apply shows how to approve each control plane's route (the
+admin console, the tailnet policy's autoApprovers, or the exact headscale
+command, which keeps the node's other approved routes) and goes on by itself
+once the route is routed. The key is read from its file into memory only; it
+never reaches a log, the saved run or the screen.
+
 When the last run of the plan's cluster did not finish, apply asks whether to
 resume it, start over or show what was done (without a terminal, or with --yes,
 it needs --resume or --start-over). What was done is saved under
@@ -236,7 +271,7 @@ Ctrl-C (continue with --resume).`,
   .action(async (dir: string, options: Record<string, string | boolean | undefined>) => {
     // The engine (ssh2 and the phases) loads only for apply, so plan and --version stay fast.
     const {runApply} = await import('./commands/apply.js');
-    await onHosts((io) =>
+    await onHosts(async (io) =>
       runApply(
         dir,
         {
@@ -248,6 +283,7 @@ Ctrl-C (continue with --resume).`,
           startOver: options['startOver'] === true,
           ...(typeof options['statusFile'] === 'string' ? {statusFile: options['statusFile']} : {}),
           commandTimeoutSeconds: Number(options['commandTimeout']),
+          ...(await controlApiOptions(options)),
         },
         io,
       ),

@@ -15,6 +15,7 @@ import {hasErrors} from '../core/validate/finding.js';
 import {validatePlan} from '../core/validate/index.js';
 import {formatEvent, progressLines} from '../engine/reporters/line.js';
 import {jsonSummary} from '../engine/reporters/json.js';
+import type {ControlApiConfig} from '../engine/control/control-api.js';
 import {executePlan} from '../engine/execute.js';
 import {discover} from '../engine/discover.js';
 import {stateDir} from '../engine/paths.js';
@@ -39,6 +40,8 @@ export interface ApplyOptions {
   readonly statusFile?: string;
   /** --command-timeout: seconds any command may run unless it has a longer limit of its own. */
   readonly commandTimeoutSeconds?: number;
+  /** The control server's API for route approval, key already read (never printed). */
+  readonly controlApi?: ControlApiConfig;
 }
 
 export interface ApplyIo {
@@ -313,6 +316,7 @@ const execute = async (
       ...(options.commandTimeoutSeconds === undefined
         ? {}
         : {commandTimeoutMs: options.commandTimeoutSeconds * 1000}),
+      ...(options.controlApi ? {controlApi: options.controlApi} : {}),
     });
     if (!options.json && failedWithConnectionRefused(state, outcome)) {
       const hint = `The API refused connections: often containerd's SystemdCgroup disagrees with the kubelet. ha-wizard doctor --plan ${dir} checks that first.`;

@@ -4,6 +4,7 @@
 // unknown host key becomes a question event answered by whichever view asks.
 import type {Plan} from '../core/plan/types.js';
 import type {RunEvent, RunOutcome} from '../core/run/events.js';
+import type {ControlApiConfig} from './control/control-api.js';
 import {hostFactory} from './connect.js';
 import {LocalHost} from './host/local-host.js';
 import {loadSshEnvironment} from './host/ssh-environment.js';
@@ -48,6 +49,8 @@ export interface ExecuteOptions {
   readonly wrapHost?: (host: Host) => Host;
   /** `apply --command-timeout`: the limit of every command without a longer one of its own. */
   readonly commandTimeoutMs?: number;
+  /** The control server's API for route approval (apply --headscale-api-key-file / --tailscale-api-key-file). */
+  readonly controlApi?: ControlApiConfig;
   /** The runner's waits between polls; default a real, abortable timer. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -91,6 +94,8 @@ const executeLocked = async (
   how: {readonly phases: readonly Phase[]; readonly keepGoing: boolean; readonly record: boolean},
 ): Promise<RunOutcome> => {
   const secrets = new SecretStore();
+  // The control server's API key: redacted wherever it could surface, like join material.
+  if (options.controlApi) secrets.add(options.controlApi.key);
   const log = openRunLog(stateDir(), secrets, options.now);
   const saved = how.record
     ? await recordRun(stateDir(), plan, {
@@ -149,6 +154,7 @@ const executeLocked = async (
         ? {}
         : {commandTimeoutMs: options.commandTimeoutMs}),
       workstationKubeconfig: kubeconfigPath(),
+      ...(options.controlApi ? {controlApi: options.controlApi} : {}),
       onEvent: emit,
       signal: options.signal,
       secrets,

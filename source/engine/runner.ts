@@ -14,6 +14,9 @@ import {HostCommands} from './host-commands.js';
 import type {Host} from './host/host.js';
 import {newRunMemory, type RunMemory} from './phases/memory.js';
 import type {EventWithoutTime, Phase, RunContext, StepContext} from './phases/phase.js';
+import {controlApiFor, type ControlApiConfig} from './control/control-api.js';
+import {initNode} from '../core/plan/build.js';
+import {parsePrefs} from '../core/tailnet/prefs.js';
 import {SecretStore} from './secrets.js';
 import {failureOf, RunAborted} from './step-error.js';
 
@@ -34,6 +37,8 @@ export interface RunnerOptions {
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly logPath?: string;
+  /** The control server's API, for route approval (issue 9). */
+  readonly controlApi?: ControlApiConfig;
   /**
    * A host whose step failed drops out of the later phases, but the other
    * hosts go on (ha-wizard reset: undo what can be undone where a host is
@@ -138,6 +143,19 @@ export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => 
     workstation: options.workstation,
     workstationKubeconfig: options.workstationKubeconfig,
     emit,
+    ...(options.controlApi
+      ? {
+          controlApi: controlApiFor(options.controlApi, async () => {
+            const first = initNode(plan);
+            if (!first) return undefined;
+            const {stdout} = await commandsFor(first.name, currentPhase).run(
+              ['tailscale', 'debug', 'prefs'],
+              {quiet: true},
+            );
+            return parsePrefs(stdout)?.controlUrl;
+          }),
+        }
+      : {}),
     sleep: (ms) => (signal.aborted ? Promise.reject(new RunAborted()) : sleep(ms, signal)),
     now,
   };

@@ -173,6 +173,41 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply on the lab (root)', (
 
   const recovery: Record<string, number> = {};
 
+  it('network safety with daemons that phone home: after the run, no tailscaled or Headscale log names an address outside the lab', () => {
+    const labDir = c.lab().labDir;
+    const logs = [
+      ...all.map((host) => join(labDir, 'hosts', host, 'upper/var/log/tailscaled.log')),
+      join(labDir, 'workstation', 'tailscaled.log'),
+      join(labDir, 'headscale', 'headscale.log'),
+    ];
+    const inLab = (address: string) => {
+      const [a = 0, b = 0, c3 = 0] = address.split('.').map(Number);
+      return (
+        a === 127 ||
+        address === '0.0.0.0' ||
+        (a === 10 && b === 99) || // the underlay
+        (a === 100 && b >= 64 && b < 128) || // the tailnet (100.100.100.100 is tailscaled's own)
+        (a === 10 && b === 200 && c3 === 0) || // the VIP range
+        (a === 10 && b === 244) ||
+        (a === 10 && b >= 96 && b < 112)
+      );
+    };
+    let addresses = 0;
+    for (const log of logs) {
+      const text = readFileSync(log, 'utf8');
+      expect(text.length, log).toBeGreaterThan(0);
+      const found = [...text.matchAll(/\b(\d{1,3}(?:\.\d{1,3}){3})\b/g)].map((m) => m[1] ?? '');
+      addresses += found.length;
+      expect(
+        found.filter((address) => !inLab(address)),
+        log,
+      ).toEqual([]);
+      // Nothing tried a name: every dial in the lab is to an IP literal.
+      expect(text, log).not.toMatch(/dial (tcp|udp)\S* [a-z][\w.-]*\.[a-z]{2,}:/i);
+    }
+    expect(addresses).toBeGreaterThan(20);
+  });
+
   it("drill 1: the primary's apiserver stops while its tailscale stays up; the health gate moves the VIP, then puts it back", async () => {
     const victim = await primary();
     // Headscale elects the lowest node ID among approved advertisers: cp1 (logged in first).

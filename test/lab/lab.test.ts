@@ -365,7 +365,8 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
       /^Access denied: checkprefs access denied\n\nUse 'sudo tailscale set --accept-routes'\./,
     );
     // Connected over Tailscale, `down` would cut the session itself: the CLI refuses without --accept-risk.
-    const deniedDown = await exec(client('cp2'), 'sudo tailscale down');
+    // (stdin closed: the CLI would otherwise wait for a yes on it.)
+    const deniedDown = await exec(client('cp2'), 'sudo tailscale down </dev/null');
     expect(deniedDown.code).toBe(1);
     expect(deniedDown.stdout + deniedDown.stderr).toMatch(/--accept-risk=lose-ssh/);
     const log = (await exec(client('cp2'), 'cat /var/lib/hwlab/calls.log')).stdout;

@@ -217,18 +217,16 @@ interface HeadscaleNode {
 
 export const headscaleNodes = async () => (await headscale(['nodes', 'list'])) as HeadscaleNode[];
 
-/** Sets a host's approved routes to exactly these (empty: none), as `headscale nodes approve-routes` does. */
+/** Sets a node's approved routes to exactly these (empty: none), as `headscale nodes approve-routes` does. */
+export const setApprovedRoutesById = async (id: string, routes: readonly string[]) => {
+  await headscale(['nodes', 'approve-routes', '--identifier', id, '--routes', routes.join(',')]);
+};
+
+/** setApprovedRoutesById for a host by name. */
 export const setApprovedRoutes = async (host: string, routes: readonly string[]) => {
   const node = (await headscaleNodes()).find((n) => n.given_name === host || n.name === host);
   if (!node) throw new LabError(`Headscale has no node ${host}`);
-  await headscale([
-    'nodes',
-    'approve-routes',
-    '--identifier',
-    String(node.id),
-    '--routes',
-    routes.join(','),
-  ]);
+  await setApprovedRoutesById(String(node.id), routes);
 };
 
 /**

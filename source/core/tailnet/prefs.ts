@@ -4,6 +4,8 @@
 export interface Prefs {
   readonly routeAll: boolean;
   readonly advertiseRoutes: readonly string[];
+  /** The control server this node logs in to (`--login-server`): Headscale's URL on a Headscale tailnet. */
+  readonly controlUrl: string | undefined;
 }
 
 /** The prefs, or undefined when the text is not a JSON object (tailscaled not running). */
@@ -17,8 +19,10 @@ export const parsePrefs = (stdout: string): Prefs | undefined => {
   if (typeof prefs !== 'object' || prefs === null || Array.isArray(prefs)) return undefined;
   const record = prefs as Record<string, unknown>;
   const routes = record['AdvertiseRoutes'];
+  const controlUrl = record['ControlURL'];
   return {
     routeAll: record['RouteAll'] === true,
+    controlUrl: typeof controlUrl === 'string' && controlUrl !== '' ? controlUrl : undefined,
     // `null` when the node advertises nothing (fixtures/real/tailscale-debug-prefs-linux.json).
     advertiseRoutes: Array.isArray(routes)
       ? routes.filter((route): route is string => typeof route === 'string')

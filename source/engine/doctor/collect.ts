@@ -116,11 +116,7 @@ export const collectHost = async (
         ? await Promise.all(
             (options.peers ?? []).map(async (peer) => ({
               peer,
-              output: await run(
-                host,
-                pathPingArgv(peer),
-                signal,
-              ),
+              output: await run(host, pathPingArgv(peer), signal),
             })),
           )
         : undefined;

@@ -7,6 +7,7 @@ import {kubeadmJoinYaml} from '../../core/artifacts/kubeadm-join.js';
 import {fillPlaceholders} from '../../core/artifacts/placeholders.js';
 import {controlPlanes} from '../../core/plan/build.js';
 import type {Phase, StepContext} from './phase.js';
+import {approvalNeeded, ensureApproval} from './steps/approval.js';
 import {ensureHealthGate, healthGateInSync} from './steps/health-gate.js';
 import {kubeadmTimeoutMs, mintJoinMaterial} from './steps/join-material.js';
 import {waitReady} from './steps/readyz.js';
@@ -26,7 +27,10 @@ export const joinControlPlanes: Phase = {
   mode: 'serial',
   hosts: (plan) => controlPlanes(plan).slice(1),
   check: async (step) =>
-    (await joined(step)) && (await vipInPlace(step)) && (await healthGateInSync(step))
+    (await joined(step)) &&
+    (await vipInPlace(step)) &&
+    (await healthGateInSync(step)) &&
+    !(await approvalNeeded(step))
       ? 'already a control plane with the VIP and its health gate'
       : false,
   async apply(step) {
@@ -43,7 +47,8 @@ export const joinControlPlanes: Phase = {
     await waitReady(step, step.host);
     await ensureVipAddress(step);
     await ensureVipRoute(step);
+    const approval = await ensureApproval(step);
     await ensureHealthGate(step);
-    return 'joined; VIP, route and health gate in place';
+    return `joined; VIP, route and health gate in place${approval}`;
   },
 };

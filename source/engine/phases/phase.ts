@@ -5,6 +5,7 @@
 // failures. A phase never renders and never catches its own errors.
 import type {Plan, PlanNode} from '../../core/plan/types.js';
 import type {RunEvent} from '../../core/run/events.js';
+import type {ControlApi} from '../control/control-api.js';
 import type {HostCommands} from '../host-commands.js';
 import type {Host} from '../host/host.js';
 import type {SecretStore} from '../secrets.js';
@@ -29,6 +30,8 @@ export interface RunContext {
   readonly workstation: Host;
   readonly workstationKubeconfig: string;
   emit(event: EventWithoutTime): void;
+  /** The control server's API (Headscale's or Tailscale's), when the run was given a key. */
+  readonly controlApi?: ControlApi;
   /** Abortable wait: rejects with RunAborted when the run is stopped. */
   sleep(ms: number): Promise<void>;
   now(): number;

@@ -34,10 +34,7 @@ export const checkControlPlanePaths = async (step: StepContext) => {
   await Promise.all(
     others.map(async (peer) => {
       const target = peer.ip || peer.dnsName;
-      const result = await step.host.run(
-        pathPingArgv(target),
-        {allowFailure: true, quiet: true},
-      );
+      const result = await step.host.run(pathPingArgv(target), {allowFailure: true, quiet: true});
       const path = parsePing(result.stdout);
       switch (path.kind) {
         case 'direct':

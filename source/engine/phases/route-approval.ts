@@ -1,12 +1,14 @@
 // DOMAIN.md phase 7: the advertised route must be approved before anything
-// can use the VIP. The wizard cannot approve it (that takes the admin console,
-// an API key or the tailnet policy), so it says exactly what to do and
-// continues by itself as soon as another node sees the route as primary.
+// can use the VIP. With an API key (Headscale's or Tailscale's) the wizard
+// approves it itself; otherwise it says exactly what to do (the admin console,
+// the tailnet policy's autoApprovers, or the headscale command) and continues
+// by itself as soon as another node sees the route as primary.
 import {controlPlaneTag, tailnetPolicy} from '../../core/artifacts/tailnet-policy.js';
 import {vipRoute} from '../../core/artifacts/vip.js';
 import {initNode} from '../../core/plan/build.js';
 import type {Plan, PlanNode} from '../../core/plan/types.js';
 import type {Phase, StepContext} from './phase.js';
+import {approveThroughApi, headscaleApproveCommand} from './steps/approval.js';
 import {primaryRouter} from './steps/tailscale.js';
 
 /** Who looks: another node if there is one (the init node routes the VIP to itself). */
@@ -46,6 +48,15 @@ export const routeApproval: Phase = {
   async apply(step) {
     const {plan, node} = step;
     const route = vipRoute(plan.network.vip);
+    const throughApi = await approveThroughApi(step);
+    if (throughApi !== undefined) {
+      // Approved; the control server still has to elect the primary and tell the peers.
+      for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+        const router = await seen(step);
+        if (router !== undefined) return `${throughApi}; routed to ${router}`;
+        await step.sleep(wait);
+      }
+    }
     const tag = controlPlaneTag(plan);
     step.emit({
       type: 'waiting',
@@ -54,7 +65,7 @@ export const routeApproval: Phase = {
       message: [
         `approve the route ${route} that ${node.name} advertises: in the admin console (Edit route settings),`,
         `or add the autoApprovers below to the tailnet policy${tag.carried ? '' : ` and tag the control planes ${tag.tag}`};`,
-        `on Headscale: headscale nodes approve-routes --identifier ${node.id} --routes ${route}.`,
+        `on Headscale (keeping the node's other approved routes): ${headscaleApproveCommand(node, route)}`,
         'The tailnet policy must also accept traffic to the VIP on port 6443. Waiting; this continues by itself.',
       ].join(' '),
       links: [`https://login.tailscale.com/admin/machines/${node.ip}`],

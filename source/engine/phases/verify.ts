@@ -7,6 +7,7 @@ import {StepError} from '../step-error.js';
 import {adminConf} from './kubeadm-init.js';
 import type {Phase, StepContext} from './phase.js';
 import {observerOf} from './route-approval.js';
+import {approvedThroughApi} from './steps/approval.js';
 import {isReady} from './steps/readyz.js';
 import {primaryRouter} from './steps/tailscale.js';
 
@@ -49,6 +50,36 @@ const until = async (
     if (step.now() >= deadline) throw await failure();
     await step.sleep(wait);
   }
+};
+
+/**
+ * Failover can only move the VIP to a control plane whose own advertisement is approved, and
+ * the tailnet shows peers only the primary's: the control server's API is the one way to know.
+ * Without one, say plainly that the run cannot tell (conformance review B7).
+ */
+const everyRouteApproved = async (step: StepContext): Promise<string> => {
+  const cps = controlPlanes(step.plan);
+  if (cps.length < 2) return '';
+  const route = vipRoute(step.plan.network.vip);
+  if (!step.controlApi) {
+    step.emit({
+      type: 'notice',
+      phase: step.phase,
+      level: 'warning',
+      message: `cannot tell whether every control plane's ${route} is approved: peers see only the primary router's, so failover may have nowhere to go. Pass --headscale-api-key-file or --tailscale-api-key-file to let ha-wizard check (and approve) them, or check each of ${cps.map((node) => node.name).join(', ')} in the admin console (Headscale: headscale nodes list-routes).`,
+    });
+    return '';
+  }
+  const missing: string[] = [];
+  for (const node of cps) if (!(await approvedThroughApi(step, node))) missing.push(node.name);
+  if (missing.length > 0)
+    throw new StepError({
+      message: `${route} is not approved for ${missing.join(', ')} on ${step.controlApi.description}: failover could not move the VIP there`,
+      stderrTail: [],
+      suggestion:
+        'Run ha-wizard apply again with the API key file, or approve the route in the admin console.',
+    });
+  return `, ${route} approved for all ${cps.length} control planes`;
 };
 
 export const verify: Phase = {
@@ -118,6 +149,7 @@ export const verify: Phase = {
       const router = await primaryRouter(step.on(observer.name), vipRoute(plan.network.vip));
       if (router !== undefined) step.memory.primaryRouter = router;
     }
-    return `${names.length} nodes Ready, ${etcd} etcd members${prober ? `, VIP answers from ${prober.name}` : ''}`;
+    const approval = await everyRouteApproved(step);
+    return `${names.length} nodes Ready, ${etcd} etcd members${prober ? `, VIP answers from ${prober.name}` : ''}${approval}`;
   },
 };

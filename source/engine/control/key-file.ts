@@ -1,0 +1,75 @@
+// An API key file (`--headscale-api-key-file`, `--tailscale-api-key-file`):
+// read once into memory. The key never reaches a log, a saved run or a screen;
+// an error names the file and the flag, never the content.
+import {readFileSync, statSync} from 'node:fs';
+import {InputError} from '../../core/errors.js';
+import type {ControlApiConfig} from './control-api.js';
+
+const readKey = (file: string, flag: string): string => {
+  let text: string;
+  try {
+    if (statSync(file).isDirectory())
+      throw new InputError(`${flag} ${file} is a folder; give the file that holds the API key.`);
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT'
+        ? `${flag} ${file} does not exist; give the file that holds the API key.`
+        : `${flag} ${file} cannot be read (${code ?? 'error'}); check its permissions.`,
+    );
+  }
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (lines.length !== 1 || /\s/.test(lines[0] ?? ''))
+    throw new InputError(
+      `${flag} ${file} must hold the API key alone, on one line (it holds ${lines.length === 0 ? 'nothing' : `${lines.length} lines`}).`,
+    );
+  return lines[0] ?? '';
+};
+
+/** The control API the flags ask for, or undefined; both at once is a mistake worth a sentence. */
+export const controlApiConfig = (options: {
+  readonly headscaleApiKeyFile?: string;
+  readonly headscaleUrl?: string;
+  readonly tailscaleApiKeyFile?: string;
+  readonly tailscaleApiUrl?: string;
+}): ControlApiConfig | undefined => {
+  if (options.headscaleApiKeyFile !== undefined && options.tailscaleApiKeyFile !== undefined)
+    throw new InputError(
+      '--headscale-api-key-file and --tailscale-api-key-file were both given; a tailnet has one control server, so give the one for yours.',
+    );
+  if (options.headscaleUrl !== undefined && options.headscaleApiKeyFile === undefined)
+    throw new InputError(
+      '--headscale-url needs --headscale-api-key-file (the API key to use there).',
+    );
+  const checkUrl = (url: string | undefined, flag: string) => {
+    if (url === undefined) return;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new InputError(`${flag} ${url} is not a URL; give one like http://headscale.lan:8080.`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new InputError(`${flag} ${url} must start with http:// or https://.`);
+  };
+  checkUrl(options.headscaleUrl, '--headscale-url');
+  checkUrl(options.tailscaleApiUrl, '--tailscale-api-url');
+  if (options.headscaleApiKeyFile !== undefined)
+    return {
+      kind: 'headscale',
+      key: readKey(options.headscaleApiKeyFile, '--headscale-api-key-file'),
+      ...(options.headscaleUrl === undefined ? {} : {url: options.headscaleUrl}),
+    };
+  if (options.tailscaleApiKeyFile !== undefined)
+    return {
+      kind: 'tailscale',
+      key: readKey(options.tailscaleApiKeyFile, '--tailscale-api-key-file'),
+      ...(options.tailscaleApiUrl === undefined ? {} : {url: options.tailscaleApiUrl}),
+    };
+  return undefined;
+};
