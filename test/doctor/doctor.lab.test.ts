@@ -115,7 +115,7 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
   }, 120_000);
 
   it('SystemdCgroup = false on the primary (kubectl through the VIP flaps): doctor names it, fixes it after a yes, kubectl is steady', async () => {
-    expect(primary()).toBe('cp1');
+    expect(await primary()).toBe('cp1');
     await ok(
       'cp1',
       "sed -i 's/SystemdCgroup = true/SystemdCgroup = false/' /etc/containerd/config.toml && systemctl restart containerd",

@@ -444,7 +444,8 @@ describe.skipIf(skipReason !== undefined)(
       await step(['c'], '1 control plane');
       await step([DOWN, 'c'], '2 control planes');
       await step([DOWN, 'c'], '3 control planes: tolerates 1 failure');
-      await step([DOWN, 'w'], /› w1 +100\.64\.10\.101 +worker/);
+      const w1Address = lab.hosts.find((h) => h.name === 'w1')?.address.replaceAll('.', '\\.');
+      await step([DOWN, 'w'], new RegExp(`› w1 +${w1Address} +worker`));
       await step([ENTER], '3/5 Network');
       await step([ESC], /Esc back/);
       await step(Array<string>(5).fill(DOWN), '› Continue to Access');

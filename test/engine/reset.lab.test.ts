@@ -32,12 +32,17 @@ const hosts = [...cps, 'w1'];
 const existingRoute = '192.168.77.0/24';
 
 /**
- * The lab's own bookkeeping inside a host's upper dir, not the host's state:
- * the simulators' call log, facts and process records, and the simulated
- * tailscaled's prefs file (compared through `tailscale debug prefs` instead),
- * and the simulated kubelet's log.
+ * What changes inside a host's upper dir without the wizard: the lab's own
+ * bookkeeping (the call log, facts and process records, the simulated
+ * kubelet's log), and tailscaled's state and log, which it rewrites as it runs
+ * (its prefs are compared through `tailscale debug prefs` instead).
  */
-const labBookkeeping = ['var/lib/hwlab/', 'var/log/hwlab/'];
+const labBookkeeping = [
+  'var/lib/hwlab/',
+  'var/log/hwlab/',
+  'var/lib/tailscale/',
+  'var/log/tailscaled.log/',
+];
 
 /** Every file, symlink and whiteout under `dir` (directories themselves are not compared). */
 const snapshotDir = (dir: string): Map<string, string> => {

@@ -3,6 +3,7 @@
 // control plane can reach the VIP. Only a tailnet admin can approve, so the
 // fix is shown, not applied.
 import {vipRoute} from '../artifacts/vip.js';
+import {headscaleApproveCommand} from '../tailnet/control-api.js';
 import {parseStatus} from '../tailnet/parse-status.js';
 import {parsePrefs} from '../tailnet/prefs.js';
 import {manualFix, result, type CheckResult} from './check.js';
@@ -79,7 +80,8 @@ const judge = (cluster: ClusterEvidence): CheckResult => {
       `Approve ${route} in the admin console (Machines › ${advertising[0]} › Edit route settings), or let the tailnet policy approve it, and allow traffic to ${cluster.vip}:6443.`,
       [
         `# tailnet policy: "autoApprovers": {"routes": {"${route}": ["tag:k8s-control-plane"]}} (the tag on every control plane)`,
-        `# Headscale: headscale nodes approve-routes --identifier NODE-ID --routes ${route}`,
+        // approve-routes replaces the node's approved set: the command adds to what it has.
+        `# Headscale (keeps the node's other approved routes): ${headscaleApproveCommand({id: 'NODE-ID'}, route)}`,
         `tailscale status --json | grep -n '${route}'   # on any node, until a PrimaryRoutes shows it`,
       ],
     ),

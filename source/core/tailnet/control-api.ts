@@ -5,6 +5,7 @@
 // POST /api/v2/device/{id}/routes), so every write here is the device's
 // current approvals plus the VIP, never the VIP alone (conformance review B8).
 import * as z from 'zod/mini';
+import {quoteArgument} from '../remote/quote.js';
 
 export interface DeviceRoutes {
   /** What the device advertises (Headscale's availableRoutes, Tailscale's advertisedRoutes). */
@@ -76,3 +77,12 @@ export const approvalOf = (routes: DeviceRoutes, route: string): ApprovalState =
     : routes.advertised.includes(route)
       ? 'not-approved'
       : 'not-advertised';
+
+/**
+ * `headscale nodes approve-routes` for one node, keeping what it already has approved: the CLI
+ * replaces the node's set, so the command reads it first (`nodes list -o json`) and adds the route.
+ */
+export const headscaleApproveCommand = (node: {readonly id: string}, route: string): string => {
+  const filter = `.[] | select((.id | tostring) == ${JSON.stringify(node.id)}) | (.approved_routes // []) + [${JSON.stringify(route)}] | unique | join(",")`;
+  return `headscale nodes approve-routes --identifier ${quoteArgument(node.id)} --routes "$(headscale nodes list -o json | jq -r ${quoteArgument(filter)})"`;
+};

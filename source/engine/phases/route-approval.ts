@@ -8,7 +8,8 @@ import {vipRoute} from '../../core/artifacts/vip.js';
 import {initNode} from '../../core/plan/build.js';
 import type {Plan, PlanNode} from '../../core/plan/types.js';
 import type {Phase, StepContext} from './phase.js';
-import {approveThroughApi, headscaleApproveCommand} from './steps/approval.js';
+import {headscaleApproveCommand} from '../../core/tailnet/control-api.js';
+import {approveThroughApi} from './steps/approval.js';
 import {primaryRouter} from './steps/tailscale.js';
 
 /** Who looks: another node if there is one (the init node routes the VIP to itself). */

@@ -5,7 +5,7 @@
 // approved routes (Headscale's approve-routes replaces the whole set, B8).
 import {vipRoute} from '../../../core/artifacts/vip.js';
 import type {PlanNode} from '../../../core/plan/types.js';
-import {quoteArgument} from '../../../core/remote/quote.js';
+import {headscaleApproveCommand} from '../../../core/tailnet/control-api.js';
 import {ControlApiError, type ApiNode} from '../../control/control-api.js';
 import {StepError} from '../../step-error.js';
 import type {RunContext, StepContext} from '../phase.js';
@@ -49,16 +49,6 @@ export const approvedThroughApi = async (
   if (!api) return undefined;
   const routes = await api.routes(apiNode(node)).catch((e) => apiFailure(e, node));
   return routes.approved.includes(vipRoute(context.plan.network.vip));
-};
-
-/**
- * `headscale nodes approve-routes` for one node, keeping what it already has approved: the CLI
- * replaces the node's set, so the command reads it first (`nodes list -o json`) and adds the VIP.
- */
-export const headscaleApproveCommand = (node: PlanNode, route: string): string => {
-  const id = quoteArgument(node.id);
-  const filter = `.[] | select((.id | tostring) == ${JSON.stringify(node.id)}) | (.approved_routes // []) + [${JSON.stringify(route)}] | unique | join(",")`;
-  return `headscale nodes approve-routes --identifier ${id} --routes "$(headscale nodes list -o json | jq -r ${quoteArgument(filter)})"`;
 };
 
 /** True when the API shows this node's VIP route unapproved (a re-run with a key approves it). */
