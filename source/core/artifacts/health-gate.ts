@@ -9,7 +9,6 @@
 // node already has them, so the wizard ships no binary.
 import {quoteArgument} from '../remote/quote.js';
 import {lo1Interface} from './networkd.js';
-import {routesWithoutVip} from './tailscale-routes.js';
 import {vipAddress} from './vip.js';
 
 export const healthGatePaths = {
@@ -44,28 +43,21 @@ export const defaultHealthGateSettings: HealthGateSettings = {
 };
 
 /**
- * `/etc/ha-wizard/health-gate.env`, sourced by the script. The routes to keep
- * are written here by the wizard, which read them from `tailscale debug prefs`
- * when it installed the gate: `--advertise-routes` replaces the whole list
- * (DOMAIN.md phase 5), and a shell loop cannot read them back from
- * tailscale's JSON without jq, which nodes do not have. Each value is quoted
- * with quoteArgument: routes come from the tailnet and are untrusted.
+ * `/etc/ha-wizard/health-gate.env`, sourced by the script. It holds no routes:
+ * `--advertise-routes` replaces the node's whole list (DOMAIN.md phase 5), so
+ * the gate reads what the node advertises at the moment it acts, and a route
+ * added after install survives. Each value is quoted with quoteArgument, as
+ * the file is shell.
  */
 export const healthGateEnv = (
   vip: string,
-  advertisedRoutes: readonly string[],
   settings: HealthGateSettings = defaultHealthGateSettings,
 ): string => {
-  const others = routesWithoutVip(advertisedRoutes, vip).filter((route) => route !== '');
   const line = (name: string, value: string | number) => `${name}=${quoteArgument(String(value))}`;
   return [
     '# ha-wizard health gate settings (sourced by /usr/local/lib/ha-wizard/health-gate).',
-    '# OTHER_ROUTES: every route this node advertises besides the VIP, comma-separated;',
-    '# the gate writes them back with or without the VIP. Re-run ha-wizard after changing',
-    "# this node's routes by hand, or the gate will drop the change on its next transition.",
     line('VIP', vipAddress(vip)),
     line('INTERFACE', lo1Interface),
-    line('OTHER_ROUTES', others.join(',')),
     line('READYZ_URL', 'https://127.0.0.1:6443/readyz'),
     line('INTERVAL', settings.intervalSeconds),
     line('FAIL_AFTER', settings.failAfter),
@@ -95,7 +87,6 @@ ENV_FILE=\${HEALTH_GATE_ENV:-/etc/ha-wizard/health-gate.env}
 . "$ENV_FILE" || exit 1
 : "\${VIP:?VIP is not set in $ENV_FILE}"
 INTERFACE=\${INTERFACE:-lo1}
-OTHER_ROUTES=\${OTHER_ROUTES:-}
 READYZ_URL=\${READYZ_URL:-https://127.0.0.1:6443/readyz}
 INTERVAL=\${INTERVAL:-2}
 FAIL_AFTER=\${FAIL_AFTER:-3}
@@ -116,29 +107,68 @@ has_vip() {
   ip -o -4 addr show dev "$INTERFACE" 2>/dev/null | grep -q " inet $VIP/32 "
 }
 
-routes_with_vip() {
-  if [ -n "$OTHER_ROUTES" ]; then echo "$OTHER_ROUTES,$VIP/32"; else echo "$VIP/32"; fi
+# --advertise-routes replaces the node's whole list, so the gate writes back
+# what the node advertises now (a LAN route or an exit node added since the
+# gate was installed included). Sets ADVERTISED (yes when VIP/32 is among the
+# routes) and OTHERS (the rest, comma-separated). tailscale prints its prefs
+# with Go's json.MarshalIndent, one key a line:
+#	"AdvertiseRoutes": [
+#		"192.168.1.0/24",
+#		"10.0.0.1/32"
+#	],
+# or "AdvertiseRoutes": null (or []) when there are none. Failing to run or an
+# output of any other shape fails here: taken as "no routes", it would wipe them.
+read_routes() {
+  prefs=$(tailscale debug prefs) || return 1
+  routes=$(printf '%s\\n' "$prefs" | awk -v vip="$VIP/32" '
+    list && /^[\\t ]*\\]/ { list = 0; done = 1; next }
+    list {
+      route = $0
+      gsub(/[\\t ",]/, "", route)
+      if (route !~ /^[0-9A-Fa-f.:]+\\/[0-9]+$/) { bad = 1; exit }
+      if (route == vip) has = 1
+      else { others = others sep route; sep = "," }
+      next
+    }
+    /^[\\t ]*"AdvertiseRoutes": \\[$/ { list = 1 }
+    /^[\\t ]*"AdvertiseRoutes": (null|\\[\\]),?$/ { done = 1 }
+    END {
+      if (bad || !done) exit 1
+      print (has ? "yes" : "no") " " others
+    }') || return 1
+  ADVERTISED=\${routes%% *}
+  OTHERS=\${routes#* }
+}
+
+advertise() {
+  tailscale set --advertise-routes="$1"
 }
 
 withdraw() {
   if has_vip; then
     ip addr del "$VIP/32" dev "$INTERFACE" || return 1
   fi
-  tailscale set --advertise-routes="$OTHER_ROUTES" || return 1
+  read_routes || return 1
+  if [ "$ADVERTISED" = yes ]; then
+    advertise "$OTHERS" || return 1
+  fi
 }
 
 restore() {
   if ! has_vip; then
     ip addr add "$VIP/32" dev "$INTERFACE" || return 1
   fi
-  tailscale set --advertise-routes="$(routes_with_vip)" || return 1
+  read_routes || return 1
+  if [ "$ADVERTISED" = no ]; then
+    advertise "\${OTHERS:+$OTHERS,}$VIP/32" || return 1
+  fi
 }
 
 state=unknown
 good=0
 bad=0
 polls=0
-log "watching $READYZ_URL for $VIP/32 on $INTERFACE (keeping routes: \${OTHER_ROUTES:-none})"
+log "watching $READYZ_URL for $VIP/32 on $INTERFACE"
 while :; do
   if ready; then
     good=$((good + 1))

@@ -91,8 +91,7 @@ export const generateArtifacts = (plan: Plan): Artifact[] => {
       content: systemdCgroupSnippet(3),
     },
     {path: 'cilium/values.yaml', title: 'Cilium Helm values', content: ciliumValues(plan)},
-    // The health gate runs on control planes only; its env file differs per
-    // node (the routes each one keeps), so there is one per control plane.
+    // The health gate runs on control planes only, each with its env file.
     ...(first
       ? [
           {
@@ -110,7 +109,7 @@ export const generateArtifacts = (plan: Plan): Artifact[] => {
     ...controlPlanes(plan).map((node) => ({
       path: envPath(node.name),
       title: `Health gate settings (${node.name})`,
-      content: healthGateEnv(plan.network.vip, node.advertisedRoutes),
+      content: healthGateEnv(plan.network.vip),
     })),
   ];
 };
