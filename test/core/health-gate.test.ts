@@ -364,6 +364,49 @@ describe.each(shells)('health gate script under $name', (shell) => {
     expect(gate.calls()).toEqual([`tailscale set --advertise-routes=${restored}`]);
   });
 
+  it('withdraws the VIP again when something else puts it back on lo1 while the apiserver is down', () => {
+    const gate = setUp(
+      // A networkd reload brings lo1's Address=VIP/32 back.
+      ['fail', 'fail', 'fail', 'fail', 'fail then touch vip', 'fail', 'fail'],
+      {vip: true, routes: ['192.168.1.0/24', vipRoute]},
+    );
+    const log = gate.run();
+    expect(gate.calls()).toEqual([
+      'ip addr del 10.200.0.1/32 dev lo1',
+      'tailscale set --advertise-routes=192.168.1.0/24',
+      'ip addr del 10.200.0.1/32 dev lo1',
+    ]);
+    expect(gate.hasVip()).toBe(false);
+    expect(log).toContain('not the gate');
+  });
+
+  it('withdraws the route again when something else re-advertises it while the apiserver is down', () => {
+    const gate = setUp(
+      // An ha-wizard apply re-run advertises VIP/32 again.
+      ['fail', 'fail', 'fail', 'fail then printf %s 192.168.1.0/24,10.200.0.1/32 > routes', 'fail'],
+      {vip: true, routes: ['192.168.1.0/24', vipRoute]},
+    );
+    gate.run();
+    expect(gate.calls()).toEqual([
+      'ip addr del 10.200.0.1/32 dev lo1',
+      'tailscale set --advertise-routes=192.168.1.0/24',
+      'tailscale set --advertise-routes=192.168.1.0/24',
+    ]);
+    expect(gate.routes()).toBe('192.168.1.0/24');
+  });
+
+  it('puts the VIP back on lo1 when something else takes it off while the apiserver is ready, reading no prefs to notice', () => {
+    const gate = setUp(['ok', 'ok', 'ok', 'ok', 'ok then rm vip', 'ok', 'ok'], {
+      vip: true,
+      routes: [vipRoute],
+    });
+    gate.run();
+    expect(gate.calls()).toEqual(['ip addr add 10.200.0.1/32 dev lo1']);
+    expect(gate.hasVip()).toBe(true);
+    // Once to decide at start, once to put it back: a ready poll costs an ip call only.
+    expect(gate.prefsReads()).toBe(2);
+  });
+
   it('logs transitions to stderr', () => {
     const gate = setUp(['fail', 'fail', 'fail'], {vip: true, routes: [vipRoute]});
     expect(gate.run()).toContain('health-gate: apiserver not ready 3 times in a row: withdrew');

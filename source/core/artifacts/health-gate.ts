@@ -5,7 +5,8 @@
 // small loop: after FAIL_AFTER failed /readyz polls (the first failure is
 // confirmed quickly, CONFIRM_INTERVAL apart, not a whole INTERVAL) it takes the VIP off lo1
 // and withdraws VIP/32 from its advertised routes; after RECOVER_AFTER good
-// polls it puts both back. Plain POSIX sh plus curl, ip and tailscale: every
+// polls it puts both back. Between transitions it keeps checking, as other
+// tools (networkd, an apply re-run) can undo its decision. Plain POSIX sh plus curl, ip and tailscale: every
 // node already has them, so the wizard ships no binary.
 import {quoteArgument} from '../remote/quote.js';
 import {lo1Interface} from './networkd.js';
@@ -78,8 +79,13 @@ export const healthGateScript = (): string => `#!/bin/sh
 # State is re-learned on every start (idempotent, safe to restart): the first
 # FAIL_AFTER failures withdraw (after the first, polls come CONFIRM_INTERVAL
 # apart until it is decided), the first RECOVER_AFTER successes (re)apply, and
-# both actions are no-ops when already true. A failed action is retried on the
-# next poll. Transitions are logged to stderr (the journal).
+# both actions are no-ops when already true. After that, each poll checks that
+# the VIP is still where the gate left it, since something else can undo it: a
+# networkd reload or an ha-wizard apply puts it back while the apiserver is
+# still dead. While ready that is one ip call (a VIP missing from lo1 is what
+# loses traffic); while not ready the prefs are read too, as a re-advertised
+# VIP/32 draws the API's traffic here. A failed action is retried on the next
+# poll. Changes are logged to stderr (the journal).
 set -u
 
 ENV_FILE=\${HEALTH_GATE_ENV:-/etc/ha-wizard/health-gate.env}
@@ -164,6 +170,12 @@ restore() {
   fi
 }
 
+# Whether the VIP is on lo1 or advertised although the gate withdrew it. Prefs
+# that cannot be read prove nothing; the next poll looks again.
+vip_came_back() {
+  has_vip || { read_routes 2>/dev/null && [ "$ADVERTISED" = yes ]; }
+}
+
 state=unknown
 good=0
 bad=0
@@ -173,23 +185,39 @@ while :; do
   if ready; then
     good=$((good + 1))
     bad=0
-    if [ "$state" != up ] && [ "$good" -ge "$RECOVER_AFTER" ]; then
+    if [ "$state" != up ]; then
+      if [ "$good" -ge "$RECOVER_AFTER" ]; then
+        if restore; then
+          log "apiserver ready $good times in a row: holding $VIP/32 and advertising it"
+          state=up
+        else
+          log "apiserver ready, but putting $VIP/32 back failed; retrying"
+        fi
+      fi
+    elif ! has_vip; then
       if restore; then
-        log "apiserver ready $good times in a row: holding $VIP/32 and advertising it"
-        state=up
+        log "apiserver ready, but $VIP/32 was gone from $INTERFACE (not the gate's doing): put it back"
       else
-        log "apiserver ready, but putting $VIP/32 back failed; retrying"
+        log "apiserver ready, but putting $VIP/32 back on $INTERFACE failed; retrying"
       fi
     fi
   else
     bad=$((bad + 1))
     good=0
-    if [ "$state" != down ] && [ "$bad" -ge "$FAIL_AFTER" ]; then
+    if [ "$state" != down ]; then
+      if [ "$bad" -ge "$FAIL_AFTER" ]; then
+        if withdraw; then
+          log "apiserver not ready $bad times in a row: withdrew $VIP/32 from $INTERFACE and the advertised routes"
+          state=down
+        else
+          log "apiserver not ready, but withdrawing $VIP/32 failed; retrying"
+        fi
+      fi
+    elif vip_came_back; then
       if withdraw; then
-        log "apiserver not ready $bad times in a row: withdrew $VIP/32 from $INTERFACE and the advertised routes"
-        state=down
+        log "apiserver still not ready, but $VIP/32 was back on $INTERFACE or in the advertised routes (not the gate's doing, e.g. a networkd reload or an ha-wizard apply): withdrew it again"
       else
-        log "apiserver not ready, but withdrawing $VIP/32 failed; retrying"
+        log "apiserver still not ready, $VIP/32 is back, and withdrawing it again failed; retrying"
       fi
     fi
   fi
