@@ -189,9 +189,7 @@ describe('generateArtifacts', () => {
       'cilium/values.yaml',
       'health-gate/health-gate.sh',
       'health-gate/ha-wizard-health-gate.service',
-      'health-gate/rpi4-a.env',
-      'health-gate/rpi4-b.env',
-      'health-gate/nas.env',
+      'health-gate/health-gate.env',
     ]);
   });
 

@@ -82,9 +82,10 @@ describe('apply on clean hosts', () => {
     );
     // The NAS keeps its LAN route: the union, never a replacement.
     expect(cluster.state('nas').routes).toEqual(['192.168.1.0/24', '10.200.0.1/32']);
-    expect(cluster.host('nas').files.get('/etc/ha-wizard/health-gate.env')).toContain(
-      'OTHER_ROUTES=192.168.1.0/24',
-    );
+    // The gate reads the routes to keep when it acts, so its settings list none.
+    const gateEnv = cluster.host('nas').files.get('/etc/ha-wizard/health-gate.env');
+    expect(gateEnv).toContain('VIP=10.200.0.1');
+    expect(gateEnv).not.toContain('192.168.1.0/24');
     // Workers hold no VIP and advertise nothing.
     expect(cluster.state('nuc').lo1).toBe('absent');
     expect(cluster.state('nuc').routes).toEqual([]);

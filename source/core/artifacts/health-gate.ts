@@ -5,11 +5,11 @@
 // small loop: after FAIL_AFTER failed /readyz polls (the first failure is
 // confirmed quickly, CONFIRM_INTERVAL apart, not a whole INTERVAL) it takes the VIP off lo1
 // and withdraws VIP/32 from its advertised routes; after RECOVER_AFTER good
-// polls it puts both back. Plain POSIX sh plus curl, ip and tailscale: every
+// polls it puts both back. Between transitions it keeps checking, as other
+// tools (networkd, an apply re-run) can undo its decision. Plain POSIX sh plus curl, ip and tailscale: every
 // node already has them, so the wizard ships no binary.
 import {quoteArgument} from '../remote/quote.js';
 import {lo1Interface} from './networkd.js';
-import {routesWithoutVip} from './tailscale-routes.js';
 import {vipAddress} from './vip.js';
 
 export const healthGatePaths = {
@@ -44,28 +44,21 @@ export const defaultHealthGateSettings: HealthGateSettings = {
 };
 
 /**
- * `/etc/ha-wizard/health-gate.env`, sourced by the script. The routes to keep
- * are written here by the wizard, which read them from `tailscale debug prefs`
- * when it installed the gate: `--advertise-routes` replaces the whole list
- * (DOMAIN.md phase 5), and a shell loop cannot read them back from
- * tailscale's JSON without jq, which nodes do not have. Each value is quoted
- * with quoteArgument: routes come from the tailnet and are untrusted.
+ * `/etc/ha-wizard/health-gate.env`, sourced by the script. It holds no routes:
+ * `--advertise-routes` replaces the node's whole list (DOMAIN.md phase 5), so
+ * the gate reads what the node advertises at the moment it acts, and a route
+ * added after install survives. Each value is quoted with quoteArgument, as
+ * the file is shell.
  */
 export const healthGateEnv = (
   vip: string,
-  advertisedRoutes: readonly string[],
   settings: HealthGateSettings = defaultHealthGateSettings,
 ): string => {
-  const others = routesWithoutVip(advertisedRoutes, vip).filter((route) => route !== '');
   const line = (name: string, value: string | number) => `${name}=${quoteArgument(String(value))}`;
   return [
     '# ha-wizard health gate settings (sourced by /usr/local/lib/ha-wizard/health-gate).',
-    '# OTHER_ROUTES: every route this node advertises besides the VIP, comma-separated;',
-    '# the gate writes them back with or without the VIP. Re-run ha-wizard after changing',
-    "# this node's routes by hand, or the gate will drop the change on its next transition.",
     line('VIP', vipAddress(vip)),
     line('INTERFACE', lo1Interface),
-    line('OTHER_ROUTES', others.join(',')),
     line('READYZ_URL', 'https://127.0.0.1:6443/readyz'),
     line('INTERVAL', settings.intervalSeconds),
     line('FAIL_AFTER', settings.failAfter),
@@ -86,8 +79,13 @@ export const healthGateScript = (): string => `#!/bin/sh
 # State is re-learned on every start (idempotent, safe to restart): the first
 # FAIL_AFTER failures withdraw (after the first, polls come CONFIRM_INTERVAL
 # apart until it is decided), the first RECOVER_AFTER successes (re)apply, and
-# both actions are no-ops when already true. A failed action is retried on the
-# next poll. Transitions are logged to stderr (the journal).
+# both actions are no-ops when already true. After that, each poll checks that
+# the VIP is still where the gate left it, since something else can undo it: a
+# networkd reload or an ha-wizard apply puts it back while the apiserver is
+# still dead. While ready that is one ip call (a VIP missing from lo1 is what
+# loses traffic); while not ready the prefs are read too, as a re-advertised
+# VIP/32 draws the API's traffic here. A failed action is retried on the next
+# poll. Changes are logged to stderr (the journal).
 set -u
 
 ENV_FILE=\${HEALTH_GATE_ENV:-/etc/ha-wizard/health-gate.env}
@@ -95,7 +93,6 @@ ENV_FILE=\${HEALTH_GATE_ENV:-/etc/ha-wizard/health-gate.env}
 . "$ENV_FILE" || exit 1
 : "\${VIP:?VIP is not set in $ENV_FILE}"
 INTERFACE=\${INTERFACE:-lo1}
-OTHER_ROUTES=\${OTHER_ROUTES:-}
 READYZ_URL=\${READYZ_URL:-https://127.0.0.1:6443/readyz}
 INTERVAL=\${INTERVAL:-2}
 FAIL_AFTER=\${FAIL_AFTER:-3}
@@ -116,50 +113,111 @@ has_vip() {
   ip -o -4 addr show dev "$INTERFACE" 2>/dev/null | grep -q " inet $VIP/32 "
 }
 
-routes_with_vip() {
-  if [ -n "$OTHER_ROUTES" ]; then echo "$OTHER_ROUTES,$VIP/32"; else echo "$VIP/32"; fi
+# --advertise-routes replaces the node's whole list, so the gate writes back
+# what the node advertises now (a LAN route or an exit node added since the
+# gate was installed included). Sets ADVERTISED (yes when VIP/32 is among the
+# routes) and OTHERS (the rest, comma-separated). tailscale prints its prefs
+# with Go's json.MarshalIndent, one key a line:
+#	"AdvertiseRoutes": [
+#		"192.168.1.0/24",
+#		"10.0.0.1/32"
+#	],
+# or "AdvertiseRoutes": null (or []) when there are none. Failing to run or an
+# output of any other shape fails here: taken as "no routes", it would wipe them.
+read_routes() {
+  prefs=$(tailscale debug prefs) || return 1
+  routes=$(printf '%s\\n' "$prefs" | awk -v vip="$VIP/32" '
+    list && /^[\\t ]*\\]/ { list = 0; done = 1; next }
+    list {
+      route = $0
+      gsub(/[\\t ",]/, "", route)
+      if (route !~ /^[0-9A-Fa-f.:]+\\/[0-9]+$/) { bad = 1; exit }
+      if (route == vip) has = 1
+      else { others = others sep route; sep = "," }
+      next
+    }
+    /^[\\t ]*"AdvertiseRoutes": \\[$/ { list = 1 }
+    /^[\\t ]*"AdvertiseRoutes": (null|\\[\\]),?$/ { done = 1 }
+    END {
+      if (bad || !done) exit 1
+      print (has ? "yes" : "no") " " others
+    }') || return 1
+  ADVERTISED=\${routes%% *}
+  OTHERS=\${routes#* }
+}
+
+advertise() {
+  tailscale set --advertise-routes="$1"
 }
 
 withdraw() {
   if has_vip; then
     ip addr del "$VIP/32" dev "$INTERFACE" || return 1
   fi
-  tailscale set --advertise-routes="$OTHER_ROUTES" || return 1
+  read_routes || return 1
+  if [ "$ADVERTISED" = yes ]; then
+    advertise "$OTHERS" || return 1
+  fi
 }
 
 restore() {
   if ! has_vip; then
     ip addr add "$VIP/32" dev "$INTERFACE" || return 1
   fi
-  tailscale set --advertise-routes="$(routes_with_vip)" || return 1
+  read_routes || return 1
+  if [ "$ADVERTISED" = no ]; then
+    advertise "\${OTHERS:+$OTHERS,}$VIP/32" || return 1
+  fi
+}
+
+# Whether the VIP is on lo1 or advertised although the gate withdrew it. Prefs
+# that cannot be read prove nothing; the next poll looks again.
+vip_came_back() {
+  has_vip || { read_routes 2>/dev/null && [ "$ADVERTISED" = yes ]; }
 }
 
 state=unknown
 good=0
 bad=0
 polls=0
-log "watching $READYZ_URL for $VIP/32 on $INTERFACE (keeping routes: \${OTHER_ROUTES:-none})"
+log "watching $READYZ_URL for $VIP/32 on $INTERFACE"
 while :; do
   if ready; then
     good=$((good + 1))
     bad=0
-    if [ "$state" != up ] && [ "$good" -ge "$RECOVER_AFTER" ]; then
+    if [ "$state" != up ]; then
+      if [ "$good" -ge "$RECOVER_AFTER" ]; then
+        if restore; then
+          log "apiserver ready $good times in a row: holding $VIP/32 and advertising it"
+          state=up
+        else
+          log "apiserver ready, but putting $VIP/32 back failed; retrying"
+        fi
+      fi
+    elif ! has_vip; then
       if restore; then
-        log "apiserver ready $good times in a row: holding $VIP/32 and advertising it"
-        state=up
+        log "apiserver ready, but $VIP/32 was gone from $INTERFACE (not the gate's doing): put it back"
       else
-        log "apiserver ready, but putting $VIP/32 back failed; retrying"
+        log "apiserver ready, but putting $VIP/32 back on $INTERFACE failed; retrying"
       fi
     fi
   else
     bad=$((bad + 1))
     good=0
-    if [ "$state" != down ] && [ "$bad" -ge "$FAIL_AFTER" ]; then
+    if [ "$state" != down ]; then
+      if [ "$bad" -ge "$FAIL_AFTER" ]; then
+        if withdraw; then
+          log "apiserver not ready $bad times in a row: withdrew $VIP/32 from $INTERFACE and the advertised routes"
+          state=down
+        else
+          log "apiserver not ready, but withdrawing $VIP/32 failed; retrying"
+        fi
+      fi
+    elif vip_came_back; then
       if withdraw; then
-        log "apiserver not ready $bad times in a row: withdrew $VIP/32 from $INTERFACE and the advertised routes"
-        state=down
+        log "apiserver still not ready, but $VIP/32 was back on $INTERFACE or in the advertised routes (not the gate's doing, e.g. a networkd reload or an ha-wizard apply): withdrew it again"
       else
-        log "apiserver not ready, but withdrawing $VIP/32 failed; retrying"
+        log "apiserver still not ready, $VIP/32 is back, and withdrawing it again failed; retrying"
       fi
     fi
   fi

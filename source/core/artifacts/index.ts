@@ -1,5 +1,5 @@
 import {systemdCgroupSnippet} from '../containerd/systemd-cgroup.js';
-import {controlPlanes, initNode} from '../plan/build.js';
+import {initNode} from '../plan/build.js';
 import type {Plan} from '../plan/types.js';
 import {ciliumValues} from './cilium-values.js';
 import {healthGateEnv, healthGateScript, healthGateUnit} from './health-gate.js';
@@ -28,13 +28,6 @@ export const generateArtifacts = (plan: Plan): Artifact[] => {
     const base = `kubeadm/join-${fileNamePart(name)}`;
     let path = `${base}.yaml`;
     for (let n = 2; usedPaths.has(path); n++) path = `${base}-${n}.yaml`;
-    usedPaths.add(path);
-    return path;
-  };
-  const envPath = (name: string): string => {
-    const base = `health-gate/${fileNamePart(name)}`;
-    let path = `${base}.env`;
-    for (let n = 2; usedPaths.has(path); n++) path = `${base}-${n}.env`;
     usedPaths.add(path);
     return path;
   };
@@ -91,8 +84,9 @@ export const generateArtifacts = (plan: Plan): Artifact[] => {
       content: systemdCgroupSnippet(3),
     },
     {path: 'cilium/values.yaml', title: 'Cilium Helm values', content: ciliumValues(plan)},
-    // The health gate runs on control planes only; its env file differs per
-    // node (the routes each one keeps), so there is one per control plane.
+    // The health gate runs on control planes only. Its settings hold no
+    // routes (it reads them on the node when it acts), so one env file serves
+    // every control plane.
     ...(first
       ? [
           {
@@ -105,12 +99,12 @@ export const generateArtifacts = (plan: Plan): Artifact[] => {
             title: 'Health gate systemd unit',
             content: healthGateUnit(),
           },
+          {
+            path: 'health-gate/health-gate.env',
+            title: 'Health gate settings (/etc/ha-wizard/health-gate.env)',
+            content: healthGateEnv(plan.network.vip),
+          },
         ]
       : []),
-    ...controlPlanes(plan).map((node) => ({
-      path: envPath(node.name),
-      title: `Health gate settings (${node.name})`,
-      content: healthGateEnv(plan.network.vip, node.advertisedRoutes),
-    })),
   ];
 };

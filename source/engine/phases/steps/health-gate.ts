@@ -10,20 +10,12 @@ import {
 import {StepError} from '../../step-error.js';
 import type {StepContext} from '../phase.js';
 import {writeRecorded} from './recorded.js';
-import {readPrefs} from './tailscale.js';
 
-const files = async (step: StepContext) => {
-  const prefs = await readPrefs(step.host);
-  return [
-    {path: healthGatePaths.script, content: healthGateScript(), mode: 0o755},
-    {
-      path: healthGatePaths.env,
-      content: healthGateEnv(step.plan.network.vip, prefs.advertiseRoutes),
-      mode: 0o644,
-    },
-    {path: healthGatePaths.unit, content: healthGateUnit(), mode: 0o644},
-  ];
-};
+const files = (step: StepContext) => [
+  {path: healthGatePaths.script, content: healthGateScript(), mode: 0o755},
+  {path: healthGatePaths.env, content: healthGateEnv(step.plan.network.vip), mode: 0o644},
+  {path: healthGatePaths.unit, content: healthGateUnit(), mode: 0o644},
+];
 
 const isActive = async (step: StepContext): Promise<boolean> =>
   (
@@ -31,7 +23,7 @@ const isActive = async (step: StepContext): Promise<boolean> =>
   ).stdout.trim() === 'active';
 
 export const healthGateInSync = async (step: StepContext): Promise<boolean> => {
-  for (const file of await files(step)) {
+  for (const file of files(step)) {
     if ((await step.host.read(file.path, {sudo: true})) !== file.content) return false;
   }
   return isActive(step);
@@ -39,7 +31,7 @@ export const healthGateInSync = async (step: StepContext): Promise<boolean> => {
 
 export const ensureHealthGate = async (step: StepContext): Promise<void> => {
   let changed = false;
-  for (const file of await files(step)) {
+  for (const file of files(step)) {
     if (await writeRecorded(step, file.path, file.content, {sudo: true, mode: file.mode}))
       changed = true;
   }
