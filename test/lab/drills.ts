@@ -138,8 +138,19 @@ export const apiserverStoppedWithoutGate = async (
   const victim = await vipPrimary();
   if (!victim) throw new Error('no node is the VIP primary router');
   await root(state, victim, 'systemctl stop ha-wizard-health-gate.service');
-  const t0 = performance.now();
   await root(state, victim, stopApiserver);
+  // From the moment the apiserver is really gone (its kubelet notices the manifest leave).
+  await secondsUntil(
+    async () =>
+      (
+        await hostExec(state, victim, ['curl', '-sk', '--max-time', '1', 'https://127.0.0.1:6443/readyz'], {
+          timeoutMs: 5_000,
+        })
+      ).stdout !== 'ok',
+    performance.now(),
+    30_000,
+  );
+  const t0 = performance.now();
   let answered: number | undefined;
   while ((performance.now() - t0) / 1000 < watchSeconds) {
     if (await vipAnswersFrom(state, from)) {

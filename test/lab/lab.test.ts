@@ -311,7 +311,14 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
     console.log(
       `failover (tailscaled stopped on the primary ${first} -> w1 served by ${second}): ${Date.now() - wentDown} ms`,
     );
-    const workstation = parseStatus(await refreshStatusFile(), 'status');
+    // The workstation's own tailscaled hears of it as a netmap update of its own: poll, do not sleep.
+    let workstation = parseStatus(await refreshStatusFile(), 'status');
+    for (let i = 0; i < 100; i++) {
+      const peer = workstation.peers.find((p) => p.hostName === second);
+      if (peer?.primaryRoutes.includes(`${defaultVip}/32`)) break;
+      await sleep(100);
+      workstation = parseStatus(await refreshStatusFile(), 'status');
+    }
     expect(workstation.peers.find((peer) => peer.hostName === first)?.online).toBe(false);
     expect(workstation.peers.find((peer) => peer.hostName === second)?.primaryRoutes).toEqual([
       `${defaultVip}/32`,
