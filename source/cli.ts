@@ -88,9 +88,14 @@ const accessOptions = (options: Record<string, string | boolean | undefined>) =>
   ...(typeof options['sshUser'] === 'string' ? {sshUser: options['sshUser']} : {}),
 });
 
-const controlApiOptions = async (options: Record<string, string | boolean | undefined>) => {
+const controlApiOptions = async (
+  options: Record<string, string | string[] | boolean | undefined>,
+) => {
   const {controlApiConfig} = await import('./engine/control/key-file.js');
-  const text = (name: string) => (typeof options[name] === 'string' ? options[name] : undefined);
+  const text = (name: string) => {
+    const value = options[name];
+    return typeof value === 'string' ? value : undefined;
+  };
   const config = controlApiConfig({
     ...(text('headscaleApiKeyFile') === undefined
       ? {}
@@ -322,12 +327,27 @@ program
   .addOption(
     new Option('--sample-seconds <n>', 'seconds between two looks at the containers').hideHelp(),
   )
+  .option(
+    '--headscale-api-key-file <file>',
+    "also ask Headscale's API whether every control plane's VIP route is approved",
+  )
+  .option('--headscale-url <url>', "Headscale's URL (default: the nodes' control server)")
+  .option(
+    '--tailscale-api-key-file <file>',
+    "also ask Tailscale's API whether every control plane's VIP route is approved",
+  )
+  .addOption(new Option('--tailscale-api-url <url>').hideHelp())
   .addHelpText(
     'after',
     `
 Without --json it asks for the hosts (unless given), shows each check's
 evidence, what it means and the fix with its commands, applies a fix only after
 a yes, and checks again.
+
+Whether each control plane's own VIP route is approved (so failover has
+somewhere to go) only the control server can tell: with --headscale-api-key-file
+or --tailscale-api-key-file doctor asks it (route-approved-each); without, that
+check is left out.
 
 Exit codes: 0 every check passed, 2 a check failed, 1 doctor could not look
 (an unreachable host, an unreadable plan).`,
@@ -357,6 +377,7 @@ Exit codes: 0 every check passed, 2 a check failed, 1 doctor could not look
           ...(typeof options['sampleSeconds'] === 'string'
             ? {sampleSeconds: Number(options['sampleSeconds'])}
             : {}),
+          ...(await controlApiOptions(options)),
         },
         {
           stdout: (line) => process.stdout.write(`${line}\n`),

@@ -3,6 +3,7 @@
 // otherwise it is a linear question-and-answer flow that offers each fix and
 // applies it only after a yes. The flow itself lives in the engine
 // (engine/doctor/session.ts); this file asks the questions and prints.
+import type {ControlApiConfig} from '../engine/control/control-api.js';
 import {readFile} from 'node:fs/promises';
 import {confirm, input, select} from '@inquirer/prompts';
 import {InputError} from '../core/errors.js';
@@ -37,6 +38,8 @@ export interface DoctorOptions {
   readonly kubeconfig?: string;
   /** Seconds between the two looks at the control-plane containers. */
   readonly sampleSeconds?: number;
+  /** The control server's API, key already read: each control plane's approval is checked. */
+  readonly controlApi?: ControlApiConfig;
 }
 
 export interface DoctorIo {
@@ -202,6 +205,7 @@ export const runDoctor = async (options: DoctorOptions, io: DoctorIo): Promise<n
     hostFor: hosts.hostFor,
     signal: io.signal,
     ...(options.sampleSeconds === undefined ? {} : {sampleSeconds: options.sampleSeconds}),
+    ...(options.controlApi ? {controlApi: options.controlApi} : {}),
   };
   try {
     if (options.json === true) {

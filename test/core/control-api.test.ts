@@ -79,3 +79,29 @@ describe('control server APIs', () => {
     expect(jq.stdout.trim()).toBe('0.0.0.0/0,10.200.0.1/32,192.168.77.0/24,::/0');
   });
 });
+
+describe('doctor: route-approved-each', () => {
+  it('passes, fails with the keeping command, or cannot tell, per control plane; absent without an API', async () => {
+    const {standbyApproved} = await import('../../source/core/doctor/standby-approved.js');
+    const base = {vip: '10.200.0.1', hosts: []};
+    expect(standbyApproved.run(base)).toEqual([]);
+    const results = standbyApproved.run({
+      ...base,
+      approvals: {
+        source: 'Headscale at http://hs:8080',
+        hosts: [
+          {host: 'cp1', id: '2', advertised: ['10.200.0.1/32'], approved: ['10.200.0.1/32']},
+          {host: 'cp2', id: '3', advertised: ['10.200.0.1/32'], approved: []},
+          {host: 'cp3', id: '4', error: 'Headscale at http://hs:8080 did not answer'},
+        ],
+      },
+    });
+    expect(results.map((r) => [r.host, r.status])).toEqual([
+      ['cp1', 'pass'],
+      ['cp2', 'fail'],
+      ['cp3', 'unknown'],
+    ]);
+    expect(results[1]?.fix?.commands[0]).toContain('approve-routes --identifier 3 --routes');
+    expect(results[1]?.explanation).toMatch(/failover has nowhere to go/);
+  });
+});

@@ -121,6 +121,18 @@ const cluster = (hosts: HostEvidence[], collectedAt = now.getTime()): ClusterEvi
   collectedAt,
   hosts,
   status: {observer: 'w1', output: out(statusWithPrimary(primary))},
+  // As the control server's API reports a cluster whose control planes are all approved.
+  approvals: {
+    source: 'Headscale at http://headscale.lan:8080',
+    hosts: hosts
+      .filter((host) => host.role === 'control-plane')
+      .map((host, i) => ({
+        host: host.host,
+        id: String(i + 2),
+        advertised: [`${vip}/32`],
+        approved: [`${vip}/32`],
+      })),
+  },
 });
 const healthy = () => [cp(primary), cp('cp2'), worker('w1')];
 const only = (results: ReturnType<typeof diagnose>, id: string, host?: string) =>

@@ -218,6 +218,52 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
     await until(async () => (await primary()) !== undefined, 30_000, 'the route approved again');
   }, 120_000);
 
+  it("with Headscale's API key, a standby whose route lost its approval is named as route-approved-each; the rest passes", async () => {
+    const withKey = async () => {
+      const run = await runProcess(
+        [
+          'node',
+          cli,
+          ...doctorArgs(),
+          '--json',
+          '--headscale-api-key-file',
+          state().headscale.apiKeyFile,
+        ],
+        env,
+        120_000,
+      );
+      expect(run.stderr).toBe('');
+      return {code: run.code, report: JSON.parse(run.stdout) as Report};
+    };
+    const healthy = await withKey();
+    expect(failing(healthy.report)).toEqual([]);
+    expect(
+      healthy.report.checks.filter((r) => r.id === 'route-approved-each').map((r) => r.host),
+    ).toEqual(cps);
+    const before =
+      (await headscaleNodes()).find((node) => node.given_name === 'cp3')?.approved_routes ?? [];
+    await setApprovedRoutes(
+      'cp3',
+      before.filter((route) => route !== `${vip}/32`),
+    );
+    try {
+      const {code, report} = await withKey();
+      expect(code).toBe(2);
+      expect(failing(report)).toEqual(['route-approved-each@cp3']);
+      const finding = check(report, 'route-approved-each', 'cp3');
+      expect(finding?.evidence).toMatch(
+        /^Headscale at http:\/\/10\.99\.0\.2:8080: cp3 advertises 10\.200\.0\.1\/32; approved: /,
+      );
+      expect(finding?.fix?.commands.join('\n')).toContain(
+        'headscale nodes approve-routes --identifier',
+      );
+      // The primary still routes the VIP: only the control server could tell.
+      expect(report.checks.find((r) => r.id === 'route-approved')?.status).toBe('pass');
+    } finally {
+      await setApprovedRoutes('cp3', before);
+    }
+  }, 120_000);
+
   it('the apiserver down on the primary (its health gate stopped) is named on the primary', async () => {
     const victim = (await primary()) ?? 'cp1';
     await ok(

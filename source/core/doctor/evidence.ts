@@ -62,4 +62,19 @@ export interface ClusterEvidence {
   readonly hosts: readonly HostEvidence[];
   /** `tailscale status --json` on one node: who is the VIP's primary router. */
   readonly status?: {readonly observer: string; readonly output: CommandOutput};
+  /** Each control plane's routes as the control server's API has them (only with an API key). */
+  readonly approvals?: {
+    /** "Headscale at http://…", "Tailscale's API". */
+    readonly source: string;
+    readonly hosts: ReadonlyArray<
+      | {
+          readonly host: string;
+          readonly id: string;
+          readonly advertised: readonly string[];
+          readonly approved: readonly string[];
+          readonly error?: undefined;
+        }
+      | {readonly host: string; readonly id: string; readonly error: string}
+    >;
+  };
 }

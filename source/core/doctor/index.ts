@@ -15,6 +15,7 @@ import {primaryApiserver} from './primary-apiserver.js';
 import {relayedPath} from './relayed-path.js';
 import {controlPlaneRestarts} from './restarts.js';
 import {routeApproved} from './route-approved.js';
+import {standbyApproved} from './standby-approved.js';
 import {swap} from './swap.js';
 import {vipAdvertised} from './vip-advertised.js';
 
@@ -29,6 +30,7 @@ export const checks: readonly Check[] = [
   vipAdvertised,
   acceptRoutes,
   routeApproved,
+  standbyApproved,
   relayedPath,
   keyExpiry,
   apiserverCertSan,

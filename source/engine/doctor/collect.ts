@@ -14,6 +14,8 @@ import type {
 } from '../../core/doctor/evidence.js';
 import type {Plan, PlanNode} from '../../core/plan/types.js';
 import {pathPingArgv} from '../../core/tailnet/ping.js';
+import {parsePrefs} from '../../core/tailnet/prefs.js';
+import {ControlApiError, controlApiFor, type ControlApiConfig} from '../control/control-api.js';
 import type {Host} from '../host/host.js';
 import {observerOf} from '../phases/route-approval.js';
 import {localReadyz, readyzArgv} from '../phases/steps/readyz.js';
@@ -22,6 +24,8 @@ export interface CollectOptions {
   readonly hostFor: (node: PlanNode) => Host;
   /** Seconds between the two `crictl ps -a` samples (restarts meanwhile are a loop). */
   readonly sampleSeconds?: number;
+  /** The control server's API (doctor --headscale-api-key-file / --tailscale-api-key-file). */
+  readonly controlApi?: ControlApiConfig;
   readonly signal?: AbortSignal;
 }
 
@@ -166,5 +170,46 @@ export const collectEvidence = async (
       status = undefined;
     }
   }
-  return {vip: plan.network.vip, collectedAt, hosts, ...(status ? {status} : {})};
+  const approvals = options.controlApi
+    ? await collectApprovals(controlPlanes, options.controlApi, async () => {
+        const first = controlPlanes[0];
+        if (!first) return undefined;
+        const prefs = await run(
+          options.hostFor(first),
+          ['tailscale', 'debug', 'prefs'],
+          options.signal,
+        );
+        return parsePrefs(prefs.stdout)?.controlUrl;
+      })
+    : undefined;
+  return {
+    vip: plan.network.vip,
+    collectedAt,
+    hosts,
+    ...(status ? {status} : {}),
+    ...(approvals ? {approvals} : {}),
+  };
+};
+
+/** Each control plane's routes from the control server's API; an error is kept per host. */
+const collectApprovals = async (
+  controlPlanes: readonly PlanNode[],
+  config: ControlApiConfig,
+  controlUrl: () => Promise<string | undefined>,
+): Promise<NonNullable<ClusterEvidence['approvals']>> => {
+  const api = controlApiFor(config, controlUrl);
+  const hosts = [];
+  for (const node of controlPlanes) {
+    try {
+      const routes = await api.routes({id: node.id, name: node.name, ip: node.ip});
+      hosts.push({host: node.name, id: node.id, ...routes});
+    } catch (error) {
+      hosts.push({
+        host: node.name,
+        id: node.id,
+        error: error instanceof ControlApiError ? error.message : String(error),
+      });
+    }
+  }
+  return {source: api.description, hosts};
 };
