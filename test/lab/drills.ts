@@ -143,9 +143,14 @@ export const apiserverStoppedWithoutGate = async (
   await secondsUntil(
     async () =>
       (
-        await hostExec(state, victim, ['curl', '-sk', '--max-time', '1', 'https://127.0.0.1:6443/readyz'], {
-          timeoutMs: 5_000,
-        })
+        await hostExec(
+          state,
+          victim,
+          ['curl', '-sk', '--max-time', '1', 'https://127.0.0.1:6443/readyz'],
+          {
+            timeoutMs: 5_000,
+          },
+        )
       ).stdout !== 'ok',
     performance.now(),
     30_000,
