@@ -9,7 +9,7 @@
 import {createPrivateKey} from 'node:crypto';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {makeCertificate, rsaKeyPair, keyPem} from '../../source/sim/x509.js';
-import {hostExec} from '../lab/lab.js';
+import {hostExec, relay} from '../lab/lab.js';
 import {headscaleNodes, setApprovedRoutes} from '../lab/tailnet.js';
 import {cli, cps, labCluster, runProcess, vip} from '../lab/lab-cluster.js';
 import {labSkipReason} from '../lab/skip.js';
@@ -263,6 +263,29 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
       await setApprovedRoutes('cp3', before);
     }
   }, 120_000);
+
+  it('cp3 behind a NAT no direct path gets through: relayed-path names every path to it, read from the real tailscale ping through DERP', async () => {
+    await relay(['cp3']);
+    try {
+      const {code, report} = await doctorJson();
+      expect(code).toBe(2);
+      expect(failing(report)).toEqual([
+        'relayed-path@cp1',
+        'relayed-path@cp2',
+        'relayed-path@cp3',
+        'relayed-path@cp3',
+      ]);
+      const fromCp1 = report.checks.find(
+        (r) => r.id === 'relayed-path' && r.host === 'cp1' && r.status === 'fail',
+      );
+      expect(fromCp1?.evidence).toMatch(
+        /^tailscale ping 100\.64\.10\.\d+: pong from cp3 \(100\.64\.10\.\d+\) via DERP\(lab\) in /,
+      );
+      expect(fromCp1?.explanation).toMatch(/only through a relay \(DERP\(lab\)\)/);
+    } finally {
+      await relay([]);
+    }
+  }, 180_000);
 
   it('the apiserver down on the primary (its health gate stopped) is named on the primary', async () => {
     const victim = (await primary()) ?? 'cp1';
