@@ -16,7 +16,7 @@ import {runDiagnosis, runDoctorSession} from '../engine/doctor/session.js';
 import type {Host} from '../engine/host/host.js';
 import {loadSshEnvironment} from '../engine/host/ssh-environment.js';
 import {nameList} from './plan.js';
-import {loadPlan} from './apply.js';
+import {loadPlan} from './shared.js';
 import {stateDir} from '../engine/paths.js';
 import {readSavedRun, savedRuns} from '../engine/run-store.js';
 import {doctorExitCode, doctorJson, resultLines, summaryLine} from './doctor-output.js';

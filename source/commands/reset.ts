@@ -11,7 +11,6 @@ import {executeReset} from '../engine/execute.js';
 import {stateDir} from '../engine/paths.js';
 import {formatEvent} from '../engine/reporters/line.js';
 import {lockCluster, type ReleaseLock} from '../engine/run-lock.js';
-export {savedChanges} from '../engine/run-store.js';
 import {
   forgetSavedRun,
   readSavedRun,
@@ -20,7 +19,7 @@ import {
   savedRunPath,
   type SavedRun,
 } from '../engine/run-store.js';
-import {askYesNo, loadPlan, sshAccess, type ApplyIo} from './apply.js';
+import {askYesNo, loadPlan, sshAccess, type ApplyIo} from './shared.js';
 
 export interface ResetOptions {
   readonly yes?: boolean;
