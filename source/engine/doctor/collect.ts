@@ -6,6 +6,7 @@ import {healthGateUnitName} from '../../core/artifacts/health-gate.js';
 import {lo1Interface} from '../../core/artifacts/networkd.js';
 import {apiserverCertPath} from '../../core/doctor/certificate-san.js';
 import {kubeletConfigPath} from '../../core/doctor/cgroup-driver.js';
+import {tailscaleInterface} from '../../core/doctor/mtu.js';
 import type {
   ClusterEvidence,
   CommandOutput,
@@ -14,6 +15,7 @@ import type {
 } from '../../core/doctor/evidence.js';
 import type {Plan, PlanNode} from '../../core/plan/types.js';
 import type {Host} from '../host/host.js';
+import {helmGetValuesArgv} from '../phases/cilium.js';
 import {observerOf} from '../phases/route-approval.js';
 import {localReadyz, readyzArgv} from '../phases/steps/readyz.js';
 
@@ -104,6 +106,11 @@ export const collectHost = async (
       swaps: await run(host, ['cat', '/proc/swaps'], signal),
       prefs: await run(host, ['tailscale', 'debug', 'prefs'], signal),
       selfStatus: await run(host, ['tailscale', 'status', '--json'], signal),
+      tailscaleLink: await run(
+        host,
+        ['ip', '-j', 'link', 'show', 'dev', tailscaleInterface],
+        signal,
+      ),
     };
     const controlPlane =
       node.role === 'control-plane'
@@ -169,5 +176,38 @@ export const collectEvidence = async (
       status = undefined;
     }
   }
-  return {vip: plan.network.vip, collectedAt, hosts, ...(status ? {status} : {})};
+  const cilium = await ciliumValuesFrom(
+    controlPlanes.filter(
+      (node) => hosts.find((entry) => entry.host === node.name)?.unreachable === undefined,
+    ),
+    options,
+  );
+  return {
+    vip: plan.network.vip,
+    collectedAt,
+    hosts,
+    ...(status ? {status} : {}),
+    ...(cilium ? {cilium} : {}),
+  };
+};
+
+/**
+ * Cilium's Helm values (its MTU), from the first control plane that can give
+ * them: the init node installed Cilium, but any control plane has admin.conf.
+ */
+const ciliumValuesFrom = async (
+  controlPlanes: readonly PlanNode[],
+  options: CollectOptions,
+): Promise<ClusterEvidence['cilium']> => {
+  let last: ClusterEvidence['cilium'];
+  for (const node of controlPlanes) {
+    try {
+      const output = await run(options.hostFor(node), helmGetValuesArgv(), options.signal, true);
+      last = {host: node.name, output};
+      if (output.code === 0) return last;
+    } catch {
+      // Unreachable since the hosts were read: try the next one.
+    }
+  }
+  return last;
 };
