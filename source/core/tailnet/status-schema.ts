@@ -25,6 +25,7 @@ export const peerSchema = z.object({
   KeyExpiry: z.nullish(z.string()),
   Expired: z.nullish(z.boolean()),
   Relay: z.nullish(z.string()),
+  CurAddr: z.nullish(z.string()),
   ExitNodeOption: z.nullish(z.boolean()),
 });
 

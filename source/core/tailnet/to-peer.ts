@@ -62,6 +62,7 @@ export const toPeer = (raw: RawPeer, fallbackId: string, isSelf: boolean): Peer 
     keyExpiry,
     keyExpired: raw.Expired ?? false,
     relay: printable(raw.Relay ?? ''),
+    direct: (raw.CurAddr ?? '') !== '',
     exitNodeOption: raw.ExitNodeOption ?? false,
   };
 };
