@@ -291,6 +291,8 @@ const Wizard = ({
           onSetRole={(id, role) => dispatch({type: 'set-role', id, role})}
           onCycleRole={(id, delta) => dispatch({type: 'cycle-role', id, delta})}
           onMakeInit={(id) => dispatch({type: 'make-init', id})}
+          onSuggest={(wantFive) => dispatch({type: 'suggest-roles', now, wantFive})}
+          notes={state.roleNotes}
           onAllowEvenControlPlanes={(allow) => dispatch({type: 'allow-even-control-planes', allow})}
           onContinue={attemptNext}
           onBack={back}

@@ -54,7 +54,6 @@ describe('a suggested layout', () => {
       'rpi4-b: worker: tagged tag:k8s, key does not expire, direct path',
       'nas: worker: tagged tag:nas, key does not expire, direct path',
       'cloud-arm: worker: untagged, key expires in 12 days, relayed (DERP fra); tag it or disable its key expiry',
-      'workstation (this machine): not in the cluster; c or w adds it',
     ]);
   });
 

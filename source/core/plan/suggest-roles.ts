@@ -116,11 +116,10 @@ export const suggestRoles = (peers: readonly Peer[], options: SuggestOptions): R
         `${entry.peer.hostName}: worker: ${entry.why}${entry.keyOk ? '' : '; tag it or disable its key expiry'}`,
     ),
   ];
-  if (self)
+  // A workstation left out needs no line: its row says "not in cluster".
+  if (self && selfRole !== undefined)
     reasons.push(
-      selfRole === undefined
-        ? `${self.hostName} (this machine): not in the cluster; c or w adds it`
-        : `${self.hostName} (this machine): ${selfRole === 'control-plane' ? 'control plane' : 'worker'}, as you chose`,
+      `${self.hostName} (this machine): ${selfRole === 'control-plane' ? 'control plane' : 'worker'}, as you chose`,
     );
   const ids = (list: readonly Candidate[]) => list.map((entry) => entry.peer.id);
   return {
