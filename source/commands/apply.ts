@@ -2,6 +2,8 @@
 // without the TUI. It reads the same event stream as every view: the reducer
 // keeps the state, the line reporter prints, the run log records everything.
 import {InputError} from '../core/errors.js';
+import {plainStyle} from '../core/style.js';
+import {questionTheme} from './colour.js';
 import {isDemoPeerId} from '../core/tailnet/demo.js';
 import type {Plan} from '../core/plan/types.js';
 import type {RunEvent} from '../core/run/events.js';
@@ -46,7 +48,11 @@ export const runApply = async (
 ): Promise<number> => {
   const plan = await loadPlan(dir);
   const findings = validatePlan(plan, {now: io.now});
-  for (const finding of findings) io.stderr(`${finding.severity}: ${finding.message}`);
+  const err = io.style?.err ?? plainStyle;
+  for (const finding of findings)
+    io.stderr(
+      `${finding.severity === 'error' ? err.error('error') : err.warning('warning')}: ${finding.message}`,
+    );
   if (hasErrors(findings)) {
     io.stderr(
       `Nothing was run: the plan in ${dir} has errors. Fix them and write it again with ha-wizard plan --out ${dir}.`,
@@ -126,6 +132,7 @@ const chooseResume = async (
   for (;;) {
     const answer = await select<ResumeChoice | 'show'>(
       {
+        theme: questionTheme(io.style?.err ?? plainStyle),
         message: savedRunHeadline(saved),
         choices: [
           {
@@ -174,13 +181,21 @@ const execute = async (
   let state: RunState = initialRunState();
   const onEvent = (event: RunEvent) => {
     state = reduceRun(state, event);
-    if (!options.json) for (const line of formatEvent(event)) io.stdout(line);
+    if (!options.json)
+      for (const line of formatEvent(event, {style: io.style?.out ?? plainStyle})) io.stdout(line);
   };
   const lastPrinted = new Map<string, number>();
   const ticker = options.json
     ? undefined
     : setInterval(() => {
-        for (const line of progressLines(state, Date.now(), lastPrinted)) io.stdout(line);
+        for (const line of progressLines(
+          state,
+          Date.now(),
+          lastPrinted,
+          undefined,
+          io.style?.out ?? plainStyle,
+        ))
+          io.stdout(line);
       }, 5000);
   ticker?.unref();
   try {

@@ -8,6 +8,7 @@ import {createInterface} from 'node:readline/promises';
 import * as z from 'zod';
 import {InputError} from '../core/errors.js';
 import type {Plan} from '../core/plan/types.js';
+import type {OutputStyles} from './colour.js';
 
 export interface ApplyIo {
   readonly stdout: (line: string) => void;
@@ -16,6 +17,8 @@ export interface ApplyIo {
   /** Whether a person can answer questions (stdin and stderr are terminals). */
   readonly interactive: boolean;
   readonly signal: AbortSignal;
+  /** Colour for each stream (on a terminal); plain when absent. */
+  readonly style?: OutputStyles;
 }
 
 const access = z.object({
