@@ -323,6 +323,7 @@ const Wizard = ({
           isActive
           onEdit={(host, field, edit) => dispatch({type: 'edit-access', host, field, edit})}
           onCycleAuth={(host, delta) => dispatch({type: 'cycle-auth', host, delta})}
+          onSetAuth={(host, auth) => dispatch({type: 'set-auth', host, auth})}
           onClearOverride={(id) => dispatch({type: 'clear-host-access', id})}
           onContinue={attemptNext}
           onBack={back}
