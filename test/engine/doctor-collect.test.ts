@@ -39,4 +39,28 @@ describe('doctor collection', () => {
     const [mtu] = diagnose(evidence).filter((result) => result.id === 'mtu');
     expect(mtu).toMatchObject({status: 'fail', host: second!.name});
   });
+
+  test("when no control plane can give Cilium's values, the init node's answer is the one reported", async () => {
+    const plan = demoPlan(new Date('2026-11-24T00:00:00Z'));
+    const hosts = new Map(
+      plan.nodes.map((node) => [
+        node.name,
+        new FakeHost(node.name)
+          .on(['ip', '-j', 'link', 'show', 'dev', 'tailscale0'], link(1280))
+          .on(/^helm get values cilium/, {
+            code: 1,
+            stderr: `Error: Kubernetes cluster unreachable (${node.name})\n`,
+          }),
+      ]),
+    );
+    const evidence = await collectEvidence(plan, {
+      hostFor: (node) => hosts.get(node.name)!,
+      sampleSeconds: 0,
+    });
+    const init = plan.nodes[0]!;
+    expect(evidence.cilium?.host).toBe(init.name);
+    const [mtu] = diagnose(evidence).filter((result) => result.id === 'mtu');
+    expect(mtu).toMatchObject({status: 'unknown', host: init.name});
+    expect(mtu?.evidence).toContain(`Kubernetes cluster unreachable (${init.name})`);
+  });
 });

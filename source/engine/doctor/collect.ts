@@ -199,15 +199,16 @@ const ciliumValuesFrom = async (
   controlPlanes: readonly PlanNode[],
   options: CollectOptions,
 ): Promise<ClusterEvidence['cilium']> => {
-  let last: ClusterEvidence['cilium'];
+  // When none can, the first one's answer is reported: the init node's, where Cilium was installed.
+  let first: ClusterEvidence['cilium'];
   for (const node of controlPlanes) {
     try {
       const output = await run(options.hostFor(node), helmGetValuesArgv(), options.signal, true);
-      last = {host: node.name, output};
-      if (output.code === 0) return last;
+      if (output.code === 0) return {host: node.name, output};
+      first ??= {host: node.name, output};
     } catch {
       // Unreachable since the hosts were read: try the next one.
     }
   }
-  return last;
+  return first;
 };
