@@ -42,16 +42,26 @@ lines.push(
 for (const [name, value] of Object.entries(startup))
   lines.push(`| ${name} | ${ms(value)} | ${ratio(value, ink)} | ${ratio(value, bare)} |`);
 
-const pack = packagingBench();
-lines.push(
-  '',
-  '### Packaging (install offline from npm’s cache into an empty project, median of 3)',
-  '',
-  '| what | bundled package | unbundled runtime libraries | ratio |',
-  '|---|---|---|---|',
-  `| install time | ${ms(pack.installBundledMs)} | ${ms(pack.installUnbundledMs)} | ${ratio(pack.installBundledMs, pack.installUnbundledMs)} |`,
-  `| size on disk | ${mib(pack.unpackedBytes)} (${pack.files} files; tarball ${mib(pack.packedBytes)}) | ${mib(pack.unbundledTreeBytes)} | ${ratio(pack.unpackedBytes, pack.unbundledTreeBytes)} |`,
-);
+// The baseline installs the runtime libraries offline from npm's cache; a cache
+// without them (a fresh machine, another project's cache) skips the table with why.
+let pack: ReturnType<typeof packagingBench> | undefined;
+let packSkip: string | undefined;
+try {
+  pack = packagingBench();
+} catch (error) {
+  packSkip = `npm could not install offline from its cache (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
+}
+if (pack === undefined) lines.push('', `### Packaging: skipped: ${packSkip ?? 'unknown'}`);
+else
+  lines.push(
+    '',
+    '### Packaging (install offline from npm’s cache into an empty project, median of 3)',
+    '',
+    '| what | bundled package | unbundled runtime libraries | ratio |',
+    '|---|---|---|---|',
+    `| install time | ${ms(pack.installBundledMs)} | ${ms(pack.installUnbundledMs)} | ${ratio(pack.installBundledMs, pack.installUnbundledMs)} |`,
+    `| size on disk | ${mib(pack.unpackedBytes)} (${pack.files} files; tarball ${mib(pack.packedBytes)}) | ${mib(pack.unbundledTreeBytes)} | ${ratio(pack.unpackedBytes, pack.unbundledTreeBytes)} |`,
+  );
 
 const discovery = await discoveryBench();
 lines.push(
