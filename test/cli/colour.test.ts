@@ -3,7 +3,7 @@
 // same either way.
 import {afterEach, describe, expect, test} from 'vitest';
 import {plainStyle} from '../../source/core/style.js';
-import {styleFor, wantsColour} from '../../source/commands/colour.js';
+import {questionTheme, styleFor, wantsColour} from '../../source/commands/colour.js';
 import {planText} from '../../source/commands/plan-output.js';
 import {formatEvent} from '../../source/engine/reporters/line.js';
 import {resultLines, summaryLine} from '../../source/commands/doctor-output.js';
@@ -153,5 +153,17 @@ describe('apply and reset lines, doctor results: coloured by the style they are 
     const plan = demoPlan(new Date('2026-11-24T00:00:00Z'));
     expect(planText(plan, [], style)[0]).toContain(`${bold}${plan.clusterName}`);
     expect(planText(plan, []).join('\n')).not.toMatch(sgr);
+  });
+
+  test("a question's summary line (inquirer's theme) follows the same style", () => {
+    const coloured = questionTheme(style);
+    expect(coloured.prefix.done).toBe(`${green}✓\u001b[39m`);
+    expect(coloured.style.answer('yes')).toBe(`${bold}yes\u001b[22m`);
+    const plain = questionTheme(plainStyle);
+    expect([plain.prefix.idle, plain.prefix.done, plain.style.answer('yes')]).toEqual([
+      '?',
+      '✓',
+      'yes',
+    ]);
   });
 });
