@@ -1,6 +1,8 @@
 // `npm run bench`: every figure next to its baseline, measured side by side in
 // one run, printed as the Markdown that BENCHMARKS.md records.
+import {rmSync} from 'node:fs';
 import {cpus, totalmem} from 'node:os';
+import {compare, comparisonLines, prepareCommit} from './compare.js';
 import {discoveryBench} from './discovery.js';
 import {labBench, labBenchSkipReason} from './lab.js';
 import {packagingBench} from './packaging.js';
@@ -11,6 +13,17 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}x`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
+// `npm run bench -- --no-lab` leaves out the lab (it needs root and the machine-wide
+// lab names); `--before COMMIT` adds that commit and this tree side by side.
+const argv = process.argv.slice(2);
+const noLab = argv.includes('--no-lab');
+const beforeAt = argv.indexOf('--before');
+const beforeCommit = beforeAt >= 0 ? argv[beforeAt + 1] : undefined;
+if (beforeAt >= 0 && !beforeCommit) {
+  console.error('bench: --before needs a commit, e.g. --before main');
+  process.exit(1);
+}
+
 const lines: string[] = [];
 lines.push(
   `Run on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${mib(totalmem())} memory.`,
@@ -19,25 +32,36 @@ lines.push(
 
 const startup = await startupBench();
 const ink = startup['minimal Ink app, first frame']!;
+const bare = startup['node -e 0']!;
 lines.push(
   '### Start-up (median of 9, in an 80×24 pseudo-terminal)',
   '',
-  '| what | time | vs minimal Ink app |',
-  '|---|---|---|',
+  '| what | time | vs minimal Ink app | vs node -e 0 |',
+  '|---|---|---|---|',
 );
 for (const [name, value] of Object.entries(startup))
-  lines.push(`| ${name} | ${ms(value)} | ${ratio(value, ink)} |`);
+  lines.push(`| ${name} | ${ms(value)} | ${ratio(value, ink)} | ${ratio(value, bare)} |`);
 
-const pack = packagingBench();
-lines.push(
-  '',
-  '### Packaging (install offline from npm’s cache into an empty project, median of 3)',
-  '',
-  '| what | bundled package | unbundled runtime libraries | ratio |',
-  '|---|---|---|---|',
-  `| install time | ${ms(pack.installBundledMs)} | ${ms(pack.installUnbundledMs)} | ${ratio(pack.installBundledMs, pack.installUnbundledMs)} |`,
-  `| size on disk | ${mib(pack.unpackedBytes)} (${pack.files} files; tarball ${mib(pack.packedBytes)}) | ${mib(pack.unbundledTreeBytes)} | ${ratio(pack.unpackedBytes, pack.unbundledTreeBytes)} |`,
-);
+// The baseline installs the runtime libraries offline from npm's cache; a cache
+// without them (a fresh machine, another project's cache) skips the table with why.
+let pack: ReturnType<typeof packagingBench> | undefined;
+let packSkip: string | undefined;
+try {
+  pack = packagingBench();
+} catch (error) {
+  packSkip = `npm could not install offline from its cache (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
+}
+if (pack === undefined) lines.push('', `### Packaging: skipped: ${packSkip ?? 'unknown'}`);
+else
+  lines.push(
+    '',
+    '### Packaging (install offline from npm’s cache into an empty project, median of 3)',
+    '',
+    '| what | bundled package | unbundled runtime libraries | ratio |',
+    '|---|---|---|---|',
+    `| install time | ${ms(pack.installBundledMs)} | ${ms(pack.installUnbundledMs)} | ${ratio(pack.installBundledMs, pack.installUnbundledMs)} |`,
+    `| size on disk | ${mib(pack.unpackedBytes)} (${pack.files} files; tarball ${mib(pack.packedBytes)}) | ${mib(pack.unbundledTreeBytes)} | ${ratio(pack.unpackedBytes, pack.unbundledTreeBytes)} |`,
+  );
 
 const discovery = await discoveryBench();
 lines.push(
@@ -65,8 +89,17 @@ lines.push(
   `| every host's last line on the final frame | ${render.finalLinesShown ? 'yes' : '**no**'} | | no dropped final lines |`,
 );
 
+if (beforeCommit !== undefined) {
+  const dir = prepareCommit(beforeCommit);
+  try {
+    lines.push('', ...comparisonLines(beforeCommit, await compare(dir)));
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+}
+
 const seconds = (value: number) => `${(value / 1000).toFixed(1)} s`;
-const labSkip = labBenchSkipReason();
+const labSkip = noLab ? 'left out with --no-lab' : labBenchSkipReason();
 if (labSkip !== undefined) {
   lines.push('', `### Lab figures (orchestration, worker joins, failover): skipped: ${labSkip}`);
 } else {

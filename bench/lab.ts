@@ -7,7 +7,7 @@ import {execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {loadPlan} from '../source/commands/apply.js';
+import {loadPlan} from '../source/commands/shared.js';
 import {initNode} from '../source/core/plan/build.js';
 import {executePlan} from '../source/engine/execute.js';
 import {repoDir} from '../test/lab/config.js';

@@ -20,7 +20,7 @@ const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)
 }).trim();
 
 /** Builds the hello app with the CLI's own esbuild settings (scripts/build.mjs). */
-const buildHello = async (): Promise<string> => {
+export const buildHello = async (): Promise<string> => {
   const out = mkdtempSync(join(tmpdir(), 'ha-wizard-bench-'));
   await build({
     absWorkingDir: root,
@@ -44,7 +44,7 @@ const buildHello = async (): Promise<string> => {
 };
 
 /** Milliseconds from spawn until `marker` appears on the terminal (or the process exits). */
-const timeInTerminal = (argv: string[], marker: string | undefined): Promise<number> =>
+export const timeInTerminal = (argv: string[], marker: string | undefined): Promise<number> =>
   new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(python, [bridge, '80', '24', ...argv], {stdio: ['pipe', 'pipe', 'ignore']});

@@ -23,14 +23,24 @@ const editingKeys: readonly KeyHint[] = [
 ];
 
 /** The footer for the highlighted row. */
+const pickingKeys: readonly KeyHint[] = [
+  ['↑↓', 'move'],
+  ['Enter', 'choose'],
+  ['Esc', 'keep as it was'],
+  ['Ctrl-C', 'quit'],
+];
+
 export const accessKeyHints = (
   row: AccessRow | undefined,
   editing: boolean,
   inHost: boolean,
+  picking = false,
 ): readonly KeyHint[] => {
   if (editing) return editingKeys;
+  if (picking) return pickingKeys;
   const back: KeyHint = inHost ? ['Esc', 'done'] : ['Esc', 'back'];
-  if (row === 'auth') return [['↑↓', 'move'], ['←→', 'method'], back, ['q', 'quit']];
+  if (row === 'auth')
+    return [['↑↓', 'move'], ['←→', 'method'], ['Enter', 'list'], back, ['q', 'quit']];
   if (typeof row === 'object') {
     return [['↑↓', 'move'], ['Enter', 'override'], ['x', 'remove override'], back, ['q', 'quit']];
   }
@@ -71,6 +81,11 @@ export const useAccessKeys = (options: AccessKeyOptions): void => {
         if (openHost) dispatch({type: 'close-host', row: hostRow(layout, openHost)});
         else options.onBack();
       };
+      // The list of methods owns ↑↓ and Enter while open; Esc closes it unchanged.
+      if (options.stateRef.current.picking) {
+        if (key.escape) dispatch({type: 'pick', open: false});
+        return;
+      }
       if (focus.editing && (row === 'user' || row === 'keyFile')) {
         if (key.escape) moveFocus({type: 'leave'});
         else if (key.tab) moveFocus({type: 'move', delta: key.shift ? -1 : 1, wrap: true, kinds});
@@ -89,7 +104,8 @@ export const useAccessKeys = (options: AccessKeyOptions): void => {
       else if (key.upArrow) moveFocus({type: 'move', delta: -1, kinds});
       else if (row === 'auth' && (key.leftArrow || key.rightArrow || input === ' ')) {
         options.onCycleAuth(openHost, key.leftArrow ? -1 : 1);
-      } else if (row === 'continue' && isContinueKey(key)) {
+      } else if (row === 'auth' && key.return) dispatch({type: 'pick', open: true});
+      else if (row === 'continue' && isContinueKey(key)) {
         options.onContinue();
       } else if (typeof row === 'object') {
         if (key.return) {

@@ -16,6 +16,8 @@ import {
 export interface AccessScreenState {
   readonly main: FormFocus;
   readonly host: {readonly id: string; readonly focus: FormFocus} | undefined;
+  /** The list of methods is open under Authentication (Enter there): it has the keyboard. */
+  readonly picking: boolean;
 }
 
 export type AccessScreenAction =
@@ -23,11 +25,13 @@ export type AccessScreenAction =
   | {readonly type: 'host'; readonly action: FormFocusAction}
   | {readonly type: 'open-host'; readonly id: string; readonly kinds: readonly RowKind[]}
   /** Back to the list, on the row of the host that was open (`row`), not editing. */
-  | {readonly type: 'close-host'; readonly row: number};
+  | {readonly type: 'close-host'; readonly row: number}
+  | {readonly type: 'pick'; readonly open: boolean};
 
 export const initialAccessScreenState = (kinds: readonly RowKind[]): AccessScreenState => ({
   main: focusAt(0, kinds),
   host: undefined,
+  picking: false,
 });
 
 export const accessScreenReducer = (
@@ -45,9 +49,15 @@ export const accessScreenReducer = (
           }
         : state;
     case 'open-host':
-      return {...state, host: {id: action.id, focus: focusAt(0, action.kinds)}};
+      return {...state, host: {id: action.id, focus: focusAt(0, action.kinds)}, picking: false};
     case 'close-host':
-      return {host: undefined, main: {row: Math.max(0, action.row), editing: false}};
+      return {
+        host: undefined,
+        main: {row: Math.max(0, action.row), editing: false},
+        picking: false,
+      };
+    case 'pick':
+      return state.picking === action.open ? state : {...state, picking: action.open};
   }
 };
 

@@ -14,6 +14,7 @@ import {useSyncReducer} from './components/use-sync-reducer.js';
 import {stepBlockers, type AccessDraft, type AuthKind} from './app-state.js';
 import {Cell} from './components/cell.js';
 import {Choice} from './components/choice.js';
+import {SelectList} from './components/select-list.js';
 import {ContinueLine} from './components/continue-line.js';
 import {FindingList, findingsHeight} from './components/finding-lines.js';
 import type {FormFocus} from './components/form-focus.js';
@@ -60,6 +61,8 @@ export interface AccessScreenProps {
   readonly onEdit: (host: string | undefined, field: 'user' | 'keyFile', edit: TextEdit) => void;
   /** → (1) or ← (-1) through ssh-agent, key file, Tailscale SSH. */
   readonly onCycleAuth: (host: string | undefined, delta: number) => void;
+  /** A method picked from the list (Enter on Authentication). */
+  readonly onSetAuth: (host: string | undefined, auth: AuthKind) => void;
   readonly onClearOverride: (id: string) => void;
   /**
    * Asks to move on. The app validates the latest inputs (which may be newer
@@ -73,16 +76,22 @@ export interface AccessScreenProps {
 
 const labelWidth = 16;
 
+/** Rows the open list of methods adds under Authentication. */
+const pickerRows = authOptions.length;
+
 const AccessForm = ({
   draft,
   rows,
   focus,
   width,
+  picker,
 }: {
   readonly draft: AccessDraft;
   readonly rows: readonly AccessRow[];
   readonly focus: FormFocus;
   readonly width: number;
+  /** The list of methods, when open: it owns the keyboard. */
+  readonly picker?: {readonly isFocused: boolean; readonly onSelect: (auth: AuthKind) => void};
 }) => (
   <Box flexDirection="column">
     <TextField
@@ -100,6 +109,15 @@ const AccessForm = ({
       isHighlighted={rows[focus.row] === 'auth'}
       labelWidth={labelWidth}
     />
+    {picker ? (
+      <SelectList
+        options={authOptions}
+        initial={draft.auth}
+        isFocused={picker.isFocused}
+        onSelect={picker.onSelect}
+        indent={2 + labelWidth}
+      />
+    ) : null}
     {draft.auth === 'key' ? (
       <TextField
         label="Key file"
@@ -134,6 +152,16 @@ export const AccessScreen = (props: AccessScreenProps) => {
   const openHost = openId ? nodes.find((node) => node.id === openId) : undefined;
   const hostDraft = openHost ? (hostAccess[openHost.id] ?? access) : undefined;
 
+  const picker = state.picking
+    ? {
+        isFocused: isActive,
+        onSelect: (auth: AuthKind) => {
+          props.onSetAuth(openHost?.id, auth);
+          dispatch({type: 'pick', open: false});
+        },
+      }
+    : undefined;
+
   useAccessKeys({
     isActive,
     stateRef,
@@ -150,7 +178,11 @@ export const AccessScreen = (props: AccessScreenProps) => {
   if (openHost && hostDraft) {
     const overridden = Boolean(hostAccess[openHost.id]);
     return (
-      <Frame size={size} step="access" keys={accessKeyHints(row, focus.editing, true)}>
+      <Frame
+        size={size}
+        step="access"
+        keys={accessKeyHints(row, focus.editing, true, state.picking)}
+      >
         <Text bold wrap="truncate-end">
           Override for {openHost.name}
           <Text dimColor>
@@ -158,7 +190,13 @@ export const AccessScreen = (props: AccessScreenProps) => {
           </Text>
         </Text>
         <Text> </Text>
-        <AccessForm draft={hostDraft} rows={rows} focus={focus} width={width} />
+        <AccessForm
+          draft={hostDraft}
+          rows={rows}
+          focus={focus}
+          width={width}
+          {...(picker ? {picker} : {})}
+        />
         <Text> </Text>
         {rows.includes('remove') ? (
           <Box>
@@ -175,18 +213,34 @@ export const AccessScreen = (props: AccessScreenProps) => {
   }
 
   // Title, form, blank, hosts heading, findings, blank, continue line.
-  const fixed = 1 + formRows(access).length + 2 + findingsHeight(findings, width) + 2;
+  const fixed =
+    1 +
+    formRows(access).length +
+    (picker ? pickerRows : 0) +
+    2 +
+    findingsHeight(findings, width) +
+    2;
   const hostHeight = Math.max(2, bodyRows(size) - fixed);
   const hostStart = formRows(access).length;
   const hostCursor = typeof row === 'object' ? focus.row - hostStart : 0;
   const window = windowAround(hostCursor, nodes.length, hostHeight);
   const nameWidth = Math.max(12, Math.min(24, Math.floor(width / 4)));
   return (
-    <Frame size={size} step="access" keys={accessKeyHints(row, focus.editing, false)}>
+    <Frame
+      size={size}
+      step="access"
+      keys={accessKeyHints(row, focus.editing, false, state.picking)}
+    >
       <Text wrap="truncate-end" dimColor>
         How the wizard logs in to the nodes over SSH.
       </Text>
-      <AccessForm draft={access} rows={rows} focus={focus} width={width} />
+      <AccessForm
+        draft={access}
+        rows={rows}
+        focus={focus}
+        width={width}
+        {...(picker ? {picker} : {})}
+      />
       <Text> </Text>
       <Text bold wrap="truncate-end">
         Per-host overrides <Text dimColor>(Enter on a host to change its user or method)</Text>

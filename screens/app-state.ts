@@ -1,5 +1,7 @@
 import type {PlanChoices} from '../source/core/plan/build.js';
 import {defaults} from '../source/core/plan/defaults.js';
+import {rolesFromTags} from '../source/core/plan/role-tags.js';
+import {suggestRoles} from '../source/core/plan/suggest-roles.js';
 import type {Access, AuthMethod} from '../source/core/plan/types.js';
 import type {Tailnet} from '../source/core/tailnet/types.js';
 import type {Finding} from '../source/core/validate/finding.js';
@@ -56,6 +58,10 @@ export interface WizardState {
   readonly access: AccessDraft;
   /** Per-host overrides by peer ID. */
   readonly hostAccess: Readonly<Record<string, AccessDraft>>;
+  /** Roles was shown for this tailnet: its role tags have had their one chance to fill it. */
+  readonly rolesVisited: boolean;
+  /** Where the roles came from (tags, or a suggestion with a line per machine); cleared by a change. */
+  readonly roleNotes: readonly string[];
 }
 
 export type InitialValues = Partial<{
@@ -85,6 +91,8 @@ export const initialState = (
   },
   access: {user: initial.sshUser ?? defaults.sshUser, auth: 'agent', keyFile: ''},
   hostAccess: {},
+  rolesVisited: false,
+  roleNotes: [],
 });
 
 export type WizardAction =
@@ -95,6 +103,8 @@ export type WizardAction =
   /** → / ←: not in cluster → control plane → worker → not in cluster. */
   | {readonly type: 'cycle-role'; readonly id: string; readonly delta: number}
   | {readonly type: 'make-init'; readonly id: string}
+  /** s on Roles: a suggested layout; `wantFive` for five control planes. */
+  | {readonly type: 'suggest-roles'; readonly now: Date; readonly wantFive: boolean}
   | {readonly type: 'allow-even-control-planes'; readonly allow: boolean}
   | {readonly type: 'edit-network'; readonly field: NetworkField; readonly edit: TextEdit}
   /** `host` undefined edits the cluster-wide access; a peer ID edits (or creates) its override. */
@@ -126,10 +136,12 @@ const withControlPlanes = (
   state: WizardState,
   controlPlanes: readonly string[],
   workers: readonly string[],
+  roleNotes: readonly string[] = [],
 ) => ({
   ...state,
   controlPlanes,
   workers,
+  roleNotes,
   // Confirming "4 control planes" says nothing about 2 or 6: ask again.
   allowEvenControlPlanes:
     controlPlanes.length === state.controlPlanes.length ? state.allowEvenControlPlanes : false,
@@ -150,16 +162,38 @@ const move = (step: Step, delta: number): Step => {
   return steps[index] ?? step;
 };
 
+/** The first visit to Roles: machines whose tags say a role start in it (the user can change all). */
+const prefillFromTags = (state: WizardState, tailnet: Tailnet): WizardState => {
+  if (state.controlPlanes.length + state.workers.length > 0) return state;
+  const tagged = rolesFromTags(tailnet.peers);
+  if (!tagged) return state;
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return withControlPlanes(state, tagged.controlPlanes, tagged.workers, [
+    // The tags themselves are in the Tags column.
+    `From their role tags: ${count(tagged.controlPlanes.length, 'control plane')}, ${count(tagged.workers.length, 'worker')}; change any of them.`,
+  ]);
+};
+
 export const wizardReducer = (state: WizardState, action: WizardAction): WizardState => {
   switch (action.type) {
     case 'next':
       // Nothing to plan without a tailnet; the Discover screen says so.
       if (!state.tailnet || state.step === 'review') return state;
+      if (state.step === 'discover' && !state.rolesVisited)
+        return {...prefillFromTags(state, state.tailnet), step: 'roles', rolesVisited: true};
       return {...state, step: move(state.step, 1)};
     case 'back':
       return state.step === 'discover' ? state : {...state, step: move(state.step, -1)};
     case 'load-tailnet':
-      return {...state, tailnet: action.tailnet, controlPlanes: [], workers: [], hostAccess: {}};
+      return {
+        ...state,
+        tailnet: action.tailnet,
+        controlPlanes: [],
+        workers: [],
+        hostAccess: {},
+        rolesVisited: false,
+        roleNotes: [],
+      };
     case 'set-role': {
       if (roleOf(state, action.id) === action.role) return state;
       const controlPlanes = without(state.controlPlanes, action.id);
@@ -183,6 +217,22 @@ export const wizardReducer = (state: WizardState, action: WizardAction): WizardS
         state,
         [action.id, ...without(state.controlPlanes, action.id)],
         without(state.workers, action.id),
+      );
+    }
+    case 'suggest-roles': {
+      if (!state.tailnet) return state;
+      const self = state.tailnet.peers.find((peer) => peer.isSelf);
+      const selfRole = self ? roleOf(state, self.id) : 'none';
+      const suggestion = suggestRoles(state.tailnet.peers, {
+        now: action.now,
+        wantFive: action.wantFive,
+        ...(selfRole === 'none' ? {} : {selfRole}),
+      });
+      return withControlPlanes(
+        state,
+        suggestion.controlPlanes,
+        suggestion.workers,
+        suggestion.reasons,
       );
     }
     case 'allow-even-control-planes':

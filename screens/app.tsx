@@ -291,6 +291,8 @@ const Wizard = ({
           onSetRole={(id, role) => dispatch({type: 'set-role', id, role})}
           onCycleRole={(id, delta) => dispatch({type: 'cycle-role', id, delta})}
           onMakeInit={(id) => dispatch({type: 'make-init', id})}
+          onSuggest={(wantFive) => dispatch({type: 'suggest-roles', now, wantFive})}
+          notes={state.roleNotes}
           onAllowEvenControlPlanes={(allow) => dispatch({type: 'allow-even-control-planes', allow})}
           onContinue={attemptNext}
           onBack={back}
@@ -321,6 +323,7 @@ const Wizard = ({
           isActive
           onEdit={(host, field, edit) => dispatch({type: 'edit-access', host, field, edit})}
           onCycleAuth={(host, delta) => dispatch({type: 'cycle-auth', host, delta})}
+          onSetAuth={(host, auth) => dispatch({type: 'set-auth', host, auth})}
           onClearOverride={(id) => dispatch({type: 'clear-host-access', id})}
           onContinue={attemptNext}
           onBack={back}

@@ -1,13 +1,13 @@
 // Shown first when a run did not finish (issue 4, "Resume"): what happened to
 // it, and the choice of going on, starting over, seeing what was done, or
 // planning something else. The facts come in as text; this screen only asks.
-import {Box, Text} from 'ink';
+import {Text} from 'ink';
 import {useState} from 'react';
 import {isQuitKey, useKeys} from './components/keys.js';
 import {Frame, type KeyHint} from './components/frame.js';
 import type {Size} from './components/layout.js';
+import {SelectList, type SelectOption} from './components/select-list.js';
 import {wrapWords} from './components/text.js';
-import {symbols, theme} from './theme.js';
 
 export interface UnfinishedRunView {
   readonly clusterName: string;
@@ -45,7 +45,7 @@ export const ResumeScreen = ({
   onQuit,
 }: ResumeScreenProps) => {
   const [run, ...others] = runs;
-  const options: ReadonlyArray<{value: ResumeChoice; label: string; help: string}> = [
+  const options: ReadonlyArray<SelectOption<ResumeChoice>> = [
     {value: 'resume', label: 'Resume', help: 'check the finished phases again and go on'},
     ...(canStartOver
       ? [
@@ -59,18 +59,11 @@ export const ResumeScreen = ({
     {value: 'show', label: 'Show what was done', help: 'phase by phase'},
     {value: 'new', label: 'Plan a new cluster', help: 'leave this run as it is for now'},
   ];
-  const [cursor, setCursor] = useState(0);
   const [showing, setShowing] = useState(false);
+  // The list owns ↑↓ and Enter; the screen keeps only q, which the list ignores.
   useKeys(
     (input, key) => {
       if (isQuitKey(input, key)) onQuit();
-      else if (key.upArrow) setCursor((value) => Math.max(0, value - 1));
-      else if (key.downArrow) setCursor((value) => Math.min(options.length - 1, value + 1));
-      else if (key.return) {
-        const choice = options[cursor]?.value;
-        if (choice === 'show') setShowing((value) => !value);
-        else if (choice) onChoose(choice);
-      }
     },
     {isActive, onQuit},
   );
@@ -84,19 +77,15 @@ export const ResumeScreen = ({
         </Text>
       ))}
       <Text> </Text>
-      {options.map((option, index) => (
-        <Box key={option.value}>
-          <Box width={2} flexShrink={0}>
-            <Text color={theme.cursor}>{index === cursor ? symbols.pointer : ' '}</Text>
-          </Box>
-          <Box width={20} flexShrink={0}>
-            <Text bold={index === cursor}>{option.label}</Text>
-          </Box>
-          <Text dimColor wrap="truncate-end">
-            {option.help}
-          </Text>
-        </Box>
-      ))}
+      <SelectList
+        options={options}
+        isFocused={isActive}
+        labelWidth={20}
+        onSelect={(choice) => {
+          if (choice === 'show') setShowing((value) => !value);
+          else onChoose(choice);
+        }}
+      />
       <Text> </Text>
       {showing
         ? run.details.map((line, index) => (

@@ -35,6 +35,10 @@ export interface RolesScreenProps {
   /** → (1) or ← (-1): not in cluster → control plane → worker → not in cluster. */
   readonly onCycleRole: (id: string, delta: number) => void;
   readonly onMakeInit: (id: string) => void;
+  /** s (or 5, for five control planes): a suggested layout replaces the roles. */
+  readonly onSuggest: (wantFive: boolean) => void;
+  /** Where the roles came from: the role tags, or a line per machine of a suggestion. */
+  readonly notes: readonly string[];
   readonly onAllowEvenControlPlanes: (allow: boolean) => void;
   /**
    * Asks to move on. The app validates the latest inputs (which may be newer
@@ -58,6 +62,7 @@ const listKeys: readonly KeyHint[] = [
   ['↑↓', 'move'],
   ['←→/c w n', 'role'],
   ['i', 'init node'],
+  ['s', 'suggest'],
   ['Enter', 'continue'],
   ['Esc', 'back'],
   ['q', 'quit'],
@@ -83,7 +88,7 @@ export const RolesScreen = (props: RolesScreenProps) => {
 
   const confirmHeight = isConfirming ? 2 : 0;
   // Quorum line, table header, findings, confirmation, continue line.
-  const listHeight = Math.max(
+  const available = Math.max(
     3,
     bodyRows(size) -
       2 -
@@ -92,6 +97,22 @@ export const RolesScreen = (props: RolesScreenProps) => {
       2 -
       (props.allowEvenControlPlanes ? 1 : 0),
   );
+  // The list first; the notes (or the hint to press s) get the rows it leaves.
+  const hint =
+    props.notes.length === 0 && controlPlanes.length + workers.length === 0
+      ? [`s suggests a layout from the most suitable machines (5: with five control planes).`]
+      : [];
+  const notes = props.notes.length > 0 ? props.notes : hint;
+  const listHeight =
+    notes.length === 0 ? available : Math.max(3, Math.min(available - 1, peers.length));
+  const notesHeight = Math.max(0, available - listHeight);
+  const shownNotes =
+    notes.length <= notesHeight
+      ? notes
+      : [
+          ...notes.slice(0, Math.max(0, notesHeight - 1)),
+          `… ${notes.length - notesHeight + 1} more`,
+        ];
 
   useKeys(
     (input, key) => {
@@ -129,6 +150,8 @@ export const RolesScreen = (props: RolesScreenProps) => {
         else if (input === 'w') props.onSetRole(id, 'worker');
         else if (input === 'n') props.onSetRole(id, 'none');
         else if (input === 'i') props.onMakeInit(id);
+        else if (input === 's') props.onSuggest(false);
+        else if (input === '5') props.onSuggest(true);
       }
     },
     {isActive, onQuit: props.onQuit},
@@ -186,6 +209,11 @@ export const RolesScreen = (props: RolesScreenProps) => {
           );
         })}
       </Box>
+      {shownNotes.map((note, index) => (
+        <Text key={index} dimColor wrap="truncate-end">
+          {note}
+        </Text>
+      ))}
       {props.allowEvenControlPlanes ? (
         <Text color={theme.warning} wrap="truncate-end">
           {symbols.warning} You chose to keep an even number of control planes.

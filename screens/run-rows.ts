@@ -83,7 +83,26 @@ export const hostElapsed = (host: HostState, state: RunState, clock?: number): n
     ? host.elapsedMs
     : host.finishedMs + Math.max(0, Math.max(state.now, clock ?? 0) - host.stepStartedAt);
 
-const statusCell = (host: HostState, spin: number): Segment => {
+/** The host-key question open for `host`, if any: its pane shows that, not the command waiting on it. */
+const openQuestion = (state: RunState, host: HostState) =>
+  state.questions.find((question) => question.host === host.name);
+
+/**
+ * While a host-key question waits, the host's first command has been written
+ * to its pane but has not run (the connection waits for the answer): the pane
+ * shows the question instead, so nobody reads that command as what is going on.
+ */
+const questionText = (state: RunState, host: HostState, compact: boolean): string | undefined => {
+  const question = openQuestion(state, host);
+  if (!question) return undefined;
+  // One line per host leaves no room for a fingerprint: the question above has it whole.
+  return compact
+    ? 'trust host key? y/n (above)'
+    : `host key ${question.fingerprint ?? 'not known yet'}: trust it? y/n`;
+};
+
+const statusCell = (host: HostState, spin: number, asking = false): Segment => {
+  if (asking) return {text: questionSymbol, tone: 'warning'};
   switch (host.status) {
     case 'pending':
       return {text: pendingSymbol, tone: 'dim'};
@@ -126,7 +145,7 @@ const hostLine = (
   const {state, spin = 0, clock} = input;
   const head: Segment[] = [
     selected ? {text: `${symbols.pointer} `, tone: 'cursor'} : {text: '  '},
-    statusCell(host, spin),
+    statusCell(host, spin, openQuestion(state, host) !== undefined),
     {text: ' '},
     {text: fit(host.name, columns.name), tone: selected ? 'cursor' : 'bold'},
     {text: '  '},
@@ -141,8 +160,10 @@ const hostLine = (
       tone: 'dim',
     },
   ];
+  const asking = questionText(state, host, true);
   const last = host.lines.at(-1);
-  if (withLast && last !== undefined) head.push({text: `  ${last}`, tone: 'dim'});
+  if (withLast && asking !== undefined) head.push({text: `  ${asking}`, tone: 'warning'});
+  else if (withLast && last !== undefined) head.push({text: `  ${last}`, tone: 'dim'});
   return head;
 };
 
@@ -417,11 +438,16 @@ const hostRows = (input: RunLayoutInput, budget: number): Row[] => {
   if (roomy) {
     const output = Math.min(perHost - 1, 6);
     return hosts.flatMap((host, index) => {
-      const lines = host.lines.slice(-output);
+      const asking = questionText(state, host, false);
+      const lines = asking === undefined ? host.lines.slice(-output) : [];
       return [
         hostLine(host, input, cols, index === view.selected, false),
+        ...(asking === undefined ? [] : [[{text: `      ${asking}`, tone: 'warning'}] as Row]),
         ...lines.map((line): Row => [{text: `      ${line}`, tone: 'dim'}]),
-        ...Array.from({length: output - lines.length}, (): Row => []),
+        ...Array.from(
+          {length: output - lines.length - (asking === undefined ? 0 : 1)},
+          (): Row => [],
+        ),
       ];
     });
   }

@@ -9,7 +9,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const staging = `dist.tmp-${process.pid}`;
 await build({
   absWorkingDir: root,
-  entryPoints: ['source/cli.ts'],
+  // dist/cli.js is the small entry (source/bin.ts): `--version` answers there,
+  // anything else loads the program (source/cli.ts) as a chunk.
+  entryPoints: {cli: 'source/bin.ts'},
   outdir: staging,
   bundle: true,
   splitting: true,

@@ -5,6 +5,7 @@ import {Command, InvalidArgumentError, Option} from 'commander';
 import packageJson from '../package.json' with {type: 'json'};
 import {InputError} from './core/errors.js';
 import {defaults} from './core/plan/defaults.js';
+import type {OutputStyles} from './commands/colour.js';
 import {runPlan, type PlanOptions} from './commands/plan.js';
 
 // HA_WIZARD_NOW pins the clock (key-expiry findings depend on it) for reproducible output and tests.
@@ -18,6 +19,11 @@ const demoPace = () => {
   const pace = Number(process.env['HA_WIZARD_DEMO_PACE'] ?? '1');
   return Number.isFinite(pace) && pace >= 0 ? pace : 1;
 };
+
+// chalk reads the environment once, when it loads; loaded here only for the line
+// commands, so the wizard can first turn NO_COLOR into FORCE_COLOR=0 for Ink.
+const outputStyles = async (): Promise<OutputStyles> =>
+  (await import('./commands/colour.js')).processStyles();
 
 // Repeatable list flags: `--worker a,b --worker c`. No default, so help shows none.
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -57,6 +63,7 @@ const onHosts = async (
     now: Date;
     interactive: boolean;
     signal: AbortSignal;
+    style: OutputStyles;
   }) => Promise<number>,
 ) => {
   const controller = new AbortController();
@@ -75,6 +82,7 @@ const onHosts = async (
       now: now(),
       interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
       signal: controller.signal,
+      style: await outputStyles(),
     });
   } finally {
     process.off('SIGINT', onSigint);
@@ -216,6 +224,7 @@ sourceOptions(networkOptions(plan)).action(async (options: PlanOptions) => {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
     now: now(),
+    style: await outputStyles(),
   });
 });
 
@@ -385,6 +394,7 @@ Exit codes: 0 every check passed, 2 a check failed, 1 doctor could not look
           now: now(),
           interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
           signal: controller.signal,
+          style: await outputStyles(),
         },
       );
     } catch (error) {

@@ -130,6 +130,7 @@ export const runTui = async ({
   }
   if (doctorFor !== undefined) {
     const {runDoctor} = await import('./commands/doctor.js');
+    const {processStyles} = await import('./commands/colour.js');
     return runDoctor(
       {cluster: doctorFor},
       {
@@ -138,6 +139,7 @@ export const runTui = async ({
         now,
         interactive: true,
         signal: new AbortController().signal,
+        style: processStyles(),
       },
     );
   }

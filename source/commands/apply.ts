@@ -1,11 +1,9 @@
 // `ha-wizard apply DIR`: runs a plan written by `ha-wizard plan --out DIR`
 // without the TUI. It reads the same event stream as every view: the reducer
 // keeps the state, the line reporter prints, the run log records everything.
-import {readFile} from 'node:fs/promises';
-import {join} from 'node:path';
-import {createInterface} from 'node:readline/promises';
-import * as z from 'zod';
 import {InputError} from '../core/errors.js';
+import {plainStyle} from '../core/style.js';
+import {questionTheme} from './colour.js';
 import {isDemoPeerId} from '../core/tailnet/demo.js';
 import type {Plan} from '../core/plan/types.js';
 import type {RunEvent} from '../core/run/events.js';
@@ -21,7 +19,8 @@ import {discover} from '../engine/discover.js';
 import {stateDir} from '../engine/paths.js';
 import {savedRunHeadline, savedRunLines} from '../engine/reporters/saved-run.js';
 import {lockCluster, type ReleaseLock} from '../engine/run-lock.js';
-import {readSavedRun, type SavedRun} from '../engine/run-store.js';
+import {readSavedRun, savedChanges, type SavedRun} from '../engine/run-store.js';
+import {askYesNo, loadPlan, sshAccess, type ApplyIo} from './shared.js';
 import {readdressPlan} from '../core/plan/readdress.js';
 import {select} from '@inquirer/prompts';
 
@@ -44,116 +43,6 @@ export interface ApplyOptions {
   readonly controlApi?: ControlApiConfig;
 }
 
-export interface ApplyIo {
-  readonly stdout: (line: string) => void;
-  readonly stderr: (line: string) => void;
-  readonly now: Date;
-  /** Whether a person can answer questions (stdin and stderr are terminals). */
-  readonly interactive: boolean;
-  readonly signal: AbortSignal;
-}
-
-const access = z.object({
-  user: z.string(),
-  auth: z.discriminatedUnion('kind', [
-    z.object({kind: z.literal('agent')}),
-    z.object({kind: z.literal('key'), keyFile: z.string()}),
-    z.object({kind: z.literal('tailscale-ssh')}),
-  ]),
-});
-
-// plan.json is a file people may edit: check its shape before trusting it.
-const planSchema = z.object({
-  schemaVersion: z.literal(1),
-  clusterName: z.string(),
-  kubernetesVersion: z.string(),
-  network: z.object({vip: z.string(), podCidr: z.string(), serviceCidr: z.string()}),
-  nodes: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      dnsName: z.string(),
-      ip: z.string(),
-      role: z.enum(['control-plane', 'worker']),
-      os: z.string(),
-      online: z.boolean(),
-      tags: z.array(z.string()),
-      advertisedRoutes: z.array(z.string()),
-      keyExpiry: z.string().optional(),
-      keyExpired: z.boolean(),
-      access: access.optional(),
-    }),
-  ),
-  access,
-  allowEvenControlPlanes: z.boolean(),
-  tailnetRoutes: z.array(z.object({route: z.string(), peer: z.string()})),
-});
-
-/** DIR/plan.json as a Plan, or an InputError (exit 1) in one sentence. */
-export const loadPlan = async (dir: string): Promise<Plan> => {
-  const file = join(dir, 'plan.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      code === 'ENOENT' || code === 'ENOTDIR'
-        ? `There is no plan at ${file}.`
-        : `Cannot read ${file} (${code ?? 'error'}).`,
-      `Write one with: ha-wizard plan … --out ${dir}`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new InputError(
-      `${file} is not valid JSON.`,
-      `Write it again with: ha-wizard plan … --out ${dir}`,
-    );
-  }
-  const parsed = planSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new InputError(
-      `${file} is not a plan ha-wizard can run: ${issue?.message ?? 'wrong shape'}${where}.`,
-      `Write it again with: ha-wizard plan … --out ${dir}`,
-    );
-  }
-  return {
-    ...parsed.data,
-    nodes: parsed.data.nodes.map((node) => ({
-      ...node,
-      keyExpiry: node.keyExpiry,
-      access: node.access,
-    })),
-  };
-};
-
-/** --known-hosts, --ssh-user, --identity, --accept-new-host-keys, as the engine takes them. */
-export const sshAccess = (options: {
-  readonly knownHosts?: string;
-  readonly sshUser?: string;
-  readonly identity?: string;
-  readonly acceptNewHostKeys?: boolean;
-}) => ({
-  ...(options.knownHosts === undefined ? {} : {knownHostsFile: options.knownHosts}),
-  ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
-  ...(options.identity === undefined ? {} : {identityFile: options.identity}),
-  acceptNewHostKeys: options.acceptNewHostKeys === true,
-});
-
-export const askYesNo = async (question: string): Promise<boolean> => {
-  const prompt = createInterface({input: process.stdin, output: process.stderr});
-  try {
-    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
-  } finally {
-    prompt.close();
-  }
-};
-
 /** Exit 0 only when the final verify passed; 2 for a plan with errors; 130 when stopped. */
 export const runApply = async (
   dir: string,
@@ -162,7 +51,11 @@ export const runApply = async (
 ): Promise<number> => {
   const plan = await loadPlan(dir);
   const findings = validatePlan(plan, {now: io.now});
-  for (const finding of findings) io.stderr(`${finding.severity}: ${finding.message}`);
+  const err = io.style?.err ?? plainStyle;
+  for (const finding of findings)
+    io.stderr(
+      `${finding.severity === 'error' ? err.error('error') : err.warning('warning')}: ${finding.message}`,
+    );
   if (hasErrors(findings)) {
     io.stderr(
       `Nothing was run: the plan in ${dir} has errors. Fix them and write it again with ha-wizard plan --out ${dir}.`,
@@ -194,7 +87,7 @@ export const runApply = async (
           : undefined;
     if (choice === 'start-over') {
       // Undo on the hosts the saved run touched (its plan), with its record of what was there.
-      const {resetCluster, savedChanges} = await import('./reset.js');
+      const {resetCluster} = await import('./reset.js');
       io.stderr('Starting over: first every host is put back as it was before ha-wizard.');
       const reset = await resetCluster(
         saved?.plan ?? plan,
@@ -242,6 +135,7 @@ const chooseResume = async (
   for (;;) {
     const answer = await select<ResumeChoice | 'show'>(
       {
+        theme: questionTheme(io.style?.err ?? plainStyle),
         message: savedRunHeadline(saved),
         choices: [
           {
@@ -290,13 +184,21 @@ const execute = async (
   let state: RunState = initialRunState();
   const onEvent = (event: RunEvent) => {
     state = reduceRun(state, event);
-    if (!options.json) for (const line of formatEvent(event)) io.stdout(line);
+    if (!options.json)
+      for (const line of formatEvent(event, {style: io.style?.out ?? plainStyle})) io.stdout(line);
   };
   const lastPrinted = new Map<string, number>();
   const ticker = options.json
     ? undefined
     : setInterval(() => {
-        for (const line of progressLines(state, Date.now(), lastPrinted)) io.stdout(line);
+        for (const line of progressLines(
+          state,
+          Date.now(),
+          lastPrinted,
+          undefined,
+          io.style?.out ?? plainStyle,
+        ))
+          io.stdout(line);
       }, 5000);
   ticker?.unref();
   try {

@@ -2,6 +2,7 @@
 import type {CheckResult} from '../core/doctor/check.js';
 import type {Diagnosis} from '../engine/doctor/session.js';
 import {overallStatus} from '../core/doctor/index.js';
+import {plainStyle, type Style} from '../core/style.js';
 
 /** 1 when doctor could not look somewhere, 2 when a check failed, 0 when all passed. */
 export const doctorExitCode = (diagnosis: Diagnosis): number => {
@@ -42,17 +43,23 @@ export const doctorJson = (diagnosis: Diagnosis): string =>
 
 const mark = {pass: '✓', fail: '✗', unknown: '?'} as const;
 
+const tone = {pass: 'ok', fail: 'error', unknown: 'warning'} as const;
+
 /** A passed check in one line; anything else with its evidence, meaning and fix. */
-export const resultLines = (result: CheckResult, recheck = false): string[] => {
-  const head = `${mark[result.status]} ${result.id} on ${result.host}${recheck ? ' (checked again)' : ''}`;
-  if (result.status === 'pass') return [`${head}: ${result.evidence}`];
+export const resultLines = (
+  result: CheckResult,
+  recheck = false,
+  style: Style = plainStyle,
+): string[] => {
+  const head = `${style[tone[result.status]](mark[result.status])} ${style.bold(result.id)} on ${style.bold(result.host)}${recheck ? ' (checked again)' : ''}`;
+  if (result.status === 'pass') return [`${head}: ${style.dim(result.evidence)}`];
   return [
     head,
-    `    looked at: ${result.evidence}`,
+    style.dim(`    looked at: ${result.evidence}`),
     `    means:     ${result.explanation}`,
     ...(result.fix
       ? [
-          `    fix:       ${result.fix.summary}`,
+          `    fix:       ${style.warning(result.fix.summary)}`,
           ...result.fix.commands.flatMap((command) =>
             command.split('\n').map((line) => `        ${line}`),
           ),
@@ -61,8 +68,11 @@ export const resultLines = (result: CheckResult, recheck = false): string[] => {
   ];
 };
 
-export const summaryLine = (results: readonly CheckResult[]): string => {
+export const summaryLine = (results: readonly CheckResult[], style: Style = plainStyle): string => {
   const count = (status: CheckResult['status']) =>
     results.filter((result) => result.status === status).length;
-  return `${count('pass')} passed, ${count('fail')} failed, ${count('unknown')} could not be checked.`;
+  // A count is coloured only when it is not zero: "0 failed" is no alarm.
+  const part = (status: CheckResult['status'], text: string) =>
+    count(status) > 0 ? style[tone[status]](text) : text;
+  return `${part('pass', `${count('pass')} passed`)}, ${part('fail', `${count('fail')} failed`)}, ${part('unknown', `${count('unknown')} could not be checked`)}.`;
 };

@@ -17,10 +17,12 @@ import {runDiagnosis, runDoctorSession} from '../engine/doctor/session.js';
 import type {Host} from '../engine/host/host.js';
 import {loadSshEnvironment} from '../engine/host/ssh-environment.js';
 import {nameList} from './plan.js';
-import {loadPlan} from './apply.js';
+import {loadPlan} from './shared.js';
 import {stateDir} from '../engine/paths.js';
 import {readSavedRun, savedRuns} from '../engine/run-store.js';
 import {doctorExitCode, doctorJson, resultLines, summaryLine} from './doctor-output.js';
+import {questionTheme, type OutputStyles} from './colour.js';
+import {plainStyle} from '../core/style.js';
 
 export interface DoctorOptions {
   readonly plan?: string;
@@ -49,6 +51,8 @@ export interface DoctorIo {
   /** A person can answer questions (stdin and stdout are terminals). */
   readonly interactive: boolean;
   readonly signal: AbortSignal;
+  /** Colour for each stream (on a terminal); plain when absent. */
+  readonly style?: OutputStyles;
 }
 
 const access = (options: DoctorOptions): Access => ({
@@ -100,7 +104,9 @@ const planFromFlags = async (options: DoctorOptions, io: DoctorIo): Promise<Plan
 /** The interactive way to the hosts: a plan folder, a kubeconfig, or names typed in. */
 const askForPlan = async (options: DoctorOptions, io: DoctorIo): Promise<Plan> => {
   const saved = savedRuns(stateDir());
+  const theme = questionTheme(io.style?.out ?? plainStyle);
   const source = await select<string>({
+    theme,
     message: 'Which cluster should doctor look at?',
     choices: [
       // The clusters this wizard built (or started to) come first: their plan says it all.
@@ -116,23 +122,29 @@ const askForPlan = async (options: DoctorOptions, io: DoctorIo): Promise<Plan> =
   const chosen = saved.find((run) => `saved:${run.clusterName}` === source);
   if (chosen) return chosen.plan;
   if (source === 'plan') {
-    const dir = await input({message: 'Plan folder:', required: true});
+    const dir = await input({theme, message: 'Plan folder:', required: true});
     return loadPlan(dir.trim());
   }
   if (source === 'kubeconfig') {
     const path = await input({
+      theme,
       message: 'Kubeconfig:',
       default: process.env['KUBECONFIG'] ?? `${process.env['HOME'] ?? ''}/.kube/config`,
     });
     return (await planFromFlags({...options, kubeconfig: path.trim()}, io)) as Plan;
   }
   const cps = await input({
+    theme,
     message: 'Control-plane hosts (comma-separated host names or Tailscale IPs):',
     required: true,
   });
-  const workers = await input({message: 'Workers (optional, comma-separated):'});
-  const vip = await input({message: 'VIP:', default: options.vip ?? defaults.vip});
-  const user = await input({message: 'SSH user:', default: options.sshUser ?? defaults.sshUser});
+  const workers = await input({theme, message: 'Workers (optional, comma-separated):'});
+  const vip = await input({theme, message: 'VIP:', default: options.vip ?? defaults.vip});
+  const user = await input({
+    theme,
+    message: 'SSH user:',
+    default: options.sshUser ?? defaults.sshUser,
+  });
   return (await planFromFlags(
     {...options, controlPlane: [cps], worker: [workers], vip: vip.trim(), sshUser: user.trim()},
     io,
@@ -199,7 +211,9 @@ export const runDoctor = async (options: DoctorOptions, io: DoctorIo): Promise<n
   const hosts = await hostsFor(plan, options, (message) =>
     options.json === true
       ? Promise.resolve(false)
-      : serial(() => confirm({message, default: false})),
+      : serial(() =>
+          confirm({theme: questionTheme(io.style?.out ?? plainStyle), message, default: false}),
+        ),
   );
   const collect = {
     hostFor: hosts.hostFor,
@@ -214,23 +228,32 @@ export const runDoctor = async (options: DoctorOptions, io: DoctorIo): Promise<n
       return doctorExitCode(diagnosis);
     }
     const print = (lines: readonly string[]) => lines.forEach((line) => io.stdout(line));
+    const style = io.style?.out ?? plainStyle;
     const diagnosis = await runDoctorSession(plan, collect, {
       looking: (again) =>
         io.stdout(
           again
-            ? 'Looking again…'
-            : `Looking at ${plan.nodes.map((node) => node.name).join(', ')} (VIP ${plan.network.vip})…`,
+            ? style.dim('Looking again…')
+            : style.dim(
+                `Looking at ${plan.nodes.map((node) => node.name).join(', ')} (VIP ${plan.network.vip})…`,
+              ),
         ),
-      show: (result: CheckResult, recheck) => print(resultLines(result, recheck)),
+      show: (result: CheckResult, recheck) => print(resultLines(result, recheck, style)),
       confirmFix: (result) =>
-        serial(() => confirm({message: `Apply this fix on ${result.host} now?`, default: false})),
-      applying: (result) => io.stdout(`    applying on ${result.host}…`),
+        serial(() =>
+          confirm({
+            theme: questionTheme(style),
+            message: `Apply this fix on ${result.host} now?`,
+            default: false,
+          }),
+        ),
+      applying: (result) => io.stdout(style.dim(`    applying on ${result.host}…`)),
       fixFailed: (result, message) =>
-        io.stdout(`    ✗ the fix failed on ${result.host}: ${message}`),
+        io.stdout(style.error(`    ✗ the fix failed on ${result.host}: ${message}`)),
     });
     for (const host of diagnosis.evidence.hosts.filter((entry) => entry.unreachable))
-      io.stdout(`? ${host.host} could not be reached: ${host.unreachable ?? ''}`);
-    io.stdout(summaryLine(diagnosis.results));
+      io.stdout(style.warning(`? ${host.host} could not be reached: ${host.unreachable ?? ''}`));
+    io.stdout(summaryLine(diagnosis.results, style));
     return doctorExitCode(diagnosis);
   } finally {
     await hosts.close();

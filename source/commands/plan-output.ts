@@ -1,4 +1,5 @@
 import type {Plan} from '../core/plan/types.js';
+import {plainStyle, type Style} from '../core/style.js';
 import type {Finding} from '../core/validate/finding.js';
 
 /** The `plan --json` contract: keep these keys exactly, scripts rely on them. */
@@ -10,20 +11,24 @@ export const planJson = (plan: Plan, findings: readonly Finding[]) => ({
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-/** Plain text for people, the same whether or not stdout is a terminal. */
-export const planText = (plan: Plan, findings: readonly Finding[]): string[] => {
+/** Text for people: the same words on a terminal and in a pipe, coloured only by `style`. */
+export const planText = (
+  plan: Plan,
+  findings: readonly Finding[],
+  style: Style = plainStyle,
+): string[] => {
   const width = Math.max(...plan.nodes.map((node) => node.name.length), 4);
   const lines = [
-    `Cluster ${plan.clusterName}: Kubernetes ${plan.kubernetesVersion}, API at ${plan.network.vip}:6443, pods ${plan.network.podCidr}, services ${plan.network.serviceCidr}`,
+    `Cluster ${style.bold(plan.clusterName)}: Kubernetes ${plan.kubernetesVersion}, API at ${plan.network.vip}:6443, pods ${plan.network.podCidr}, services ${plan.network.serviceCidr}`,
     ...plan.nodes.map(
       (node, index) =>
-        `  ${node.role.padEnd(13)}  ${node.name.padEnd(width)}  ${node.ip || '(no IPv4)'}${index === 0 && node.role === 'control-plane' ? '  (init node)' : ''}`,
+        `  ${node.role.padEnd(13)}  ${style.bold(node.name.padEnd(width))}  ${style.dim(node.ip || '(no IPv4)')}${index === 0 && node.role === 'control-plane' ? style.dim('  (init node)') : ''}`,
     ),
   ];
   if (findings.length > 0) lines.push('');
   for (const finding of findings) {
     lines.push(
-      `${finding.severity === 'error' ? '✗ error  ' : '! warning'} ${finding.code}: ${finding.message}`,
+      `${finding.severity === 'error' ? style.error('✗ error  ') : style.warning('! warning')} ${style.bold(finding.code)}: ${finding.message}`,
     );
   }
   const errors = findings.filter((finding) => finding.severity === 'error').length;
@@ -31,8 +36,12 @@ export const planText = (plan: Plan, findings: readonly Finding[]): string[] => 
   lines.push(
     '',
     errors > 0
-      ? `${plural(errors, 'error')}, ${plural(warnings, 'warning')}: fix the errors and run the plan again.`
-      : `No errors${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}: the plan is ready.`,
+      ? style.error(
+          `${plural(errors, 'error')}, ${plural(warnings, 'warning')}: fix the errors and run the plan again.`,
+        )
+      : style.ok(
+          `No errors${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}: the plan is ready.`,
+        ),
   );
   return lines;
 };

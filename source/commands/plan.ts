@@ -6,6 +6,7 @@ import {hasErrors, type Finding} from '../core/validate/finding.js';
 import {validatePlan} from '../core/validate/index.js';
 import {discover} from '../engine/discover.js';
 import {writeFolder} from '../engine/write-folder.js';
+import type {OutputStyles} from './colour.js';
 import {planJson, planText} from './plan-output.js';
 
 export interface PlanOptions {
@@ -30,6 +31,8 @@ export interface CommandIo {
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
   readonly now: Date;
+  /** Colour for each stream (on a terminal); plain when absent. */
+  readonly style?: OutputStyles;
 }
 
 // How to insist is surface-specific: the TUI asks, the command line has a flag.
@@ -85,7 +88,7 @@ export const runPlan = async (options: PlanOptions, io: CommandIo): Promise<numb
   const findings = withCommandLineHints(validatePlan(plan, {now: io.now}));
   const blocked = hasErrors(findings);
   if (options.json) io.stdout(JSON.stringify(planJson(plan, findings)));
-  else for (const line of planText(plan, findings)) io.stdout(line);
+  else for (const line of planText(plan, findings, io.style?.out)) io.stdout(line);
   if (options.out !== undefined) {
     if (blocked) {
       io.stderr(`Nothing was written to ${options.out}: the plan has errors.`);

@@ -3,6 +3,7 @@
 // progress per host from the same events and line reporter as apply. Also
 // the first half of `ha-wizard apply DIR --start-over`.
 import {InputError} from '../core/errors.js';
+import {plainStyle} from '../core/style.js';
 import type {Plan} from '../core/plan/types.js';
 import {describeReset} from '../core/reset/undo.js';
 import type {RecordedChange} from '../core/run/changes.js';
@@ -11,7 +12,6 @@ import {executeReset} from '../engine/execute.js';
 import {stateDir} from '../engine/paths.js';
 import {formatEvent} from '../engine/reporters/line.js';
 import {lockCluster, type ReleaseLock} from '../engine/run-lock.js';
-export {savedChanges} from '../engine/run-store.js';
 import {
   forgetSavedRun,
   readSavedRun,
@@ -20,7 +20,7 @@ import {
   savedRunPath,
   type SavedRun,
 } from '../engine/run-store.js';
-import {askYesNo, loadPlan, sshAccess, type ApplyIo} from './apply.js';
+import {askYesNo, loadPlan, sshAccess, type ApplyIo} from './shared.js';
 
 export interface ResetOptions {
   readonly yes?: boolean;
@@ -99,7 +99,7 @@ export const resetCluster = async (
     if (event.type === 'notice' && event.level === 'warning')
       warnings.push(`${event.host ?? 'ha-wizard'}: ${event.message}`);
     if (event.type === 'run-finished') return;
-    for (const line of formatEvent(event)) io.stdout(line);
+    for (const line of formatEvent(event, {style: io.style?.out ?? plainStyle})) io.stdout(line);
   };
   const outcome = await executeReset(plan, changes, {
     onEvent,

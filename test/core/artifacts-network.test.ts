@@ -3,7 +3,13 @@ import {describe, expect, it} from 'vitest';
 import {generateArtifacts} from '../../source/core/artifacts/index.js';
 import {lo1Netdev, lo1Network} from '../../source/core/artifacts/networkd.js';
 import {nmcliAddLo1Argv} from '../../source/core/artifacts/nmcli.js';
-import {controlPlaneTag, tailnetPolicy} from '../../source/core/artifacts/tailnet-policy.js';
+import {parseHujson} from '../support/hujson.js';
+import {selectorsFor} from '../../source/core/artifacts/tailnet-grants.js';
+import {
+  controlPlaneTag,
+  tailnetPolicy,
+  tailnetPolicyHujson,
+} from '../../source/core/artifacts/tailnet-policy.js';
 import {
   acceptRoutesArgv,
   advertiseRoutesArgv,
@@ -92,14 +98,55 @@ describe('tailnet policy', () => {
     });
   });
 
+  type Policy = {
+    autoApprovers: {routes: Record<string, string[]>};
+    grants: Array<{src: string[]; dst: string[]; ip: string[]}>;
+  };
+  const parsePolicy = (text: string) => parseHujson(text) as Policy;
+  const grantFor = (policy: Policy, ip: string) => policy.grants.find((g) => g.ip.includes(ip));
+
   it('lets the nodes and the tailnet members reach VIP:6443', () => {
-    const policy = JSON.parse(tailnetPolicy(goldenCases['A']!)) as {
-      acls: Array<{src: string[]; dst: string[]}>;
-    };
-    expect(policy.acls).toHaveLength(1);
-    expect(policy.acls[0]?.dst).toEqual(['10.200.0.1:6443']);
-    expect(policy.acls[0]?.src).toContain('autogroup:member');
-    expect(policy.acls[0]?.src).toContain('100.101.7.14');
+    const policy = parsePolicy(tailnetPolicyHujson(goldenCases['A']!));
+    const vip = grantFor(policy, 'tcp:6443');
+    expect(vip?.dst).toEqual(['10.200.0.1/32']);
+    expect(vip?.src).toEqual(['tag:k8s', 'tag:nas', 'autogroup:member']);
+    expect(policy.autoApprovers.routes).toEqual({'10.200.0.1/32': ['tag:k8s-control-plane']});
+  });
+
+  it('lets the nodes talk: apiservers, etcd between control planes, kubelet, Cilium', () => {
+    // Control planes tagged k8s; the worker cloud-arm has no tag, so its address stands for it.
+    const plan = planFor('1.36', ['rpi4-a', 'rpi4-b', 'opi5'], ['cloud-arm']);
+    const policy = parsePolicy(tailnetPolicyHujson(plan));
+    const every = ['tag:k8s', '100.101.7.15'];
+    expect(policy.grants).toEqual([
+      {src: [...every, 'autogroup:member'], dst: ['10.200.0.1/32'], ip: ['tcp:6443']},
+      {src: every, dst: ['tag:k8s'], ip: ['tcp:6443']},
+      {src: ['tag:k8s'], dst: ['tag:k8s'], ip: ['tcp:2379-2380']},
+      {src: every, dst: every, ip: ['tcp:10250']},
+      {src: every, dst: every, ip: ['udp:8472', 'tcp:4240']},
+    ]);
+    // The JSON the run reads its autoApprovers snippet from says the same.
+    expect(JSON.parse(tailnetPolicy(plan))).toEqual(policy);
+  });
+
+  it('explains each grant in a comment', () => {
+    const text = tailnetPolicyHujson(goldenCases['A']!);
+    expect(text).toMatch(/\/\/ etcd: clients and peers, between the control planes only\./);
+    expect(text).toMatch(/\/\/ Cilium: pod traffic between nodes in VXLAN \(8472\/udp\)/);
+    expect(text.split('\n').every((line) => line.length <= 80)).toBe(true);
+  });
+
+  it('names nodes by the fewest tags that cover them', () => {
+    const node = planFor('1.36', ['rpi4-a'], [])['nodes'][0]!;
+    const with_ = (name: string, tags: string[], ip = '') => ({...node, name, tags, ip});
+    expect(
+      selectorsFor([
+        with_('a', ['tag:arm', 'tag:k8s']),
+        with_('b', ['tag:k8s']),
+        with_('c', ['tag:nas']),
+        with_('d', [], '100.64.0.9'),
+      ]),
+    ).toEqual(['tag:k8s', 'tag:nas', '100.64.0.9']);
   });
 });
 

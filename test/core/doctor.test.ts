@@ -39,6 +39,34 @@ const ipAddrLo1 = (addresses: string[]) =>
       })),
     },
   ]);
+// What `ip -j link show dev tailscale0` prints on a Linux node (iproute2 6.x).
+const tailscaleLink = (mtu: number) =>
+  out(
+    JSON.stringify([
+      {
+        ifindex: 4,
+        ifname: 'tailscale0',
+        flags: ['POINTOPOINT', 'MULTICAST', 'NOARP', 'UP', 'LOWER_UP'],
+        mtu,
+        qdisc: 'fq_codel',
+        operstate: 'UNKNOWN',
+        group: 'default',
+        txqlen: 500,
+        link_type: 'none',
+      },
+    ]),
+  );
+/** `helm get values cilium -o json`: Go's encoding/json, compact, keys sorted. */
+const ciliumValues = (values: Record<string, unknown>) => out(JSON.stringify(values));
+const wizardCilium = {
+  MTU: 1280,
+  ipam: {mode: 'kubernetes'},
+  k8sServiceHost: vip,
+  k8sServicePort: 6443,
+  kubeProxyReplacement: true,
+  routingMode: 'tunnel',
+  tunnelProtocol: 'vxlan',
+};
 const crictlHealthy = `CONTAINER           IMAGE               CREATED             STATE               NAME                      ATTEMPT             POD ID              POD
 4dadb4d9ea1c3       e60416bd78b65       2 hours ago         Running             kube-apiserver            0                   4691de9bf5bb8       kube-apiserver-cp1
 8e87fe156dd1d       2adbfd9903bc3       2 hours ago         Running             etcd                      0                   5775b44308966       etcd-cp1
@@ -94,6 +122,7 @@ const cp = (name: string, overrides: Partial<HostEvidence> = {}): HostEvidence =
   clock: {remote: 1000.05, sentAt: 1000, receivedAt: 1000.1},
   // A real node's own status: untagged, its key expiring on 2026-12-10.
   selfStatus: out(fixture('tailscale-status-linux-js-android-1.98.4.json')),
+  tailscaleLink: tailscaleLink(1280),
   pings: [
     {
       peer: '100.64.10.12',
@@ -133,6 +162,7 @@ const cluster = (hosts: HostEvidence[], collectedAt = now.getTime()): ClusterEvi
         approved: [`${vip}/32`],
       })),
   },
+  cilium: {host: primary, output: ciliumValues(wizardCilium)},
 });
 const healthy = () => [cp(primary), cp('cp2'), worker('w1')];
 const only = (results: ReturnType<typeof diagnose>, id: string, host?: string) =>
@@ -439,6 +469,67 @@ describe('doctor checks', () => {
       'only through a relay (DERP(fra))',
     );
     expect(only(results, 'relayed-path', 'cp2')[0]?.explanation).toContain('gets no reply');
+  });
+
+  it('mtu: Cilium at 1280 on tailscale0 at 1280 passes, saying what pods get', () => {
+    const [entry] = only(diagnose(cluster(healthy())), 'mtu');
+    expect(entry).toMatchObject({
+      status: 'pass',
+      host: primary,
+      evidence: `tailscale0 MTU: ${primary} 1280, cp2 1280, w1 1280; Cilium MTU: 1280`,
+    });
+    expect(entry?.explanation).toContain('pods get 1230');
+  });
+
+  it('mtu: Cilium without an MTU (it would take eth0, 1500) fails with the helm fix on a control plane', () => {
+    const {MTU: _, ...values} = wizardCilium;
+    const [entry] = only(
+      diagnose({...cluster(healthy()), cilium: {host: 'cp2', output: ciliumValues(values)}}),
+      'mtu',
+    );
+    expect(entry?.status).toBe('fail');
+    expect(entry?.host).toBe('cp2');
+    expect(entry?.evidence).toContain('Cilium MTU: unset');
+    expect(entry?.explanation).toContain('no MTU set');
+    expect(entry?.fix?.commands).toEqual([
+      'sudo helm upgrade cilium cilium --repo https://helm.cilium.io --namespace kube-system --reuse-values --set MTU=1280 --kubeconfig /etc/kubernetes/admin.conf',
+      'sudo kubectl --kubeconfig /etc/kubernetes/admin.conf --namespace kube-system rollout restart daemonset/cilium',
+    ]);
+    expect(entry?.fix?.actions).toHaveLength(2);
+  });
+
+  it('mtu: Cilium larger than the smallest tailscale0 fails and proposes that one', () => {
+    const hosts = [cp(primary), cp('cp2', {tailscaleLink: tailscaleLink(1200)}), worker('w1')];
+    const [entry] = only(
+      diagnose({
+        ...cluster(hosts),
+        cilium: {host: primary, output: ciliumValues({...wizardCilium, MTU: 1500})},
+      }),
+      'mtu',
+    );
+    expect(entry?.status).toBe('fail');
+    expect(entry?.evidence).toBe(
+      `tailscale0 MTU: ${primary} 1280, cp2 1200, w1 1280; Cilium MTU: 1500`,
+    );
+    expect(entry?.explanation).toContain("Cilium's MTU 1500 is larger than tailscale0's 1200");
+    expect(entry?.fix?.commands[0]).toContain('--set MTU=1200');
+  });
+
+  it('mtu: no tailscale0 anywhere, or helm unreadable, is unknown with what was seen', () => {
+    const noLink = out('', 1, 'Device "tailscale0" does not exist.\n');
+    const gone = [cp(primary, {tailscaleLink: noLink}), worker('w1', {tailscaleLink: noLink})];
+    const [none] = only(diagnose(cluster(gone)), 'mtu');
+    expect(none?.status).toBe('unknown');
+    expect(none?.evidence).toContain('Device "tailscale0" does not exist.');
+    const [helm] = only(
+      diagnose({
+        ...cluster(healthy()),
+        cilium: {host: primary, output: out('', 1, 'Error: release: not found\n')},
+      }),
+      'mtu',
+    );
+    expect(helm?.status).toBe('unknown');
+    expect(helm?.evidence).toContain('helm get values cilium: exit 1: Error: release: not found');
   });
 
   it('an unreachable host makes its checks unknown, quoting why', () => {

@@ -50,6 +50,7 @@ const renderAccess = async (findings: readonly Finding[] = []) => {
       isActive
       onEdit={(host, field, edit) => dispatch({type: 'edit-access', host, field, edit})}
       onCycleAuth={(host, delta) => dispatch({type: 'cycle-auth', host, delta})}
+      onSetAuth={(host, auth) => dispatch({type: 'set-auth', host, auth})}
       onClearOverride={(id) => dispatch({type: 'clear-host-access', id})}
       onContinue={onContinue}
       onBack={onBack}
@@ -88,6 +89,47 @@ describe('Access', () => {
     expect(screen.frame()).toMatch(
       /opi5\s+control plane\s+root · key file ~\/\.ssh\/lab \(default\)/,
     );
+  });
+
+  test('Enter on Authentication opens the list of methods, which alone takes ↑↓ and Enter', async () => {
+    const {screen, state} = await renderAccess();
+    await screen.press(ESC, ARROW_DOWN);
+    await screen.waitForText('Enter list');
+    await screen.press(ENTER);
+    await screen.waitFor((frame) => /› ssh-agent\n\s+key file\n\s+Tailscale SSH/.test(frame));
+    expect(screen.lines().at(-1)).toMatch(/↑↓ move {2}Enter choose {2}Esc keep as it was/);
+    expectFits(screen);
+    // ↓ moves in the list, not to the next row of the form.
+    await screen.press(ARROW_DOWN, ARROW_DOWN);
+    await screen.waitFor((frame) => /› Tailscale SSH/.test(frame));
+    expect(screen.frame()).toMatch(/› Authentication/);
+    await screen.press(ENTER);
+    await screen.waitForText('● Tailscale SSH');
+    expect(state().access.auth).toBe('tailscale-ssh');
+    expect(screen.frame()).not.toMatch(/^\s+key file$/m); // the list is closed
+    // Back on the form: ↓ moves to the first host again.
+    await screen.press(ARROW_DOWN);
+    await screen.waitFor((frame) => /› rpi4-a/.test(frame));
+  });
+
+  test('Esc closes the list and keeps the method; per host the list sets that host alone', async () => {
+    const {screen, state} = await renderAccess();
+    await screen.press(ESC, ARROW_DOWN, ENTER);
+    await screen.waitFor((frame) => /› ssh-agent\n/.test(frame));
+    await screen.press(ARROW_DOWN, ESC);
+    await screen.waitFor((frame) => !/^\s+Tailscale SSH$/m.test(frame));
+    expect(state().access.auth).toBe('agent');
+
+    await screen.press(ARROW_DOWN, ARROW_DOWN); // the second host, rpi4-b
+    await screen.waitFor((frame) => /› rpi4-b/.test(frame));
+    await screen.press(ENTER);
+    await screen.waitForText('Override for rpi4-b');
+    await screen.press(ESC, ARROW_DOWN, ENTER);
+    await screen.waitFor((frame) => /› ssh-agent\n/.test(frame));
+    await screen.press(ARROW_DOWN, ENTER);
+    await screen.waitForText('● key file');
+    expect(state().hostAccess['b']).toEqual({user: 'root', auth: 'key', keyFile: ''});
+    expect(state().access.auth).toBe('agent');
   });
 
   test('a per-host override: Enter on a host, change its user and method, Esc; x removes it', async () => {

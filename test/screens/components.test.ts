@@ -108,7 +108,7 @@ describe('accessScreenReducer', () => {
     state = accessScreenReducer(state, {type: 'open-host', id: 'n1', kinds: ['text', 'choice']});
     expect(state.host).toEqual({id: 'n1', focus: {row: 0, editing: true}});
     state = accessScreenReducer(state, {type: 'close-host', row: 2});
-    expect(state).toEqual({main: {row: 2, editing: false}, host: undefined});
+    expect(state).toEqual({main: {row: 2, editing: false}, host: undefined, picking: false});
   });
 });
 

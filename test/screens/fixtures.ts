@@ -17,6 +17,7 @@ export const peer = (index: number, overrides: Partial<Peer> = {}): Peer => ({
   keyExpiry: undefined,
   keyExpired: false,
   relay: '',
+  direct: true,
   exitNodeOption: false,
   ...overrides,
 });

@@ -154,6 +154,84 @@ test('three control planes and Enter in one stdin chunk move on: Continue checks
   await screen.waitForText('3/5 Network');
 });
 
+describe('Roles that start where the user would put them', () => {
+  test('s suggests three control planes with a line each saying why; the workstation stays out; any role can still change', async () => {
+    const screen = await openRoles();
+    expect(screen.frame()).toContain('s suggests a layout from the most suitable machines');
+    await screen.press('s');
+    await screen.waitForText('3 control planes: tolerates 1 failure');
+    expect(row(screen, 'nuc')).toContain('control plane ★ init');
+    expect(row(screen, 'opi5')).toContain('control plane');
+    expect(row(screen, 'rpi4-a')).toContain('control plane');
+    expect(row(screen, 'rpi4-b')).toMatch(/\sworker\s/);
+    expect(row(screen, 'cloud-arm')).toMatch(/\sworker\s/);
+    expect(row(screen, 'workstation')).toContain('· not in cluster');
+    const frame = screen.frame();
+    expect(frame).toContain('nuc: control plane (init node): tagged tag:k8s, key does not expire,');
+    expect(frame).toContain('rpi4-b: worker: tagged tag:k8s');
+    expect(frame).toMatch(/cloud-arm: worker: untagged, key expires in \d+ days, relayed/);
+    expectFits(screen);
+
+    // The user has the last word: rpi4-b to control plane, and the suggestion's lines go (they no longer hold).
+    await goTo(screen, 'rpi4-b');
+    await screen.press('c');
+    await screen.waitForText('4 control planes');
+    expect(screen.frame()).not.toContain('nuc: control plane (init node)');
+  });
+
+  test('5 asks for five control planes', async () => {
+    const screen = await openRoles();
+    await screen.press('5');
+    await screen.waitForText('5 control planes: tolerates 2 failures');
+    expect(row(screen, 'workstation')).toContain('· not in cluster');
+    expectFits(screen);
+  });
+
+  test('role tags fill Roles on the first visit, and say so; the user can change them', async () => {
+    const tagged = demoTailnet(now);
+    const retag: Record<string, string[]> = {
+      'rpi4-a': ['tag:k8s-control-plane'],
+      'rpi4-b': ['tag:k8s-control-plane'],
+      opi5: ['tag:control-plane'],
+      nuc: ['tag:k8s-worker'],
+    };
+    const withRoleTags = {
+      ...tagged,
+      peers: tagged.peers.map((peer) =>
+        retag[peer.hostName] ? {...peer, tags: retag[peer.hostName]!} : peer,
+      ),
+    };
+    const screen = await render(
+      <App
+        discovery={{kind: 'tailnet', tailnet: withRoleTags}}
+        loadDemo={() => withRoleTags}
+        now={now}
+        writeArtifacts={async () => ''}
+      />,
+    );
+    await screen.press(ENTER);
+    await screen.waitForText('2/5 Roles');
+    expect(screen.frame()).toContain('3 control planes: tolerates 1 failure');
+    expect(screen.frame()).toContain(
+      'From their role tags: 3 control planes, 1 worker; change any of them.',
+    );
+    expect(row(screen, 'opi5')).toContain('control plane ★ init');
+    expect(row(screen, 'rpi4-a')).toContain('control plane');
+    expect(row(screen, 'nuc')).toMatch(/\sworker\s/);
+    expect(row(screen, 'nas')).toContain('· not in cluster');
+    expectFits(screen);
+    await goTo(screen, 'nuc');
+    await screen.press('n');
+    await screen.waitFor(() => row(screen, 'nuc').includes('· not in cluster'));
+    // Back to Discover and forward again: the user's choice stays, the tags do not come back.
+    await screen.press(ESC);
+    await screen.waitForText('1/5 Discover');
+    await screen.press(ENTER);
+    await screen.waitForText('2/5 Roles');
+    expect(row(screen, 'nuc')).toContain('· not in cluster');
+  });
+});
+
 describe('Roles, as a component', () => {
   const base: RolesScreenProps = {
     size: {columns: 80, rows: 24},
@@ -166,6 +244,8 @@ describe('Roles, as a component', () => {
     onSetRole: () => {},
     onCycleRole: () => {},
     onMakeInit: () => {},
+    onSuggest: () => {},
+    notes: [],
     onAllowEvenControlPlanes: () => {},
     onContinue: () => [],
     onBack: () => {},

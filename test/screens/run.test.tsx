@@ -157,6 +157,58 @@ describe('Run screen: the user is needed', () => {
     expect(onAnswer).toHaveBeenCalledWith('host-key-1', true);
   });
 
+  test("while the question waits, the host's pane shows the host and the fingerprint, not its first command", async () => {
+    const fingerprint = 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8';
+    const events: RunEvent[] = [
+      started(threeHosts),
+      {type: 'phase-started', at: 0, phase: 'facts'},
+      ...threeHosts.flatMap((host): RunEvent[] => [
+        {type: 'host-step-started', at: 0, phase: 'facts', host: host.name},
+        // Written before the connection, which is what waits for the answer.
+        {
+          type: 'host-output',
+          at: 1,
+          phase: 'facts',
+          host: host.name,
+          stream: 'command',
+          line: 'cat /etc/os-release',
+        },
+      ]),
+      {
+        type: 'question',
+        at: 10,
+        id: 'host-key-1',
+        kind: 'host-key',
+        host: 'rpi4-b',
+        message: `rpi4-b's SSH host key is not known yet: ${fingerprint}. Trust it?`,
+        fingerprint,
+      },
+    ];
+    // A pane per host at 80×24; one line per host on a shorter terminal (the question takes the room).
+    const compact = await show(fold(events), {size: {columns: 80, rows: 17}});
+    expectFits(compact);
+    expect(compact.frame()).toContain('? rpi4-b: SSH host key not known yet');
+    expect(compact.frame()).toContain(`  ${fingerprint}`);
+    const row = compact.lines().find((line) => / rpi4-b {2}control plane/.test(line)) ?? '';
+    expect(row).toMatch(/^ {2}\? rpi4-b .*trust host key\? y\/n \(above\)$/);
+    // The others, whose connections do not wait on it, still show their command.
+    expect(compact.lines().find((line) => line.includes(' nuc '))).toContain('cat /etc/os-release');
+    compact.unmount();
+
+    const roomy = await show(fold(events));
+    expectFits(roomy);
+    const lines = roomy.lines();
+    const at = lines.findIndex((line) => / rpi4-b {2}control plane/.test(line));
+    expect(lines[at]).toMatch(/^ {2}\? rpi4-b/);
+    expect(lines[at + 1]).toBe(`      host key ${fingerprint}: trust it? y/n`);
+    const pane = lines.slice(
+      at,
+      lines.findIndex((line) => line.includes(' nuc ')),
+    );
+    expect(pane.join('\n')).not.toContain('cat /etc/os-release');
+    expect(lines.slice(0, at).join('\n')).toContain('cat /etc/os-release'); // rpi4-a's pane
+  });
+
   test('n refuses', async () => {
     const onAnswer = vi.fn();
     const state = fold([

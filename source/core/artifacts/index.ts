@@ -7,7 +7,7 @@ import {kubeadmInitYaml} from './kubeadm-init.js';
 import {kubeadmJoinYaml} from './kubeadm-join.js';
 import {lo1Netdev, lo1Network} from './networkd.js';
 import {nmcliScript} from './nmcli.js';
-import {tailnetPolicy} from './tailnet-policy.js';
+import {tailnetPolicyHujson} from './tailnet-policy.js';
 import {tailscaleSetCommands} from './tailscale-set-commands.js';
 import type {Artifact} from './types.js';
 
@@ -71,7 +71,7 @@ export const generateArtifacts = (plan: Plan): Artifact[] => {
     {
       path: 'tailscale/policy.hujson',
       title: 'Tailnet policy snippet',
-      content: tailnetPolicy(plan),
+      content: tailnetPolicyHujson(plan),
     },
     {
       path: 'containerd/systemd-cgroup.v2.toml',

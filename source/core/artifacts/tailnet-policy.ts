@@ -1,7 +1,7 @@
 import {controlPlanes} from '../plan/build.js';
-import {defaults} from '../plan/defaults.js';
 import type {Plan} from '../plan/types.js';
-import {vipAddress, vipRoute} from './vip.js';
+import {clusterGrants, type Grant} from './tailnet-grants.js';
+import {vipRoute} from './vip.js';
 
 /** The tag proposed when the control planes share none yet. */
 export const defaultControlPlaneTag = 'tag:k8s-control-plane';
@@ -25,25 +25,75 @@ export const controlPlaneTag = (plan: Plan): ControlPlaneTag => {
     : {tag: shared, carried: true};
 };
 
-/**
- * `tailscale/policy.hujson`: the parts of the tailnet policy the cluster needs
- * (DOMAIN.md phase 7). Plain JSON, which is valid HuJSON, to merge by hand.
- */
-export const tailnetPolicy = (plan: Plan): string => {
+const policyParts = (plan: Plan) => {
   const {tag} = controlPlaneTag(plan);
-  const nodeAddresses = [...new Set(plan.nodes.map((node) => node.ip).filter((ip) => ip !== ''))];
-  const policy = {
+  return {
     tagOwners: {[tag]: ['autogroup:admin']},
     autoApprovers: {routes: {[vipRoute(plan.network.vip)]: [tag]}},
-    // Approval alone does not let packets through: the policy must also
-    // accept traffic to the VIP's apiserver port (anchors 2.4).
-    acls: [
-      {
-        action: 'accept',
-        src: [...nodeAddresses, 'autogroup:member'],
-        dst: [`${vipAddress(plan.network.vip)}:${defaults.apiServerPort}`],
-      },
-    ],
+    grants: clusterGrants(plan),
   };
-  return `${JSON.stringify(policy, null, 2)}\n`;
+};
+
+const grantJson = ({src, dst, ip}: Grant) => ({src, dst, ip});
+
+/**
+ * The parts of the tailnet policy the cluster needs (DOMAIN.md phase 7, and
+ * what the nodes send each other), as plain JSON: what the run's route-approval
+ * step reads its `autoApprovers` snippet from.
+ */
+export const tailnetPolicy = (plan: Plan): string => {
+  const parts = policyParts(plan);
+  return `${JSON.stringify({...parts, grants: parts.grants.map(grantJson)}, null, 2)}\n`;
+};
+
+const comment = (text: string, indent: string): string[] => {
+  // Wrapped at about 76 columns so the file reads in a terminal.
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && `${indent}// ${line} ${word}`.length > 78) {
+      lines.push(`${indent}// ${line}`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(`${indent}// ${line}`);
+  return lines;
+};
+
+const json = (value: unknown) => JSON.stringify(value).replaceAll('","', '", "');
+
+/**
+ * `tailscale/policy.hujson`: the same parts with a comment on each, to merge
+ * by hand into the tailnet policy file (HuJSON allows comments).
+ */
+export const tailnetPolicyHujson = (plan: Plan): string => {
+  const {tagOwners, autoApprovers, grants} = policyParts(plan);
+  const [tag] = Object.keys(tagOwners);
+  const [route] = Object.keys(autoApprovers.routes);
+  const lines = [
+    ...comment(
+      `ha-wizard: what cluster ${plan.clusterName} needs from the tailnet policy. Merge these parts into your policy file. A tag in it admits every device that carries the tag: give it to the cluster's nodes only. A node without tags is named by its Tailscale address, which changes if it registers again.`,
+      '',
+    ),
+    '{',
+    ...comment('Who may give the control planes their tag.', '  '),
+    `  "tagOwners": {${json(tag)}: ${json(tagOwners[tag!])}},`,
+    ...comment(
+      'Approves the VIP route of every control plane carrying the tag, so failover has somewhere to go without a click in the admin console.',
+      '  ',
+    ),
+    `  "autoApprovers": {"routes": {${json(route)}: ${json(autoApprovers.routes[route!])}}},`,
+    '  "grants": [',
+    ...grants.flatMap((grant, index) => [
+      ...comment(grant.why, '    '),
+      `    {`,
+      `      "src": ${json(grant.src)},`,
+      `      "dst": ${json(grant.dst)},`,
+      `      "ip": ${json(grant.ip)}`,
+      `    }${index < grants.length - 1 ? ',' : ''}`,
+    ]),
+    '  ]',
+    '}',
+  ];
+  return `${lines.join('\n')}\n`;
 };

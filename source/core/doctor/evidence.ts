@@ -51,6 +51,8 @@ export interface HostEvidence {
   readonly selfStatus?: CommandOutput;
   /** `tailscale ping --c 10 --timeout 3s IP` to every other control plane (control planes). */
   readonly pings?: ReadonlyArray<{readonly peer: string; readonly output: CommandOutput}>;
+  /** `ip -j link show dev tailscale0`: its MTU, which Cilium's VXLAN must fit. */
+  readonly tailscaleLink?: CommandOutput;
   /** `date +%s.%N` on the host and this machine's clock around it, in seconds. */
   readonly clock?: {readonly remote: number; readonly sentAt: number; readonly receivedAt: number};
 }
@@ -77,4 +79,6 @@ export interface ClusterEvidence {
       | {readonly host: string; readonly id: string; readonly error: string}
     >;
   };
+  /** `helm get values cilium -o json` on the first control plane that answered: its MTU. */
+  readonly cilium?: {readonly host: string; readonly output: CommandOutput};
 }

@@ -10,6 +10,7 @@ import {healthGate} from './health-gate.js';
 import {keyExpiry} from './key-expiry.js';
 import {kubeletActive} from './kubelet-active.js';
 import {lo1Vip} from './lo1-vip.js';
+import {mtu} from './mtu.js';
 import type {Check} from './per-host.js';
 import {primaryApiserver} from './primary-apiserver.js';
 import {relayedPath} from './relayed-path.js';
@@ -32,6 +33,7 @@ export const checks: readonly Check[] = [
   routeApproved,
   standbyApproved,
   relayedPath,
+  mtu,
   keyExpiry,
   apiserverCertSan,
   clockSkew,

@@ -31,6 +31,14 @@ const toNode = (peer: Peer, role: Role, access: Access | undefined): PlanNode =>
   access,
 });
 
+/** Every advertised route with who; a loop, as nearly every peer of a large tailnet has none. */
+const tailnetRoutesOf = (tailnet: Tailnet): Plan['tailnetRoutes'] => {
+  const routes: Array<{route: string; peer: string}> = [];
+  for (const peer of tailnet.peers)
+    for (const route of peer.advertisedRoutes) routes.push({route, peer: peer.hostName});
+  return routes;
+};
+
 /**
  * Turns the user's choices into a plan. It never refuses: problems such as an
  * offline node or an even control-plane count are findings of `validatePlan`,
@@ -51,9 +59,7 @@ export const buildPlan = (tailnet: Tailnet, choices: PlanChoices): Plan => {
     nodes: [...pick(choices.controlPlanes, 'control-plane'), ...pick(choices.workers, 'worker')],
     access: choices.access,
     allowEvenControlPlanes: choices.allowEvenControlPlanes ?? false,
-    tailnetRoutes: tailnet.peers.flatMap((peer) =>
-      peer.advertisedRoutes.map((route) => ({route, peer: peer.hostName})),
-    ),
+    tailnetRoutes: tailnetRoutesOf(tailnet),
   };
 };
 

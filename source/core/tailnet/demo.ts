@@ -12,6 +12,8 @@ interface DemoDevice {
   readonly routes?: readonly string[];
   /** Days until the node key expires; untagged devices only. */
   readonly expiresIn?: number;
+  /** Reached through a DERP relay from the workstation (the cloud VM); the rest share its LAN. */
+  readonly relayed?: boolean;
 }
 
 // A homelab as the field reports describe it: Raspberry Pi 4s, an Orange Pi 5,
@@ -23,7 +25,7 @@ const devices: readonly DemoDevice[] = [
   {host: 'rpi4-b', os: 'linux', ip: 12, tags: ['tag:k8s']},
   {host: 'opi5', os: 'linux', ip: 13, tags: ['tag:k8s']},
   {host: 'nuc', os: 'linux', ip: 14, tags: ['tag:k8s']},
-  {host: 'cloud-arm', os: 'linux', ip: 15, expiresIn: 12},
+  {host: 'cloud-arm', os: 'linux', ip: 15, expiresIn: 12, relayed: true},
   {host: 'nas', os: 'linux', ip: 16, tags: ['tag:nas'], routes: ['192.168.1.0/24']},
   {host: 'pixel-8', os: 'android', ip: 17, expiresIn: 90},
   {host: 'thinkpad', os: 'linux', ip: 18, online: false, expiresIn: 40},
@@ -50,7 +52,10 @@ const peerStatus = (device: DemoDevice, index: number, now: Date) => {
     AllowedIPs: [`${v4}/32`, `${v6}/128`, ...(device.routes ?? [])],
     ...(device.tags ? {Tags: device.tags} : {}),
     ...(device.routes ? {PrimaryRoutes: device.routes} : {}),
-    CurAddr: '',
+    CurAddr:
+      index === 0 || device.relayed || device.online === false
+        ? ''
+        : `192.168.1.${device.ip}:41641`,
     Relay: 'fra',
     Online: device.online ?? true,
     ExitNode: false,

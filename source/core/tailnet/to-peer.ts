@@ -24,31 +24,48 @@ const ownRoutes = (ips: readonly string[]): Set<string> =>
  * the peer's own /32 or /128: those are skipped by their text before any
  * parsing, and nothing else is built until a route is left.
  */
-const advertisedRoutes = (raw: RawPeer): string[] => {
-  const ips = raw.TailscaleIPs ?? [];
+/** `text` is `ip/32` or `ip/128`, compared in place rather than built for each address. */
+const isOwnRoute = (text: string, ip: string): boolean =>
+  text.startsWith(ip) &&
+  ((text.length === ip.length + 3 && text.endsWith('/32')) ||
+    (text.length === ip.length + 4 && text.endsWith('/128')));
+
+const none: readonly string[] = Object.freeze([]);
+
+const advertisedRoutes = (raw: RawPeer): readonly string[] => {
+  const ips = raw.TailscaleIPs ?? none;
   let own: Set<string> | undefined;
   let routes: Set<string> | undefined;
   for (const list of [raw.PrimaryRoutes, raw.AllowedIPs]) {
-    for (const text of list ?? []) {
-      if (ips.some((ip) => text === `${ip}/32` || text === `${ip}/128`)) continue;
+    if (!list) continue;
+    for (const text of list) {
+      if (ips.some((ip) => isOwnRoute(text, ip))) continue;
       const route = normaliseCidr(text);
       if (route === undefined || exitRoutes.has(route)) continue;
       own ??= ownRoutes(ips);
       if (!own.has(route)) (routes ??= new Set()).add(route);
     }
   }
-  return routes ? [...routes] : [];
+  return routes ? [...routes] : none;
+};
+
+/** The list itself when every entry is printable (nearly always): no copy to make. */
+const printableList = (list: readonly string[] | null | undefined): readonly string[] => {
+  if (!list || list.length === 0) return none;
+  return list.every((text) => printable(text) === text)
+    ? list
+    : list.map((text) => printable(text));
 };
 
 /** One `PeerStatus`, already validated, as the wizard sees it. */
 export const toPeer = (raw: RawPeer, fallbackId: string, isSelf: boolean): Peer => {
-  const ips = raw.TailscaleIPs ?? [];
+  const ips = raw.TailscaleIPs ?? none;
   const keyExpiry =
     raw.KeyExpiry && !Number.isNaN(Date.parse(raw.KeyExpiry)) ? raw.KeyExpiry : undefined;
   return {
     id: printable(String(raw.ID ?? fallbackId)),
     hostName: printable(raw.HostName ?? ''),
-    dnsName: printable((raw.DNSName ?? '').replace(/\.$/, '')),
+    dnsName: printable(raw.DNSName?.endsWith('.') ? raw.DNSName.slice(0, -1) : (raw.DNSName ?? '')),
     os: printable(raw.OS ?? ''),
     // The text is canonical already where it validates: a strict dotted quad
     // is; tailscale prints IPv6 in RFC 5952 form, lowercased here.
@@ -56,12 +73,15 @@ export const toPeer = (raw: RawPeer, fallbackId: string, isSelf: boolean): Peer 
     ipv6: ips.find(isIpv6)?.toLowerCase(),
     online: isSelf ? true : (raw.Online ?? false),
     isSelf,
-    tags: (raw.Tags ?? []).map((tag) => printable(tag)),
-    primaryRoutes: (raw.PrimaryRoutes ?? []).flatMap((text) => normaliseCidr(text) ?? []),
+    tags: printableList(raw.Tags),
+    primaryRoutes: raw.PrimaryRoutes?.length
+      ? raw.PrimaryRoutes.flatMap((text) => normaliseCidr(text) ?? [])
+      : none,
     advertisedRoutes: advertisedRoutes(raw),
     keyExpiry,
     keyExpired: raw.Expired ?? false,
     relay: printable(raw.Relay ?? ''),
+    direct: (raw.CurAddr ?? '') !== '',
     exitNodeOption: raw.ExitNodeOption ?? false,
   };
 };

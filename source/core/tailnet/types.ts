@@ -31,6 +31,8 @@ export interface Peer {
   readonly keyExpired: boolean;
   /** DERP region used when relayed; empty when direct or unknown. */
   readonly relay: string;
+  /** This machine reaches it directly (`CurAddr` is set), not through a DERP relay. */
+  readonly direct: boolean;
   readonly exitNodeOption: boolean;
 }
 

@@ -6,6 +6,7 @@ import {healthGateUnitName} from '../../core/artifacts/health-gate.js';
 import {lo1Interface} from '../../core/artifacts/networkd.js';
 import {apiserverCertPath} from '../../core/doctor/certificate-san.js';
 import {kubeletConfigPath} from '../../core/doctor/cgroup-driver.js';
+import {tailscaleInterface} from '../../core/doctor/mtu.js';
 import type {
   ClusterEvidence,
   CommandOutput,
@@ -17,6 +18,7 @@ import {pathPingArgv} from '../../core/tailnet/ping.js';
 import {parsePrefs} from '../../core/tailnet/prefs.js';
 import {ControlApiError, controlApiFor, type ControlApiConfig} from '../control/control-api.js';
 import type {Host} from '../host/host.js';
+import {helmGetValuesArgv} from '../phases/cilium.js';
 import {observerOf} from '../phases/route-approval.js';
 import {localReadyz, readyzArgv} from '../phases/steps/readyz.js';
 
@@ -109,6 +111,11 @@ export const collectHost = async (
       swaps: await run(host, ['cat', '/proc/swaps'], signal),
       prefs: await run(host, ['tailscale', 'debug', 'prefs'], signal),
       selfStatus: await run(host, ['tailscale', 'status', '--json'], signal),
+      tailscaleLink: await run(
+        host,
+        ['ip', '-j', 'link', 'show', 'dev', tailscaleInterface],
+        signal,
+      ),
     };
     const controlPlane =
       node.role === 'control-plane'
@@ -182,12 +189,19 @@ export const collectEvidence = async (
         return parsePrefs(prefs.stdout)?.controlUrl;
       })
     : undefined;
+  const cilium = await ciliumValuesFrom(
+    controlPlanes.filter(
+      (node) => hosts.find((entry) => entry.host === node.name)?.unreachable === undefined,
+    ),
+    options,
+  );
   return {
     vip: plan.network.vip,
     collectedAt,
     hosts,
     ...(status ? {status} : {}),
     ...(approvals ? {approvals} : {}),
+    ...(cilium ? {cilium} : {}),
   };
 };
 
@@ -212,4 +226,26 @@ const collectApprovals = async (
     }
   }
   return {source: api.description, hosts};
+};
+
+/**
+ * Cilium's Helm values (its MTU), from the first control plane that can give
+ * them: the init node installed Cilium, but any control plane has admin.conf.
+ */
+const ciliumValuesFrom = async (
+  controlPlanes: readonly PlanNode[],
+  options: CollectOptions,
+): Promise<ClusterEvidence['cilium']> => {
+  // When none can, the first one's answer is reported: the init node's, where Cilium was installed.
+  let first: ClusterEvidence['cilium'];
+  for (const node of controlPlanes) {
+    try {
+      const output = await run(options.hostFor(node), helmGetValuesArgv(), options.signal, true);
+      if (output.code === 0) return {host: node.name, output};
+      first ??= {host: node.name, output};
+    } catch {
+      // Unreachable since the hosts were read: try the next one.
+    }
+  }
+  return first;
 };

@@ -4,6 +4,7 @@
 import {describeChange} from '../../core/run/changes.js';
 import type {RunEvent, RunOutcome, StepFailure} from '../../core/run/events.js';
 import type {RunState} from '../../core/run/state.js';
+import {plainStyle, type Style} from '../../core/style.js';
 
 const run = 'ha-wizard';
 
@@ -13,58 +14,82 @@ export const formatDuration = (ms: number): string => {
   return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 };
 
-export const failureLines = (host: string, failure: StepFailure): string[] => [
-  ...(failure.command === undefined ? [] : [`${host}:   command: ${failure.command}`]),
-  ...(failure.exitCode === undefined || failure.exitCode === null
-    ? []
-    : [`${host}:   exit code: ${failure.exitCode}`]),
-  ...failure.stderrTail.map((line) => `${host}:   | ${line}`),
-  ...(failure.suggestion === undefined ? [] : [`${host}:   try: ${failure.suggestion}`]),
-];
+export const failureLines = (
+  host: string,
+  failure: StepFailure,
+  style: Style = plainStyle,
+): string[] => {
+  const who = style.bold(host);
+  return [
+    ...(failure.command === undefined
+      ? []
+      : [`${who}:   ${style.dim(`command: ${failure.command}`)}`]),
+    ...(failure.exitCode === undefined || failure.exitCode === null
+      ? []
+      : [`${who}:   ${style.dim(`exit code: ${failure.exitCode}`)}`]),
+    ...failure.stderrTail.map((line) => `${who}:   ${style.dim(`| ${line}`)}`),
+    ...(failure.suggestion === undefined
+      ? []
+      : [`${who}:   ${style.warning(`try: ${failure.suggestion}`)}`]),
+  ];
+};
 
-export const outcomeLines = (outcome: RunOutcome): string[] => {
+export const outcomeLines = (outcome: RunOutcome, style: Style = plainStyle): string[] => {
   const {summary} = outcome;
+  const me = style.bold(run);
   const lines: string[] = [];
   if (outcome.aborted) {
-    lines.push(`${run}: stopped. Nothing is left half-done on any host that finished its step;`);
     lines.push(
-      `${run}: run the same \`ha-wizard apply\` again with --resume to continue where it stopped.`,
+      `${me}: ${style.warning('stopped.')} Nothing is left half-done on any host that finished its step;`,
+    );
+    lines.push(
+      `${me}: run the same \`ha-wizard apply\` again with --resume to continue where it stopped.`,
     );
   } else if (!outcome.ok) {
     for (const [index, line] of (outcome.error ?? 'the run failed').split('\n').entries())
-      lines.push(`${run}: ${index === 0 ? 'FAILED: ' : ''}${line}`);
+      lines.push(`${me}: ${index === 0 ? style.error(`FAILED: ${line}`) : line}`);
     lines.push(
-      `${run}: fix it and run the same \`ha-wizard apply\` again with --resume; finished steps are checked and skipped.`,
+      `${me}: fix it and run the same \`ha-wizard apply\` again with --resume; finished steps are checked and skipped.`,
     );
   } else {
+    const name = style.bold(summary.clusterName);
     lines.push(
-      outcome.changed
-        ? `${run}: cluster ${summary.clusterName} is ready.`
-        : `${run}: cluster ${summary.clusterName} is ready; nothing needed changing.`,
+      style.ok(
+        outcome.changed
+          ? `${me}: cluster ${name} is ready.`
+          : `${me}: cluster ${name} is ready; nothing needed changing.`,
+      ),
     );
-    for (const node of summary.nodes) lines.push(`${run}:   ${node.name} ${node.role} ${node.ip}`);
+    for (const node of summary.nodes)
+      lines.push(`${me}:   ${style.bold(node.name)} ${node.role} ${style.dim(node.ip)}`);
     lines.push(
-      `${run}: API at https://${summary.vip}:6443${
+      `${me}: API at https://${summary.vip}:6443${
         summary.primaryRouter === undefined ? '' : ` (routed to ${summary.primaryRouter})`
       }`,
     );
     if (summary.kubeconfigContext !== undefined) {
       lines.push(
-        `${run}: kubectl --context ${summary.kubeconfigContext} get nodes   (in ${summary.kubeconfigPath ?? 'your kubeconfig'})`,
+        `${me}: kubectl --context ${summary.kubeconfigContext} get nodes   ${style.dim(`(in ${summary.kubeconfigPath ?? 'your kubeconfig'})`)}`,
       );
     }
   }
-  if (summary.logPath !== undefined) lines.push(`${run}: full log: ${summary.logPath}`);
+  if (summary.logPath !== undefined)
+    lines.push(`${me}: ${style.dim(`full log: ${summary.logPath}`)}`);
   return lines;
 };
 
 export interface FormatOptions {
   /** The log file's form: also the starts of steps and phases. */
   readonly verbose?: boolean;
+  /** Colour on a terminal; plain (the default) for pipes and the log file. */
+  readonly style?: Style;
 }
 
 /** The lines one event prints as; host output is left to the log file. */
 export const formatEvent = (event: RunEvent, options: FormatOptions = {}): string[] => {
+  const style = options.style ?? plainStyle;
+  const run = style.bold('ha-wizard');
+  const who = (host: string) => style.bold(host);
   switch (event.type) {
     case 'run-started':
       return [
@@ -77,45 +102,47 @@ export const formatEvent = (event: RunEvent, options: FormatOptions = {}): strin
     case 'phase-finished':
       return options.verbose ? [`${run}: phase ${event.phase}: ${event.status}`] : [];
     case 'host-step-started':
-      return options.verbose ? [`${event.host}: ${event.phase}: started`] : [];
+      return options.verbose ? [`${who(event.host)}: ${event.phase}: started`] : [];
     case 'host-step-finished': {
       const note = event.note === undefined ? '' : ` (${event.note})`;
-      if (event.status === 'skipped') return [`${event.host}: ${event.phase}: already done${note}`];
-      if (event.status === 'done') return [`${event.host}: ${event.phase}: done${note}`];
+      if (event.status === 'skipped')
+        return [`${who(event.host)}: ${event.phase}: ${style.dim(`already done${note}`)}`];
+      if (event.status === 'done')
+        return [`${who(event.host)}: ${event.phase}: ${style.ok('done')}${style.dim(note)}`];
       return [
-        `${event.host}: ${event.phase}: FAILED: ${event.failure?.message ?? 'failed'}`,
-        ...(event.failure ? failureLines(event.host, event.failure) : []),
+        `${who(event.host)}: ${event.phase}: ${style.error(`FAILED: ${event.failure?.message ?? 'failed'}`)}`,
+        ...(event.failure ? failureLines(event.host, event.failure, style) : []),
       ];
     }
     case 'host-output':
-      return options.verbose ? [`${event.host}: ${event.phase}: ${event.line}`] : [];
+      return options.verbose ? [`${who(event.host)}: ${event.phase}: ${event.line}`] : [];
     case 'notice':
       return [
-        `${event.host ?? run}: ${event.level === 'warning' ? 'warning: ' : ''}${event.message}`,
+        `${event.host === undefined ? run : who(event.host)}: ${event.level === 'warning' ? style.warning(`warning: ${event.message}`) : event.message}`,
       ];
     case 'waiting':
       return [
-        `${event.host}: ${event.phase}: waiting: ${event.message}`,
-        ...event.links.map((link) => `${event.host}:   ${link}`),
+        `${who(event.host)}: ${event.phase}: ${style.warning(`waiting: ${event.message}`)}`,
+        ...event.links.map((link) => `${who(event.host)}:   ${link}`),
         ...(event.snippet ?? '')
           .split('\n')
           .filter((line) => line !== '')
-          .map((line) => `${event.host}:   ${line}`),
+          .map((line) => `${who(event.host)}:   ${style.dim(line)}`),
       ];
     case 'waiting-over':
-      return [`${run}: ${event.phase}: done waiting`];
+      return [`${run}: ${event.phase}: ${style.ok('done waiting')}`];
     case 'host-change':
       return options.verbose
-        ? [`${event.host}: ${event.phase}: recorded ${describeChange(event.change)}`]
+        ? [`${who(event.host)}: ${event.phase}: recorded ${describeChange(event.change)}`]
         : [];
     case 'question':
-      return [`${event.host}: question: ${event.message}`];
+      return [`${who(event.host)}: ${style.warning(`question: ${event.message}`)}`];
     case 'question-answered':
       return options.verbose
         ? [`${run}: question ${event.id}: ${event.accepted ? 'yes' : 'no'}`]
         : [];
     case 'run-finished':
-      return outcomeLines(event);
+      return outcomeLines(event, style);
   }
 };
 
@@ -128,6 +155,7 @@ export const progressLines = (
   now: number,
   lastPrinted: Map<string, number>,
   everyMs = 15_000,
+  style: Style = plainStyle,
 ): string[] => {
   const lines: string[] = [];
   for (const name of state.hostOrder) {
@@ -139,7 +167,7 @@ export const progressLines = (
     lastPrinted.set(name, now);
     const latest = host.lines.at(-1);
     lines.push(
-      `${name}: ${host.phase ?? ''}: still running (${formatDuration(running)})${latest ? `: ${latest}` : ''}`,
+      `${style.bold(name)}: ${host.phase ?? ''}: still running (${formatDuration(running)})${latest ? style.dim(`: ${latest}`) : ''}`,
     );
   }
   return lines;
