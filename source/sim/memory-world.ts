@@ -42,7 +42,10 @@ import {
 import {simTools} from './tools.js';
 
 export interface MemoryHost {
+  /** Its node name (lowercase). */
   readonly name: string;
+  /** The OS host name, case kept as Tailscale reports it (e.g. `CP1`). @default name */
+  readonly hostName?: string;
   /** Its Tailscale IPv4. */
   readonly address: string;
   readonly role: Role | 'workstation';
@@ -112,7 +115,7 @@ const seed = (host: MemoryHost, index: number): MemoryFs => {
     {name: 'tailscale0', up: true, addresses: [`${host.address}/32`], kind: 'none', mtu: 1280},
   ];
   return memoryFs({
-    '/etc/hostname': `${host.name}\n`,
+    '/etc/hostname': `${host.hostName ?? host.name}\n`,
     '/etc/os-release': `PRETTY_NAME="${host.prettyName}"\nNAME="${host.prettyName.split(' ')[0] ?? 'Linux'}"\n`,
     [archFile]: `${host.arch}\n`,
     '/proc/swaps': 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n',
@@ -132,12 +135,15 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
   const files = new Map(options.hosts.map((host, index) => [host.name, seed(host, index)]));
   const processes = new Map(options.hosts.map((host) => [host.name, new Set<string>()]));
   const tickers = new Map<string, () => ReadonlySet<StaticPod>>();
-  const tailnetHosts: TailnetHost[] = options.hosts.map(({name, address, role, tags}) => ({
-    name,
-    address,
-    role,
-    tags,
-  }));
+  const tailnetHosts: TailnetHost[] = options.hosts.map(
+    ({name, hostName, address, role, tags}) => ({
+      name,
+      ...(hostName === undefined ? {} : {hostName}),
+      address,
+      role,
+      tags,
+    }),
+  );
   let cluster: ClusterState | undefined;
 
   const prefs = new Map<string, TailscalePrefs>(

@@ -351,6 +351,24 @@ describe('doctor checks', () => {
     expect(entry?.fix?.commands[0]).toBe('sudo tailscale set --advertise-routes=192.168.77.0/24');
   });
 
+  it('vip-primary-apiserver: a primary whose OS host name is mixed case (CP1) is found among the control planes', () => {
+    // Tailscale keeps the OS host name's case (hostinfo.go FirstLabel); the plan's names are lowercased.
+    const status = JSON.parse(statusWithPrimary(primary)) as {
+      Peer: Record<string, {HostName: string}>;
+    };
+    for (const peer of Object.values(status.Peer))
+      if (peer.HostName === primary) peer.HostName = 'PgsHospital';
+    const results = diagnose({
+      ...cluster([cp(primary, {readyz: out('', 7)}), cp('cp2')]),
+      status: {observer: 'w1', output: out(JSON.stringify(status))},
+    });
+    const [entry] = only(results, 'vip-primary-apiserver');
+    expect(entry?.host).toBe(primary);
+    expect(entry?.explanation).toContain('its apiserver does not answer');
+    expect(entry?.explanation).not.toContain('not a control plane');
+    expect(only(results, 'route-approved')[0]?.evidence).toContain(`${primary} has`);
+  });
+
   it('health-gate: inactive fails; active but still holding the VIP with a dead apiserver fails', () => {
     const results = diagnose(
       cluster([cp('cp2', {healthGate: out('inactive\n', 3)}), cp('cp3', {readyz: out('', 7)})]),
