@@ -206,6 +206,35 @@ describe('doctor checks', () => {
     });
   });
 
+  it('crictl ps -a: the newest container is the first listed (by creation), not the highest ATTEMPT', () => {
+    // A changed static-pod manifest made a new pod: its container starts again at ATTEMPT 0,
+    // and the old pod's Exited one (ATTEMPT 3) stays listed below it until GC.
+    const listing = `CONTAINER           IMAGE               CREATED              STATE               NAME                      ATTEMPT             POD ID              POD
+9c1e2f3a4b5c6       e60416bd78b65       10 seconds ago       Running             kube-apiserver            0                   77aa01bb02cc0       kube-apiserver-cp1
+4dadb4d9ea1c3       e60416bd78b65       3 minutes ago        Exited              kube-apiserver            3                   4691de9bf5bb8       kube-apiserver-cp1
+8e87fe156dd1d       2adbfd9903bc3       2 hours ago          Running             etcd                      0                   5775b44308966       etcd-cp1
+`;
+    expect(newest(parseCrictlPs(listing), 'kube-apiserver')).toMatchObject({
+      state: 'Running',
+      attempt: 0,
+    });
+    const results = diagnose(
+      cluster([cp('cp2', {crictl: {first: out(listing), second: out(listing), sampleSeconds: 5}})]),
+    );
+    expect(only(results, 'control-plane-restarts', 'cp2')[0]?.status).toBe('pass');
+    // A new container between the two looks is a restart, whatever its ATTEMPT.
+    const restarted = diagnose(
+      cluster([
+        cp('cp2', {
+          crictl: {first: out(crictlHealthy), second: out(listing), sampleSeconds: 5},
+        }),
+      ]),
+    );
+    expect(only(restarted, 'control-plane-restarts', 'cp2')[0]?.explanation).toContain(
+      'kube-apiserver restarted within 5 s',
+    );
+  });
+
   it('control-plane-restarts: an etcd that keeps exiting (real crash loop) fails; one restart meanwhile fails too', () => {
     const looping =
       fixture('crictl-ps-a-etcd-crashloop-bind-cannot-assign-address-kube-vip-ha.txt')
@@ -390,6 +419,18 @@ describe('doctor checks', () => {
       `--apiserver-cert-extra-sans ${vip},100.64.10.11,cp2.tail-lab.ts.net`,
     );
     expect(createPublicKey(goodCert)).toBeDefined();
+  });
+
+  it('apiserver-cert-san: the fix keeps a custom service CIDR, so the kubernetes service IP stays in the certificate', () => {
+    const [entry] = only(
+      diagnose({
+        ...cluster([cp('cp2', {apiserverCert: apiserverCert(['10.43.0.1', '100.64.10.12'])})]),
+        serviceCidr: '10.43.0.0/16',
+      }),
+      'apiserver-cert-san',
+    );
+    const certs = entry?.fix?.commands.find((command) => command.includes('phase certs apiserver'));
+    expect(certs).toMatch(/ --service-cidr 10\.43\.0\.0\/16( |$)/);
   });
 
   it('clock-skew: one host 5 s ahead fails, the others pass (the median is the reference)', () => {

@@ -57,6 +57,8 @@ export interface HostEvidence {
 
 export interface ClusterEvidence {
   readonly vip: string;
+  /** The cluster's service CIDR (its first address is the `kubernetes` service IP, a SAN). */
+  readonly serviceCidr?: string;
   /** When it was collected (ms since the epoch): the checks' "now" (key expiry). */
   readonly collectedAt?: number;
   readonly hosts: readonly HostEvidence[];

@@ -169,5 +169,11 @@ export const collectEvidence = async (
       status = undefined;
     }
   }
-  return {vip: plan.network.vip, collectedAt, hosts, ...(status ? {status} : {})};
+  return {
+    vip: plan.network.vip,
+    serviceCidr: plan.network.serviceCidr,
+    collectedAt,
+    hosts,
+    ...(status ? {status} : {}),
+  };
 };
