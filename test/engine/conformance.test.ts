@@ -43,3 +43,53 @@ describe('a host whose OS host name is mixed case (B5, S6)', () => {
     expect(primary).toMatchObject({host: 'rpi4-a', status: 'pass'});
   });
 });
+
+const changedSteps = (events: readonly RunEvent[]) =>
+  events.filter((event) => event.type === 'host-step-finished' && event.changed);
+const hostOutput = (events: readonly RunEvent[]) =>
+  events.flatMap((event) => (event.type === 'host-output' ? [event.line] : []));
+
+describe('the kubeadm found on the nodes (D8, S4)', () => {
+  it('older than the plan stops the run in preflight, before anything changed, saying what to install', async () => {
+    const {world, events, outcome} = await apply({settings: {kubeadmVersion: 'v1.34.3'}});
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toContain(
+      "kubeadm on rpi4-a is v1.34.3, older than the plan's Kubernetes 1.36",
+    );
+    const failure = events.find(
+      (event) => event.type === 'host-step-finished' && event.status === 'failed',
+    );
+    expect(JSON.stringify(failure)).toContain('https://pkgs.k8s.io/core:/stable:/v1.36/');
+    expect(changedSteps(events)).toEqual([]);
+    expect(world.world.fs('rpi4-a')?.read('/etc/kubernetes/admin.conf')).toBeUndefined();
+  });
+
+  it('of the plan minor sets the exact version it is, so kubeadm looks nothing up on the internet', async () => {
+    const {world, events, outcome} = await apply();
+    expect(outcome.ok).toBe(true);
+    // No stable-X.Y lookup (kubeadm init, token create) and no default-route guess (token create).
+    expect(hostOutput(events).filter((line) => /could not (fetch|obtain)/.test(line))).toEqual([]);
+    const version = await world.world.run(
+      'rpi4-a',
+      ['kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', 'version'],
+      {uid: 0},
+    );
+    expect(version.stdout).toContain('Server Version: v1.36.2');
+  });
+
+  it('one minor newer than the plan deploys the plan with the config version that kubeadm reads, and warns', async () => {
+    const older = {...plan, kubernetesVersion: '1.30'};
+    const world = demoWorld(older, 0, {settings: {kubeadmVersion: 'v1.31.2'}});
+    const events: RunEvent[] = [];
+    const outcome = await runDemo(older, world, {
+      onEvent: (event) => events.push(event),
+      signal: new AbortController().signal,
+    });
+    expect(outcome.ok).toBe(true);
+    expect(
+      events.filter((event) => event.type === 'notice').map((event) => event.message),
+    ).toContain(
+      "kubeadm on rpi4-a is v1.31.2, one minor newer than the plan's Kubernetes 1.30; it deploys 1.30 (the newest patch kubeadm finds on dl.k8s.io)",
+    );
+  });
+});

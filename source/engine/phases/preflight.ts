@@ -1,7 +1,11 @@
 // DOMAIN.md phase 3: what each host is and whether it can take part, read
 // without changing anything. It runs on every apply (it is cheap and the
 // later phases read its facts), so it is never "already done".
-import {parseKubernetesVersion} from '../../core/artifacts/kubernetes-version.js';
+import {kubeadmSkew} from '../../core/artifacts/kubeadm-skew.js';
+import {
+  parseKubernetesVersion,
+  type KubernetesVersion,
+} from '../../core/artifacts/kubernetes-version.js';
 import type {PlanNode} from '../../core/plan/types.js';
 import {StepError} from '../step-error.js';
 import type {NetworkManager} from './memory.js';
@@ -39,6 +43,31 @@ const tool = async (step: StepContext, argv: string[], what: string): Promise<st
     suggestion: `Install ${what} on ${step.node.name} (DOMAIN.md: containerd, kubeadm, kubelet, kubectl and tailscale on every node).`,
   });
   return firstLine(result.stdout);
+};
+
+/** Stops on a kubeadm that cannot deploy the plan's Kubernetes; warns on the one skew it supports. */
+const checkKubeadmSkew = (step: StepContext, kubeadmVersion: string) => {
+  let have: KubernetesVersion;
+  try {
+    have = parseKubernetesVersion(kubeadmVersion);
+  } catch {
+    return; // An unparsable version is reported by kubeadm itself when it runs.
+  }
+  const skew = kubeadmSkew(
+    step.host.name,
+    kubeadmVersion,
+    have,
+    parseKubernetesVersion(step.plan.kubernetesVersion),
+  );
+  if (skew?.level === 'error') fail(skew.message, skew.suggestion ?? '');
+  if (skew?.level === 'warning')
+    step.emit({
+      type: 'notice',
+      phase: 'preflight',
+      host: step.host.name,
+      level: 'warning',
+      message: skew.message,
+    });
 };
 
 export const preflight: Phase = {
@@ -110,21 +139,7 @@ export const preflight: Phase = {
     const containerdVersion = await tool(step, ['containerd', '--version'], 'containerd');
     const kubeadmVersion = await tool(step, ['kubeadm', 'version', '-o', 'short'], 'kubeadm');
     await tool(step, ['kubelet', '--version'], 'kubelet');
-    try {
-      const wanted = parseKubernetesVersion(step.plan.kubernetesVersion);
-      const have = parseKubernetesVersion(kubeadmVersion);
-      if (have.minor !== wanted.minor || have.major !== wanted.major) {
-        step.emit({
-          type: 'notice',
-          phase: 'preflight',
-          host: host.name,
-          level: 'warning',
-          message: `kubeadm here is ${kubeadmVersion}, the plan says ${step.plan.kubernetesVersion}; kubeadm supports one minor of skew at most`,
-        });
-      }
-    } catch {
-      // An unparsable version is reported by kubeadm itself when it runs.
-    }
+    checkKubeadmSkew(step, kubeadmVersion);
     step.memory.facts.set(node.name, {
       os,
       arch,

@@ -1,0 +1,70 @@
+// The simulated tools are as strict as the real ones where the wizard once
+// relied on them being lenient (../shared/research/conformance-review.md,
+// table S): each case is what the real tool does, with its source.
+import {describe, expect, it} from 'vitest';
+import {memoryWorld, type MemoryHost} from '../../source/sim/memory-world.js';
+import type {SimSettings} from '../../source/sim/env.js';
+
+const machine = {
+  tags: [],
+  advertisedRoutes: [],
+  prettyName: 'Debian GNU/Linux 12 (bookworm)',
+  arch: 'aarch64',
+  networkManager: 'systemd-networkd',
+  containerd: '1.6',
+} as const;
+
+const world = (settings: Partial<SimSettings> = {}, host: Partial<MemoryHost> = {}) =>
+  memoryWorld({
+    hosts: [{...machine, name: 'cp1', address: '100.64.0.1', role: 'control-plane', ...host}],
+    tailnet: {magicDnsSuffix: 'tail-test.ts.net', version: '1.98.4-test', name: 'test@example.com'},
+    settings,
+    routeApprovalMs: 0,
+    sleep: async () => {},
+    now: () => 1_000_000,
+  });
+const root = {uid: 0};
+
+const initConfig = (apiVersion: string) =>
+  `apiVersion: ${apiVersion}\nkind: InitConfiguration\nlocalAPIEndpoint:\n  advertiseAddress: 100.64.0.1\n---\napiVersion: ${apiVersion}\nkind: ClusterConfiguration\nkubernetesVersion: v1.30.5\n`;
+
+describe('the simulated kubeadm (S4, S9)', () => {
+  it('of 1.30 refuses v1beta4, which only 1.31 and later know, with the real decoding error', async () => {
+    const w = world({kubeadmVersion: 'v1.30.5'});
+    const result = await w.run(
+      'cp1',
+      ['kubeadm', 'init', '--config', '/dev/stdin', '--upload-certs'],
+      {...root, stdin: initConfig('kubeadm.k8s.io/v1beta4')},
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'no kind "InitConfiguration" is registered for version "kubeadm.k8s.io/v1beta4"',
+    );
+  });
+
+  it("refuses --ttl together with --config, as kubeadm's ValidateMixedArguments does", async () => {
+    const w = world();
+    const result = await w.run(
+      'cp1',
+      ['kubeadm', 'token', 'create', '--config', '/dev/stdin', '--ttl', '2h'],
+      {...root, stdin: initConfig('kubeadm.k8s.io/v1beta4')},
+    );
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^can not mix '--config' with arguments \[ttl\]\n/),
+    });
+  });
+});
+
+describe('the simulated host name (S6)', () => {
+  it('keeps the OS host name’s case in hostname and tailscale status, the node name lowercase', async () => {
+    const w = world({}, {hostName: 'CP1'});
+    expect((await w.run('cp1', ['hostname'], root)).stdout).toBe('CP1\n');
+    const status = JSON.parse(
+      (await w.run('cp1', ['tailscale', 'status', '--json'], root)).stdout,
+    ) as {
+      Self: {HostName: string; DNSName: string};
+    };
+    expect(status.Self).toMatchObject({HostName: 'CP1', DNSName: 'cp1.tail-test.ts.net.'});
+  });
+});
