@@ -275,6 +275,7 @@ export const networkctl = async (env: SimEnv, argv: readonly string[]): Promise<
     }
     return ok('');
   }
+  if (argv[0] === 'reconfigure') return reconfigure(env, argv.slice(1), running, warn);
   if (argv[0] !== 'reload') {
     const r = await env.exec(['ip', '-o', 'link', 'show']);
     return ok(`${warn}IDX LINK TYPE OPERATIONAL SETUP\n${r.stdout}`);
@@ -286,30 +287,79 @@ export const networkctl = async (env: SimEnv, argv: readonly string[]): Promise<
     );
   if (env.uid !== 0) return fail(1, 'Failed to reload network settings: Access denied\n');
   const dir = '/etc/systemd/network';
+  const loaded = JSON.parse(env.fs.read(networkdLoaded) ?? '{}') as Record<string, string>;
   let log = '';
+  const created = new Set<string>();
   for (const file of env.fs.list(dir).filter((f) => f.endsWith('.netdev'))) {
     const entries = ini(env.fs.read(`${dir}/${file}`) ?? '');
     const name = entries.find((e) => e.section === 'NetDev' && e.key === 'Name')?.value;
     const kind = entries.find((e) => e.section === 'NetDev' && e.key === 'Kind')?.value;
     if (name && (await env.exec(['ip', 'link', 'show', name])).code !== 0) {
-      if (kind === 'dummy') log += await createDummy(env, name);
-      else log += `${file}: Kind=${kind ?? ''} is not simulated in the lab; ${name} not created\n`;
+      if (kind === 'dummy') {
+        log += await createDummy(env, name);
+        created.add(name);
+      } else
+        log += `${file}: Kind=${kind ?? ''} is not simulated in the lab; ${name} not created\n`;
     }
   }
-  for (const file of env.fs.list(dir).filter((f) => f.endsWith('.network'))) {
-    const entries = ini(env.fs.read(`${dir}/${file}`) ?? '');
+  // networkctl(1), reload: only links matching a new, modified or removed .network
+  // file are reconfigured (systemd >= 250, PR #21122); a link that just appeared is
+  // configured as any new link is. An unchanged file re-applies nothing, so an
+  // address removed by hand (or by the health gate) stays removed.
+  const files = env.fs.list(dir).filter((f) => f.endsWith('.network'));
+  const now: Record<string, string> = {};
+  for (const file of files) now[file] = env.fs.read(`${dir}/${file}`) ?? '';
+  for (const file of files) {
+    const entries = ini(now[file] ?? '');
     const names = entries
       .filter((e) => e.section === 'Match' && e.key === 'Name')
       .flatMap((e) => e.value.split(/\s+/));
-    const addresses = entries
-      .filter((e) => e.section === 'Network' && e.key === 'Address')
-      .map((e) => e.value);
+    const changed = loaded[file] !== now[file];
     for (const name of names)
-      if ((await env.exec(['ip', 'link', 'show', name])).code === 0)
-        log += await applyAddresses(env, name, addresses);
+      if (
+        (changed || created.has(name)) &&
+        (await env.exec(['ip', 'link', 'show', name])).code === 0
+      )
+        log += await applyAddresses(env, name, addressesOf(entries));
+  }
+  env.fs.write(networkdLoaded, `${JSON.stringify(now)}\n`);
+  return ok('', log);
+};
+
+/** `networkctl reconfigure LINK...` (systemd >= 246): re-applies the link's .network, changed or not. */
+const reconfigure = async (
+  env: SimEnv,
+  links: readonly string[],
+  running: boolean,
+  warn: string,
+): Promise<ToolResult> => {
+  if (!running)
+    return fail(
+      1,
+      `${warn}Failed to reconfigure network interface: Unit dbus-org.freedesktop.network1.service not found.\n`,
+    );
+  if (env.uid !== 0) return fail(1, 'Failed to reconfigure network interface: Access denied\n');
+  const dir = '/etc/systemd/network';
+  let log = '';
+  for (const link of links) {
+    if ((await env.exec(['ip', 'link', 'show', link])).code !== 0)
+      return fail(1, `Failed to resolve interface "${link}": No such device\n`);
+    for (const file of env.fs.list(dir).filter((f) => f.endsWith('.network'))) {
+      const entries = ini(env.fs.read(`${dir}/${file}`) ?? '');
+      const names = entries
+        .filter((e) => e.section === 'Match' && e.key === 'Name')
+        .flatMap((e) => e.value.split(/\s+/));
+      if (names.includes(link)) log += await applyAddresses(env, link, addressesOf(entries));
+    }
   }
   return ok('', log);
 };
+
+/** What networkd last loaded from /etc/systemd/network (file name -> content). */
+const networkdLoaded = '/var/lib/hwlab/sim/networkd-loaded.json';
+
+const addressesOf = (entries: ReturnType<typeof ini>) =>
+  entries.filter((e) => e.section === 'Network' && e.key === 'Address').map((e) => e.value);
 
 const nmDir = '/etc/NetworkManager/system-connections';
 const nmActive = '/var/lib/hwlab/sim/nm-active.json';

@@ -93,3 +93,18 @@ describe('the kubeadm found on the nodes (D8, S4)', () => {
     );
   });
 });
+
+describe('the VIP after the health gate withdrew it (C3, S2)', () => {
+  it('a re-run puts it back on lo1 of a networkd node, although its files did not change', async () => {
+    const {world} = await apply();
+    const run = (argv: string[]) => world.world.run('rpi4-a', argv, {uid: 0});
+    // What the gate does when the apiserver fails: the VIP off lo1, the route withdrawn.
+    await run(['ip', 'addr', 'del', '10.200.0.1/32', 'dev', 'lo1']);
+    await run(['tailscale', 'set', '--advertise-routes=']);
+    const again = await apply({}, world);
+    expect(again.outcome.error).toBeUndefined();
+    expect(again.outcome.ok).toBe(true);
+    const lo1 = await run(['ip', '-j', 'addr', 'show', 'dev', 'lo1']);
+    expect(lo1.stdout).toContain('"local":"10.200.0.1"');
+  });
+});

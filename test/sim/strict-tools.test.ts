@@ -68,3 +68,24 @@ describe('the simulated host name (S6)', () => {
     expect(status.Self).toMatchObject({HostName: 'CP1', DNSName: 'cp1.tail-test.ts.net.'});
   });
 });
+
+describe('the simulated networkctl (S2)', () => {
+  it('reload applies a new .network, but with the files unchanged reconfigures nothing; reconfigure does', async () => {
+    const w = world();
+    const fs = w.fs('cp1');
+    fs?.write('/etc/systemd/network/lo1.netdev', '[NetDev]\nName=lo1\nKind=dummy\n');
+    fs?.write(
+      '/etc/systemd/network/lo1.network',
+      '[Match]\nName=lo1\n\n[Network]\nAddress=10.200.0.1/32\n',
+    );
+    const lo1 = async () =>
+      (await w.run('cp1', ['ip', '-j', 'addr', 'show', 'dev', 'lo1'], root)).stdout;
+    expect((await w.run('cp1', ['networkctl', 'reload'], root)).code).toBe(0);
+    expect(await lo1()).toContain('10.200.0.1');
+    await w.run('cp1', ['ip', 'addr', 'del', '10.200.0.1/32', 'dev', 'lo1'], root);
+    await w.run('cp1', ['networkctl', 'reload'], root);
+    expect(await lo1()).not.toContain('10.200.0.1');
+    await w.run('cp1', ['networkctl', 'reconfigure', 'lo1'], root);
+    expect(await lo1()).toContain('10.200.0.1');
+  });
+});
