@@ -1,3 +1,4 @@
+import {ciliumChartVersion} from '../core/artifacts/cilium-values.js';
 import type {Plan} from '../core/plan/types.js';
 import type {Finding} from '../core/validate/finding.js';
 
@@ -14,7 +15,7 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 export const planText = (plan: Plan, findings: readonly Finding[]): string[] => {
   const width = Math.max(...plan.nodes.map((node) => node.name.length), 4);
   const lines = [
-    `Cluster ${plan.clusterName}: Kubernetes ${plan.kubernetesVersion}, API at ${plan.network.vip}:6443, pods ${plan.network.podCidr}, services ${plan.network.serviceCidr}`,
+    `Cluster ${plan.clusterName}: Kubernetes ${plan.kubernetesVersion}, API at ${plan.network.vip}:6443, pods ${plan.network.podCidr}, services ${plan.network.serviceCidr}, Cilium ${ciliumChartVersion}`,
     ...plan.nodes.map(
       (node, index) =>
         `  ${node.role.padEnd(13)}  ${node.name.padEnd(width)}  ${node.ip || '(no IPv4)'}${index === 0 && node.role === 'control-plane' ? '  (init node)' : ''}`,

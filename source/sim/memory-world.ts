@@ -84,6 +84,8 @@ export interface MemoryWorld {
   ): Promise<ToolResult>;
   /** The tailnet now (reconciled at this moment). */
   tailnet(): TailnetState;
+  /** The simulated cluster (CA, tokens, nodes, Helm releases), as the lab keeps it in cluster.json. */
+  cluster(): ClusterState | undefined;
 }
 
 /** Where a connection from one host ends up. */
@@ -366,5 +368,6 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
     fs: (host) => files.get(host),
     run,
     tailnet: reconcileNow,
+    cluster: () => cluster,
   };
 };

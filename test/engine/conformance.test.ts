@@ -11,6 +11,7 @@ import {
   type DemoWorld,
   type DemoWorldOptions,
 } from '../../source/engine/demo-run.js';
+import {ciliumChartVersion} from '../../source/core/artifacts/cilium-values.js';
 import {runDiagnosis} from '../../source/engine/doctor/session.js';
 import {SimHost} from '../../source/engine/host/sim-host.js';
 import {demoPlan} from '../support/demo-plan.js';
@@ -106,5 +107,15 @@ describe('the VIP after the health gate withdrew it (C3, S2)', () => {
     expect(again.outcome.ok).toBe(true);
     const lo1 = await run(['ip', '-j', 'addr', 'show', 'dev', 'lo1']);
     expect(lo1.stdout).toContain('"local":"10.200.0.1"');
+  });
+});
+
+describe('the Cilium chart (F7)', () => {
+  it('is the pinned version the plan names, on the first install and after a re-run', async () => {
+    const {world} = await apply();
+    const release = () => world.world.cluster()?.helm['kube-system/cilium'];
+    expect(release()).toMatchObject({chart: `cilium-${ciliumChartVersion}`, revision: 1});
+    await apply({}, world);
+    expect(release()).toMatchObject({chart: `cilium-${ciliumChartVersion}`, revision: 1});
   });
 });

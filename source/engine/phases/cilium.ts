@@ -2,7 +2,7 @@
 // `helm get values` first, so a re-run with the same values changes nothing
 // (helm upgrade would add a revision every time).
 import {parse} from 'yaml';
-import {ciliumValues} from '../../core/artifacts/cilium-values.js';
+import {ciliumChartVersion, ciliumValues} from '../../core/artifacts/cilium-values.js';
 import {initNode} from '../../core/plan/build.js';
 import {isDeepStrictEqual} from 'node:util';
 import {adminConf} from './kubeadm-init.js';
@@ -16,6 +16,8 @@ export const helmInstallArgv = (): string[] => [
   'cilium',
   '--repo',
   'https://helm.cilium.io',
+  '--version',
+  ciliumChartVersion,
   '--namespace',
   'kube-system',
   '--values',
