@@ -5,6 +5,7 @@
 // log. Secrets go through a SecretStore as in a real run, so events show what
 // the real run would show.
 import {parseKubernetesVersion} from '../core/artifacts/kubernetes-version.js';
+import {initNode} from '../core/plan/build.js';
 import type {Plan} from '../core/plan/types.js';
 import type {RunEvent, RunOutcome} from '../core/run/events.js';
 import {defaultMachine, demoMachines} from '../sim/demo-machines.js';
@@ -41,6 +42,8 @@ export const demoWorld = (plan: Plan, pace: number, options: DemoWorldOptions = 
     role: node.role,
     tags: node.tags,
     advertisedRoutes: node.advertisedRoutes,
+    // The demo's user followed preflight's advice: Helm's script put helm in /usr/local/bin.
+    ...(node.name === initNode(plan)?.name ? {commands: {helm: '/usr/local/bin/helm'}} : {}),
     ...options.machines?.[node.name],
   }));
   if (!hosts.some((host) => host.name === demoWorkstation.name))

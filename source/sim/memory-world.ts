@@ -39,6 +39,7 @@ import {
   type TailnetIdentity,
   type TailnetState,
 } from './tailnet.js';
+import {whichScript} from '../core/remote/which.js';
 import {simTools} from './tools.js';
 
 export interface MemoryHost {
@@ -59,7 +60,39 @@ export interface MemoryHost {
   readonly networkManager: 'systemd-networkd' | 'NetworkManager';
   /** Debian 12's 1.6.20 (config version 2) or sid's 2.1.9 (config version 3). */
   readonly containerd: '1.6' | '2.1';
+  /**
+   * Where each simulated command is installed, over `installedCommands` (null:
+   * not installed). A fresh node is one as the kubeadm install guide leaves it:
+   * no helm unless a test (or the demo) installs it.
+   */
+  readonly commands?: Readonly<Record<string, string | null>>;
 }
+
+/** A node as the kubeadm install guide and its distribution's packages leave it: everything in /usr/bin, no helm. */
+export const installedCommands: Readonly<Record<string, string>> = {
+  kubeadm: '/usr/bin/kubeadm',
+  kubelet: '/usr/bin/kubelet',
+  kubectl: '/usr/bin/kubectl',
+  crictl: '/usr/bin/crictl',
+  containerd: '/usr/bin/containerd',
+  tailscale: '/usr/bin/tailscale',
+  curl: '/usr/bin/curl',
+  systemctl: '/usr/bin/systemctl',
+  networkctl: '/usr/bin/networkctl',
+  nmcli: '/usr/bin/nmcli',
+};
+
+/** The commands the model answers that a node may lack; everything else is the base system. */
+const packagedCommands = new Set([...Object.keys(installedCommands), 'helm']);
+
+/** sudo's secure_path: the RHEL family leaves /usr/local/bin out, Debian and Ubuntu keep it. */
+const securePath = (prettyName: string): string[] =>
+  /Red Hat|Rocky|Alma|Fedora|CentOS|Oracle/i.test(prettyName)
+    ? ['/sbin', '/bin', '/usr/sbin', '/usr/bin']
+    : ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** A login shell's PATH over SSH (sshd's default). */
+const userPath = ['/usr/local/bin', '/usr/bin', '/bin'];
 
 export interface MemoryWorldOptions {
   readonly hosts: readonly MemoryHost[];
@@ -128,6 +161,28 @@ const seed = (host: MemoryHost, index: number): MemoryFs => {
     [simState.containerd]: '{"systemdCgroup":false}\n',
     [linksFile]: `${JSON.stringify(links, null, 1)}\n`,
   });
+};
+
+const commandsOf = (machine: MemoryHost | undefined): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries({...installedCommands, ...machine?.commands}).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
+
+/**
+ * `sh -c SCRIPT sh ARGS`: the model runs one script, the wizard's command
+ * lookup (core/remote/which.ts), whose PATH covers every system directory.
+ */
+const sh = (installed: Record<string, string>, argv: readonly string[]): ToolResult => {
+  const [flag, script, , ...args] = argv;
+  if (flag !== '-c' || script !== whichScript)
+    return fail(2, 'sh: the simulated host runs no shell scripts but the command lookup\n');
+  return {
+    code: 0,
+    stdout: args.flatMap((tool) => (installed[tool] ? [`${installed[tool]}\n`] : [])).join(''),
+    stderr: '',
+  };
 };
 
 export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
@@ -346,8 +401,27 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
     argv: readonly string[],
     {uid, stdin = ''}: {readonly uid: number; readonly stdin?: string},
   ): Promise<ToolResult> {
-    const [command = '', ...rest] = argv;
+    const [given = '', ...rest] = argv;
     const env = envOf(host, uid);
+    const machine = hosts.get(host);
+    const installed = commandsOf(machine);
+    // A path names its file; a bare name is searched on PATH (sudo's secure_path for root).
+    const command = given.includes('/')
+      ? (Object.entries(installed).find(([, path]) => path === given)?.[0] ??
+        (packagedCommands.has(given.slice(given.lastIndexOf('/') + 1))
+          ? ''
+          : given.slice(given.lastIndexOf('/') + 1)))
+      : given;
+    if (command === '') return fail(127, `sh: 1: ${given}: not found\n`);
+    if (!given.includes('/') && packagedCommands.has(command)) {
+      const path = installed[command];
+      const search = uid === 0 ? securePath(machine?.prettyName ?? '') : userPath;
+      if (path === undefined || !search.includes(path.slice(0, path.lastIndexOf('/'))))
+        return uid === 0
+          ? fail(1, `sudo: ${command}: command not found\n`)
+          : fail(127, `sh: 1: ${command}: not found\n`);
+    }
+    if (command === 'sh') return sh(installed, rest);
     if (Object.hasOwn(simTools, command)) return simTools[command]!(env, rest, stdin);
     if (command === 'containerd')
       return containerdCli(

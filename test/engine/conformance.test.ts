@@ -119,3 +119,68 @@ describe('the Cilium chart (F7)', () => {
     expect(release()).toMatchObject({chart: `cilium-${ciliumChartVersion}`, revision: 1});
   });
 });
+
+describe('the commands a run needs (A8, F6, H3, S1)', () => {
+  const failures = (events: readonly RunEvent[]) =>
+    events.flatMap((event) =>
+      event.type === 'host-step-finished' && event.status === 'failed'
+        ? [{phase: event.phase, host: event.host, failure: event.failure}]
+        : [],
+    );
+
+  it('a node as the kubeadm install guide leaves it has no helm: preflight says so, and how to get it, before anything changes', async () => {
+    const {events, outcome} = await apply({machines: {'rpi4-a': {commands: {}}}});
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toBe(
+      'Preflight failed on rpi4-a: rpi4-a lacks helm (for installing Cilium)',
+    );
+    const [failure] = failures(events);
+    expect(failure?.phase).toBe('preflight');
+    expect(failure?.failure?.suggestion).toContain(
+      'helm: install Helm 3 with its script (curl -fsSL https://raw.githubusercontent.com/helm/helm/main/scripts/get-helm-3 | bash)',
+    );
+    expect(changedSteps(events)).toEqual([]);
+  });
+
+  it('names every missing command on every host at once, with one sentence each', async () => {
+    const {events, outcome} = await apply({
+      machines: {
+        'rpi4-a': {commands: {helm: '/usr/local/bin/helm', kubectl: null}},
+        nuc: {commands: {curl: null}},
+      },
+    });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toContain('rpi4-a lacks kubectl (for verifying the cluster)');
+    expect(outcome.error).toContain('nuc lacks curl (for checking the VIP from here)');
+    const byHost = Object.fromEntries(
+      failures(events).map((entry) => [entry.host, entry.failure?.suggestion]),
+    );
+    expect(byHost['rpi4-a']).toMatch(
+      /^kubectl: install kubectl 1\.36 with kubeadm and kubelet from https:\/\/pkgs\.k8s\.io\/core:\/stable:\/v1\.36\//,
+    );
+    expect(byHost['nuc']).toMatch(/^curl: install your distribution's curl package/);
+    expect(changedSteps(events)).toEqual([]);
+  });
+
+  it('on the RHEL family, tools in /usr/local/bin (outside sudo’s secure_path) are called by their path', async () => {
+    const local = {
+      helm: '/usr/local/bin/helm',
+      kubeadm: '/usr/local/bin/kubeadm',
+      kubelet: '/usr/local/bin/kubelet',
+      crictl: '/usr/local/bin/crictl',
+    };
+    const {world, events, outcome} = await apply({
+      machines: {'rpi4-a': {prettyName: 'Rocky Linux 9.4 (Blue Onyx)', commands: local}},
+    });
+    // What `sudo helm` says there: the binary is not on secure_path.
+    expect(await world.world.run('rpi4-a', ['helm', 'version'], {uid: 0})).toMatchObject({
+      code: 1,
+      stderr: 'sudo: helm: command not found\n',
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.ok).toBe(true);
+    expect(hostOutput(events)).toContain(
+      `sudo /usr/local/bin/helm upgrade --install cilium cilium --repo https://helm.cilium.io --version ${ciliumChartVersion} --namespace kube-system --values /dev/stdin --kubeconfig /etc/kubernetes/admin.conf`,
+    );
+  });
+});

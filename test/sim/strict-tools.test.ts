@@ -89,3 +89,23 @@ describe('the simulated networkctl (S2)', () => {
     expect(await lo1()).toContain('10.200.0.1');
   });
 });
+
+describe('the simulated commands on a fresh node (S1)', () => {
+  it('has no helm unless it is installed; sudo on the RHEL family does not look in /usr/local/bin', async () => {
+    expect(await world().run('cp1', ['helm', 'version'], root)).toMatchObject({
+      code: 1,
+      stderr: 'sudo: helm: command not found\n',
+    });
+    const rocky = world(
+      {},
+      {prettyName: 'Rocky Linux 9.4 (Blue Onyx)', commands: {helm: '/usr/local/bin/helm'}},
+    );
+    expect((await rocky.run('cp1', ['helm', 'version'], root)).stderr).toBe(
+      'sudo: helm: command not found\n',
+    );
+    expect((await rocky.run('cp1', ['helm', 'version'], {uid: 1000})).code).toBe(0);
+    expect((await rocky.run('cp1', ['/usr/local/bin/helm', 'version'], root)).code).toBe(0);
+    const debian = world({}, {commands: {helm: '/usr/local/bin/helm'}});
+    expect((await debian.run('cp1', ['helm', 'version'], root)).code).toBe(0);
+  });
+});

@@ -4,6 +4,7 @@
 import {parse} from 'yaml';
 import {ciliumChartVersion, ciliumValues} from '../../core/artifacts/cilium-values.js';
 import {initNode} from '../../core/plan/build.js';
+import {helmFailureSuggestion} from '../../core/remote/helm-failure.js';
 import {isDeepStrictEqual} from 'node:util';
 import {adminConf} from './kubeadm-init.js';
 import type {Phase} from './phase.js';
@@ -69,8 +70,7 @@ export const cilium: Phase = {
       mutates: true,
       stdin: ciliumValues(step.plan),
       timeoutMs: 10 * 60_000,
-      suggestion:
-        'helm needs https://helm.cilium.io from this node; check its internet access and DNS.',
+      suggestion: (result) => helmFailureSuggestion(step.node.name, result.stderr),
     });
     return 'installed';
   },

@@ -6,7 +6,9 @@ import {
   parseKubernetesVersion,
   type KubernetesVersion,
 } from '../../core/artifacts/kubernetes-version.js';
+import {binariesFor} from '../../core/plan/binaries.js';
 import type {PlanNode} from '../../core/plan/types.js';
+import {needsAbsolutePath, parseWhich, whichArgv} from '../../core/remote/which.js';
 import {StepError} from '../step-error.js';
 import type {NetworkManager} from './memory.js';
 import type {Phase, StepContext} from './phase.js';
@@ -45,6 +47,31 @@ const tool = async (step: StepContext, argv: string[], what: string): Promise<st
   return firstLine(result.stdout);
 };
 
+/**
+ * Every command the run needs on this host, found before anything changes: a
+ * missing one is named with what it is for and how to get it, all at once.
+ * The ones outside sudo's secure_path everywhere are then called by path.
+ */
+const findCommands = async (step: StepContext) => {
+  const needed = binariesFor(step.plan, step.node);
+  const names = needed.map((binary) => binary.name);
+  const {stdout} = await step.host.run(whichArgv(names), {allowFailure: true});
+  const found = parseWhich(stdout, names);
+  const missing = needed.filter((binary) => !found.has(binary.name));
+  if (missing.length > 0)
+    fail(
+      `${step.host.name} lacks ${missing.map((binary) => `${binary.name} (for ${binary.why})`).join(', ')}`,
+      missing
+        .map((binary) => `${binary.name}: ${binary.howToGet}.`)
+        .concat('Then run ha-wizard apply again; nothing was changed.')
+        .join('\n'),
+    );
+  step.memory.commandPaths.set(
+    step.node.name,
+    new Map([...found].filter(([, path]) => needsAbsolutePath(path))),
+  );
+};
+
 /** Stops on a kubeadm that cannot deploy the plan's Kubernetes; warns on the one skew it supports. */
 const checkKubeadmSkew = (step: StepContext, kubeadmVersion: string) => {
   let have: KubernetesVersion;
@@ -81,6 +108,7 @@ export const preflight: Phase = {
       sudo: true,
       suggestion: `Give ${host.name}'s SSH user passwordless sudo (a line "USER ALL=(ALL) NOPASSWD: ALL" in /etc/sudoers.d/).`,
     });
+    await findCommands(step);
     const os = osName((await host.run(['cat', '/etc/os-release'])).stdout);
     const arch = firstLine((await host.run(['uname', '-m'])).stdout);
     const hostname = firstLine((await host.run(['hostname'])).stdout);
