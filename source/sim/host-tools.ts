@@ -3,7 +3,7 @@
 // the demo has no containerd at all).
 import {randomUUID} from 'node:crypto';
 import {parse as parseToml, stringify as stringifyToml} from 'smol-toml';
-import {readSystemdCgroup} from '../core/containerd/systemd-cgroup.js';
+import {effectiveSystemdCgroup} from '../core/containerd/systemd-cgroup.js';
 import {simState} from './static-pods.js';
 import type {SimEnv, ToolResult} from './env.js';
 import {fail, ok} from './env.js';
@@ -56,7 +56,7 @@ const restartContainerd = async (env: SimEnv): Promise<boolean> => {
   let good = dump.code === 0;
   if (good) {
     try {
-      systemdCgroup = readSystemdCgroup(dump.stdout).systemdCgroup === true;
+      systemdCgroup = effectiveSystemdCgroup(dump.stdout).systemdCgroup === true;
     } catch {
       good = false;
     }
@@ -519,18 +519,47 @@ export interface ContainerdRelease {
   readonly versionLine: string;
   /** What `containerd config default` prints (fixtures/real/). */
   readonly defaultConfig: string;
+  /**
+   * How `config dump` treats an older config file (cmd/containerd/command/config.go):
+   * 1.x prints version 2; 2.0.0-2.0.5 print version 3 without migrating the file
+   * (its version-2 keys stay as they are); 2.0.6 and later migrate it first.
+   */
+  readonly dump: 'version-2' | 'unmigrated' | 'migrated';
 }
 
 export const containerd21 = (defaultConfig: string): ContainerdRelease => ({
   versionLine:
     'containerd github.com/containerd/containerd/v2 v2.1.9 e6c98f0e7f4de5bf2cb1ba6dc2ff5a7c76f2b5b4\n',
   defaultConfig,
+  dump: 'migrated',
+});
+
+/** containerd 2.0.5, the last whose `config dump` does not migrate (its default has 2.1's version-3 layout). */
+export const containerd205 = (defaultConfig: string): ContainerdRelease => ({
+  versionLine: 'containerd github.com/containerd/containerd/v2 v2.0.5 (simulated)\n',
+  defaultConfig,
+  dump: 'unmigrated',
 });
 
 export const containerd16 = (defaultConfig: string): ContainerdRelease => ({
   versionLine: 'containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3\n',
   defaultConfig,
+  dump: 'version-2',
 });
+
+/** containerd 2.x's migration of a version-2 file: the CRI runtime settings move to their version-3 plugin. */
+const migrateToV3 = (config: Toml): Toml => {
+  if (config['version'] !== 2) return config;
+  const plugins = {...((config['plugins'] ?? {}) as Toml)};
+  const {containerd: runtimes, ...rest} = (plugins['io.containerd.grpc.v1.cri'] ?? {}) as Toml;
+  if (runtimes !== undefined)
+    plugins['io.containerd.cri.v1.runtime'] = merge(
+      (plugins['io.containerd.cri.v1.runtime'] ?? {}) as Toml,
+      {containerd: runtimes},
+    );
+  plugins['io.containerd.grpc.v1.cri'] = rest;
+  return {...config, version: 3, plugins};
+};
 
 /** containerd's CLI: version, config default, config dump (default merged with the file). */
 export const containerdCli = async (
@@ -560,9 +589,13 @@ export const containerdCli = async (
   const text = env.fs.read(file);
   if (text === undefined) return ok(defaultConfig);
   try {
-    return ok(
-      stringifyToml(merge(parseToml(defaultConfig) as Toml, parseToml(text) as Toml)) + '\n',
-    );
+    const file = parseToml(text) as Toml;
+    const base = parseToml(defaultConfig) as Toml;
+    const dumped =
+      release.dump === 'migrated'
+        ? merge(base, migrateToV3(file))
+        : {...merge(base, file), version: release.dump === 'unmigrated' ? 3 : 2};
+    return ok(stringifyToml(dumped) + '\n');
   } catch (error) {
     return fail(1, `containerd: failed to load TOML from ${file}: ${(error as Error).message}\n`);
   }

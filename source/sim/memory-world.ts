@@ -21,7 +21,7 @@ import {
   type SimSettings,
   type ToolResult,
 } from './env.js';
-import {containerd16, containerd21, containerdCli} from './host-tools.js';
+import {containerd16, containerd205, containerd21, containerdCli} from './host-tools.js';
 import {holdsAddress, ip, linksFile, type Link} from './ip.js';
 import {paths} from './kubeadm.js';
 import {memoryFs, type MemoryFs} from './memory-fs.js';
@@ -58,8 +58,13 @@ export interface MemoryHost {
   /** `uname -m`. */
   readonly arch: string;
   readonly networkManager: 'systemd-networkd' | 'NetworkManager';
-  /** Debian 12's 1.6.20 (config version 2) or sid's 2.1.9 (config version 3). */
-  readonly containerd: '1.6' | '2.1';
+  /**
+   * Debian 12's 1.6.20 (config version 2), sid's 2.1.9 (config version 3), or
+   * 2.0.5, whose `config dump` does not migrate an older file.
+   */
+  readonly containerd: '1.6' | '2.0' | '2.1';
+  /** /etc/containerd/config.toml as the node has it. @default its build's default config */
+  readonly containerdConfig?: string;
   /**
    * Where each simulated command is installed, over `installedCommands` (null:
    * not installed). A fresh node is one as the kubeadm install guide leaves it:
@@ -156,7 +161,8 @@ const seed = (host: MemoryHost, index: number): MemoryFs => {
     '/proc/swaps': 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n',
     '/proc/sys/net/ipv4/ip_forward': '1\n',
     '/etc/containerd/config.toml':
-      host.containerd === '1.6' ? containerd16Default : containerd21Default,
+      host.containerdConfig ??
+      (host.containerd === '1.6' ? containerd16Default : containerd21Default),
     // What containerd read at its last start: both default configs leave SystemdCgroup false.
     [simState.containerd]: '{"systemdCgroup":false}\n',
     [linksFile]: `${JSON.stringify(links, null, 1)}\n`,
@@ -367,8 +373,8 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
         host,
         role: machine?.role ?? 'worker',
         networkManager: machine?.networkManager ?? 'systemd-networkd',
-        containerd: machine?.containerd === '2.1' ? '2.1.9' : '1.6.20',
-        containerdConfigVersion: machine?.containerd === '2.1' ? 3 : 2,
+        containerd: {'1.6': '1.6.20', '2.0': '2.0.5', '2.1': '2.1.9'}[machine?.containerd ?? '1.6'],
+        containerdConfigVersion: machine?.containerd === '1.6' ? 2 : 3,
       },
       settings,
       now,
@@ -427,9 +433,11 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
       return containerdCli(
         env,
         rest,
-        hosts.get(host)?.containerd === '2.1'
-          ? containerd21(containerd21Default)
-          : containerd16(containerd16Default),
+        {
+          '1.6': () => containerd16(containerd16Default),
+          '2.0': () => containerd205(containerd21Default),
+          '2.1': () => containerd21(containerd21Default),
+        }[hosts.get(host)?.containerd ?? '1.6'](),
       );
     if (command === 'tailscale') return tailscale(tailscaleNode(host, uid), rest);
     if (command === 'ip') return ip(env, rest);

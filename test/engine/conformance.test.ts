@@ -12,6 +12,7 @@ import {
   type DemoWorldOptions,
 } from '../../source/engine/demo-run.js';
 import {ciliumChartVersion} from '../../source/core/artifacts/cilium-values.js';
+import {containerd16Default} from '../../source/sim/containerd-defaults.js';
 import {runDiagnosis} from '../../source/engine/doctor/session.js';
 import {SimHost} from '../../source/engine/host/sim-host.js';
 import {demoPlan} from '../support/demo-plan.js';
@@ -182,5 +183,20 @@ describe('the commands a run needs (A8, F6, H3, S1)', () => {
     expect(hostOutput(events)).toContain(
       `sudo /usr/local/bin/helm upgrade --install cilium cilium --repo https://helm.cilium.io --version ${ciliumChartVersion} --namespace kube-system --values /dev/stdin --kubeconfig /etc/kubernetes/admin.conf`,
     );
+  });
+});
+
+describe('containerd 2.0.0-2.0.5 with a version-2 config.toml (E4, S3)', () => {
+  it('is verified by the setting the daemon really uses, and doctor agrees', async () => {
+    // A node upgraded from containerd 1.7 keeps its version-2 file; 2.0.5's dump does not migrate it.
+    const {world, outcome} = await apply({
+      machines: {nuc: {containerd: '2.0', containerdConfig: containerd16Default}},
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.ok).toBe(true);
+    const dump = await world.world.run('nuc', ['containerd', 'config', 'dump'], {uid: 0});
+    expect(dump.stdout).toMatch(/^version = 3$/m);
+    const {results} = await doctor(world);
+    expect(results.find((r) => r.id === 'cgroup-driver' && r.host === 'nuc')?.status).toBe('pass');
   });
 });

@@ -109,3 +109,33 @@ describe('the simulated commands on a fresh node (S1)', () => {
     expect((await debian.run('cp1', ['helm', 'version'], root)).code).toBe(0);
   });
 });
+
+describe('the simulated containerd config dump (S3)', () => {
+  const v2File =
+    'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\nSystemdCgroup = true\n';
+  it('2.0.5 prints version 3 but leaves a version-2 file unmigrated; 2.1 migrates it; 1.6 prints version 2', async () => {
+    const dump = async (containerd: '1.6' | '2.0' | '2.1') =>
+      (
+        await world({}, {containerd, containerdConfig: v2File}).run(
+          'cp1',
+          ['containerd', 'config', 'dump'],
+          root,
+        )
+      ).stdout;
+    const old = await dump('2.0');
+    expect(old).toMatch(/^version = 3$/m);
+    expect(old).toMatch(
+      /\[plugins\."io\.containerd\.grpc\.v1\.cri"\.containerd\.runtimes\.runc\.options\]\nSystemdCgroup = true/,
+    );
+    expect(old).toMatch(
+      /\[plugins\."io\.containerd\.cri\.v1\.runtime"\.containerd\.runtimes\.runc\.options\]\n(.*\n)*?SystemdCgroup = false/,
+    );
+    const migrated = await dump('2.1');
+    expect(migrated).toMatch(/^version = 3$/m);
+    expect(migrated).toMatch(
+      /\[plugins\."io\.containerd\.cri\.v1\.runtime"\.containerd\.runtimes\.runc\.options\]\n(.*\n)*?SystemdCgroup = true/,
+    );
+    expect(migrated).not.toContain('"io.containerd.grpc.v1.cri".containerd');
+    expect(await dump('1.6')).toMatch(/^version = 2$/m);
+  });
+});

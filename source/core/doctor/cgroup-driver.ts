@@ -2,7 +2,7 @@
 // seed 001): when they disagree, etcd and kube-apiserver restart in a loop and
 // kubectl answers "connection refused" on and off.
 import {parse} from 'yaml';
-import {readSystemdCgroup, runcOptionsPath} from '../containerd/systemd-cgroup.js';
+import {effectiveSystemdCgroup, runcOptionsPath} from '../containerd/systemd-cgroup.js';
 import {commandFix, result, sudoText, type Fix} from './check.js';
 import {couldNotRun, perHost} from './per-host.js';
 
@@ -56,7 +56,7 @@ export const cgroupDriver = perHost(
     let systemd: boolean;
     let where: string;
     try {
-      const reading = readSystemdCgroup(dump.stdout);
+      const reading = effectiveSystemdCgroup(dump.stdout);
       systemd = reading.systemdCgroup === true;
       where = `[${runcOptionsPath(reading.configVersion).join('.')}]`;
     } catch (error) {
