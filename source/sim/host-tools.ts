@@ -4,7 +4,7 @@
 import {randomUUID} from 'node:crypto';
 import {parse as parseToml, stringify as stringifyToml} from 'smol-toml';
 import {effectiveSystemdCgroup} from '../core/containerd/systemd-cgroup.js';
-import {simState} from './static-pods.js';
+import {simState, startKubelet} from './static-pods.js';
 import type {SimEnv, ToolResult} from './env.js';
 import {fail, ok} from './env.js';
 import {paths as kubeadmPaths} from './kubeadm.js';
@@ -119,8 +119,7 @@ export const systemctl = async (env: SimEnv, argv: readonly string[]): Promise<T
           `Job for containerd.service failed because the control process exited with error code.\nSee "systemctl status containerd.service" and "journalctl -xeu containerd.service" for details.\n`,
         );
     } else if (unit === 'kubelet.service') {
-      if (env.fs.read(kubeadmPaths.kubeletConfig) !== undefined)
-        env.procs.start('kubelet', env.agentArgv, {});
+      if (env.fs.read(kubeadmPaths.kubeletConfig) !== undefined) startKubelet(env);
     } else {
       const file = unitFile(env, unit);
       if (file && !env.procs.running(unit)) startFromUnitFile(env, unit, file);

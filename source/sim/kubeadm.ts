@@ -8,6 +8,7 @@ import {parseArgs, parseGoDuration} from './args.js';
 import {caCertHash, type ClusterState, type SimNode} from './cluster.js';
 import {fail, ok, type SimEnv, type ToolResult} from './env.js';
 import {keyPem, makeCa, makeCertificate, rsaKeyPair} from './x509.js';
+import {startKubelet} from './static-pods.js';
 
 type Doc = Record<string, unknown>;
 const stackHint = 'To see the stack trace of this error execute with --v=5 or higher\n';
@@ -15,15 +16,9 @@ const obj = (value: unknown): Doc =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Doc) : {};
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-export const paths = {
-  manifests: '/etc/kubernetes/manifests',
-  pki: '/etc/kubernetes/pki',
-  adminConf: '/etc/kubernetes/admin.conf',
-  kubeletConf: '/etc/kubernetes/kubelet.conf',
-  kubeletConfig: '/var/lib/kubelet/config.yaml',
-  kubeletFlags: '/var/lib/kubelet/kubeadm-flags.env',
-  etcdData: '/var/lib/etcd',
-} as const;
+import {paths} from './kube-paths.js';
+
+export {paths};
 const staticPods = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'] as const;
 const confFiles = [
   'admin.conf',
@@ -599,7 +594,7 @@ const init = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
     '[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s',
     '',
   ].join('\n');
-  env.procs.start('kubelet', env.agentArgv, {});
+  startKubelet(env);
   const kubeletAfter = await waitLocal(env, 10250, 10_000);
   if (kubeletAfter === undefined)
     return fail(
@@ -955,7 +950,7 @@ const join = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
   );
   writeKubelet(env, state.kubeletConfig, nodeIp ?? '');
   out += `[kubelet-start] Writing kubelet configuration to file "${paths.kubeletConfig}"\n[kubelet-start] Writing kubelet environment file with flags to file "${paths.kubeletFlags}"\n[kubelet-start] Starting the kubelet\n[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s\n`;
-  env.procs.start('kubelet', env.agentArgv, {});
+  startKubelet(env);
   const kubeletAfter = await waitLocal(env, 10250, 10_000);
   out += `[kubelet-check] The kubelet is healthy after ${seconds(kubeletAfter ?? 0.5)}\n[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap\n`;
   const node: SimNode = {

@@ -148,12 +148,46 @@ describe('doctor checks', () => {
     expect(entry?.evidence).toBe(
       'containerd config dump: SystemdCgroup = false; /var/lib/kubelet/config.yaml: cgroupDriver: systemd',
     );
+    // A kubelet that takes its driver from the runtime keeps the old one until it restarts too.
     expect(entry?.fix?.actions).toEqual([
       {kind: 'systemd-cgroup'},
       {kind: 'run', argv: ['systemctl', 'restart', 'containerd']},
+      {kind: 'run', argv: ['systemctl', 'restart', 'kubelet']},
     ]);
     expect(entry?.fix?.commands).toContain('sudo systemctl restart containerd');
     expect(only(results, 'cgroup-driver', 'w1')[0]?.status).toBe('pass');
+  });
+
+  it('cgroup-driver: a kubelet of 1.31+ with containerd 2.x takes the driver from containerd, so config.yaml does not count', () => {
+    const containerd2False = fixture('containerd-default-2.1.9-debian-sid.toml');
+    const [entry] = only(
+      diagnose(
+        cluster([
+          cp('cp2', {
+            containerdDump: out(containerd2False),
+            kubeletVersion: out('Kubernetes v1.36.2\n'),
+          }),
+        ]),
+      ),
+      'cgroup-driver',
+      'cp2',
+    );
+    expect(entry?.status).toBe('pass');
+    expect(entry?.evidence).toContain('KubeletCgroupDriverFromCRI');
+    // The same pair with containerd 1.x (dump version 2): the kubelet reads config.yaml, a real mismatch.
+    const [old] = only(
+      diagnose(
+        cluster([
+          cp('cp2', {
+            containerdDump: out(containerdFalse),
+            kubeletVersion: out('Kubernetes v1.36.2\n'),
+          }),
+        ]),
+      ),
+      'cgroup-driver',
+      'cp2',
+    );
+    expect(old?.status).toBe('fail');
   });
 
   it('cgroup-driver: a kubelet on cgroupfs with containerd on systemd is fixed on the kubelet side', () => {

@@ -200,3 +200,22 @@ describe('containerd 2.0.0-2.0.5 with a version-2 config.toml (E4, S3)', () => {
     expect(results.find((r) => r.id === 'cgroup-driver' && r.host === 'nuc')?.status).toBe('pass');
   });
 });
+
+describe('the kubelet’s cgroup driver with Kubernetes 1.31+ and containerd 2.x (E5, S8)', () => {
+  it('comes from containerd at the kubelet’s start: config.yaml does not count, doctor and the static pods agree', async () => {
+    const {world, outcome} = await apply({machines: {'rpi4-b': {containerd: '2.1'}}});
+    expect(outcome.ok).toBe(true);
+    const run = (argv: string[]) => world.world.run('rpi4-b', argv, {uid: 0});
+    const fs = world.world.fs('rpi4-b');
+    const config = fs?.read('/var/lib/kubelet/config.yaml') ?? '';
+    fs?.write(
+      '/var/lib/kubelet/config.yaml',
+      config.replace(/cgroupDriver: systemd/, 'cgroupDriver: cgroupfs'),
+    );
+    await run(['systemctl', 'restart', 'kubelet']);
+    const {results} = await doctor(world);
+    const on = (id: string) => results.find((r) => r.id === id && r.host === 'rpi4-b');
+    expect(on('cgroup-driver')).toMatchObject({status: 'pass'});
+    expect(on('control-plane-restarts')).toMatchObject({status: 'pass'});
+  });
+});

@@ -2,7 +2,11 @@
 // seed 001): when they disagree, etcd and kube-apiserver restart in a loop and
 // kubectl answers "connection refused" on and off.
 import {parse} from 'yaml';
-import {effectiveSystemdCgroup, runcOptionsPath} from '../containerd/systemd-cgroup.js';
+import {
+  effectiveSystemdCgroup,
+  readSystemdCgroup,
+  runcOptionsPath,
+} from '../containerd/systemd-cgroup.js';
 import {commandFix, result, sudoText, type Fix} from './check.js';
 import {couldNotRun, perHost} from './per-host.js';
 
@@ -16,11 +20,29 @@ export const kubeletCgroupDriver = (configYaml: string): string => {
   return typeof value === 'string' ? value : 'cgroupfs';
 };
 
+/**
+ * KubeletCgroupDriverFromCRI (beta and on from Kubernetes 1.31, GA in 1.34): a
+ * kubelet of 1.31 or later asks the runtime for the cgroup driver when it
+ * starts and then ignores config.yaml's cgroupDriver, if the runtime answers
+ * (containerd 2.x implements the RuntimeConfig call; 1.x does not, and the
+ * kubelet falls back to config.yaml). containerd 2.x is the one whose dump
+ * says version 3 or later: 1.x always prints version 2.
+ */
+const driverFromCri = (kubeletVersion: string | undefined, dumpVersion: number): boolean => {
+  const minor = /v?1\.(\d+)\./.exec(kubeletVersion ?? '')?.[1];
+  return minor !== undefined && Number(minor) >= 31 && dumpVersion >= 3;
+};
+
+// Restarting containerd alone would leave a kubelet that takes its driver from the
+// runtime on the old one until its own restart: new sandboxes then fail. Both restart.
 const containerdFix = (): Fix => {
-  const restart = commandFix('', [['systemctl', 'restart', 'containerd']]);
+  const restart = commandFix('', [
+    ['systemctl', 'restart', 'containerd'],
+    ['systemctl', 'restart', 'kubelet'],
+  ]);
   return {
     summary:
-      'Set SystemdCgroup = true for runc in /etc/containerd/config.toml (backed up first) and restart containerd.',
+      'Set SystemdCgroup = true for runc in /etc/containerd/config.toml (backed up first), restart containerd, then the kubelet.',
     commands: [
       sudoText(['cp', '-p', '/etc/containerd/config.toml', '/etc/containerd/config.toml.bak']),
       sudoText([
@@ -78,6 +100,15 @@ export const cgroupDriver = perHost(
         `The kubelet on ${host.host} has no configuration yet (kubeadm init or join writes it), so there is nothing to compare with.`,
       );
     const driver = kubeletCgroupDriver(host.kubeletConfig);
+    const kubeletVersion = host.kubeletVersion?.stdout.trim().split('\n')[0];
+    if (driverFromCri(kubeletVersion, readSystemdCgroup(dump.stdout).configVersion))
+      return result(
+        id,
+        host.host,
+        'pass',
+        `${containerdSays}; ${kubeletVersion}: the kubelet takes its cgroup driver from containerd 2.x (KubeletCgroupDriverFromCRI), not from ${kubeletConfigPath} (cgroupDriver: ${driver})`,
+        `The kubelet asked containerd for the cgroup driver when it started and uses that (${systemd ? 'systemd' : 'cgroupfs'} if containerd has not changed since), so the two agree. After changing containerd's SystemdCgroup, restart containerd and then the kubelet.`,
+      );
     const evidence = `${containerdSays}; ${kubeletConfigPath}: cgroupDriver: ${driver}`;
     if ((driver === 'systemd') === systemd)
       return result(

@@ -25,6 +25,8 @@ export interface HostEvidence {
   readonly containerdDump?: CommandOutput;
   /** /var/lib/kubelet/config.yaml; null when the file does not exist. */
   readonly kubeletConfig?: string | null;
+  /** `kubelet --version` (`Kubernetes v1.36.2`). */
+  readonly kubeletVersion?: CommandOutput;
   /** `systemctl is-active kubelet`. */
   readonly kubeletActive?: CommandOutput;
   /** `cat /proc/swaps`. */

@@ -101,6 +101,7 @@ export const collectHost = async (
       containerdDump: await run(host, ['containerd', 'config', 'dump'], signal, true),
       kubeletConfig: (await host.readFile(kubeletConfigPath, {sudo: true})) ?? null,
       kubeletActive: await run(host, ['systemctl', 'is-active', 'kubelet'], signal),
+      kubeletVersion: await run(host, ['kubelet', '--version'], signal),
       swaps: await run(host, ['cat', '/proc/swaps'], signal),
       prefs: await run(host, ['tailscale', 'debug', 'prefs'], signal),
       selfStatus: await run(host, ['tailscale', 'status', '--json'], signal),
