@@ -395,7 +395,9 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
         stop: (unit) => void procs.delete(unit),
         running: (unit) => procs.has(unit),
       },
-      exec: (argv, stdin) => run(host, argv, {uid, ...(stdin === undefined ? {} : {stdin})}),
+      // A tool's own calls (systemd starting containerd from its unit) name the binary; no PATH search.
+      exec: (argv, stdin) =>
+        run(host, argv, {uid, internal: true, ...(stdin === undefined ? {} : {stdin})}),
       agentArgv: ['hwlab-agent'],
     };
     envs.set(key, env);
@@ -405,7 +407,11 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
   async function run(
     host: string,
     argv: readonly string[],
-    {uid, stdin = ''}: {readonly uid: number; readonly stdin?: string},
+    {
+      uid,
+      stdin = '',
+      internal = false,
+    }: {readonly uid: number; readonly stdin?: string; readonly internal?: boolean},
   ): Promise<ToolResult> {
     const [given = '', ...rest] = argv;
     const env = envOf(host, uid);
@@ -419,7 +425,7 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
           : given.slice(given.lastIndexOf('/') + 1)))
       : given;
     if (command === '') return fail(127, `sh: 1: ${given}: not found\n`);
-    if (!given.includes('/') && packagedCommands.has(command)) {
+    if (!internal && !given.includes('/') && packagedCommands.has(command)) {
       const path = installed[command];
       const search = uid === 0 ? securePath(machine?.prettyName ?? '') : userPath;
       if (path === undefined || !search.includes(path.slice(0, path.lastIndexOf('/'))))

@@ -219,3 +219,21 @@ describe('the kubelet’s cgroup driver with Kubernetes 1.31+ and containerd 2.x
     expect(on('control-plane-restarts')).toMatchObject({status: 'pass'});
   });
 });
+
+describe('doctor on the RHEL family (H3)', () => {
+  it('finds crictl and containerd in /usr/local/bin, where sudo does not look', async () => {
+    const {world, outcome} = await apply({
+      machines: {
+        'rpi4-b': {
+          prettyName: 'AlmaLinux 9.5 (Teal Serval)',
+          commands: {crictl: '/usr/local/bin/crictl', containerd: '/usr/local/bin/containerd'},
+        },
+      },
+    });
+    expect(outcome.ok).toBe(true);
+    const {results} = await doctor(world);
+    const on = (id: string) => results.find((r) => r.id === id && r.host === 'rpi4-b');
+    expect(on('cgroup-driver')).toMatchObject({status: 'pass'});
+    expect(on('control-plane-restarts')).toMatchObject({status: 'pass'});
+  });
+});

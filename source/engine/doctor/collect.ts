@@ -13,6 +13,7 @@ import type {
   NetworkManagerName,
 } from '../../core/doctor/evidence.js';
 import type {Plan, PlanNode} from '../../core/plan/types.js';
+import {withCommandPaths} from '../host/command-paths.js';
 import type {Host} from '../host/host.js';
 import {observerOf} from '../phases/route-approval.js';
 import {localReadyz, readyzArgv} from '../phases/steps/readyz.js';
@@ -25,6 +26,9 @@ export interface CollectOptions {
 }
 
 const commandTimeoutMs = 30_000;
+
+/** The packaged commands doctor runs (a tool in /usr/local/bin is called by its path). */
+export const doctorCommands = ['containerd', 'crictl', 'kubelet', 'kubeadm', 'tailscale', 'curl'];
 
 const run = async (
   host: Host,
@@ -92,6 +96,7 @@ export const collectHost = async (
   const base = {host: node.name, role: node.role, ip: node.ip, dnsName: node.dnsName};
   const {signal} = options;
   try {
+    host = await withCommandPaths(host, doctorCommands, signal);
     const sentAt = Date.now() / 1000;
     const date = await run(host, ['date', '+%s.%N'], signal);
     const receivedAt = Date.now() / 1000;
