@@ -148,11 +148,10 @@ describe('doctor checks', () => {
     expect(entry?.evidence).toBe(
       'containerd config dump: SystemdCgroup = false; /var/lib/kubelet/config.yaml: cgroupDriver: systemd',
     );
-    // A kubelet that takes its driver from the runtime keeps the old one until it restarts too.
+    // containerd 1.x: the kubelet reads config.yaml, so restarting containerd is enough.
     expect(entry?.fix?.actions).toEqual([
       {kind: 'systemd-cgroup'},
       {kind: 'run', argv: ['systemctl', 'restart', 'containerd']},
-      {kind: 'run', argv: ['systemctl', 'restart', 'kubelet']},
     ]);
     expect(entry?.fix?.commands).toContain('sudo systemctl restart containerd');
     expect(only(results, 'cgroup-driver', 'w1')[0]?.status).toBe('pass');
@@ -188,6 +187,19 @@ describe('doctor checks', () => {
       'cp2',
     );
     expect(old?.status).toBe('fail');
+    // containerd 2.x and a kubelet whose version doctor could not read: the fix restarts the
+    // kubelet after containerd, or a kubelet that took cgroupfs from containerd would keep it.
+    const [unknown] = only(
+      diagnose(cluster([cp('cp2', {containerdDump: out(containerd2False)})])),
+      'cgroup-driver',
+      'cp2',
+    );
+    expect(unknown?.status).toBe('fail');
+    expect(unknown?.fix?.actions).toEqual([
+      {kind: 'systemd-cgroup'},
+      {kind: 'run', argv: ['systemctl', 'restart', 'containerd']},
+      {kind: 'run', argv: ['systemctl', 'restart', 'kubelet']},
+    ]);
   });
 
   it('cgroup-driver: a kubelet on cgroupfs with containerd on systemd is fixed on the kubelet side', () => {

@@ -33,16 +33,17 @@ const driverFromCri = (kubeletVersion: string | undefined, dumpVersion: number):
   return minor !== undefined && Number(minor) >= 31 && dumpVersion >= 3;
 };
 
-// Restarting containerd alone would leave a kubelet that takes its driver from the
-// runtime on the old one until its own restart: new sandboxes then fail. Both restart.
-const containerdFix = (): Fix => {
+// With containerd 2.x, a kubelet that takes its driver from the runtime (1.31+,
+// or one whose version doctor could not read) keeps the old driver until its
+// own restart: restarting containerd alone would then make the mismatch real
+// (new sandboxes fail). With 1.x the kubelet reads config.yaml; containerd is enough.
+const containerdFix = (restartKubelet: boolean): Fix => {
   const restart = commandFix('', [
     ['systemctl', 'restart', 'containerd'],
-    ['systemctl', 'restart', 'kubelet'],
+    ...(restartKubelet ? [['systemctl', 'restart', 'kubelet']] : []),
   ]);
   return {
-    summary:
-      'Set SystemdCgroup = true for runc in /etc/containerd/config.toml (backed up first), restart containerd, then the kubelet.',
+    summary: `Set SystemdCgroup = true for runc in /etc/containerd/config.toml (backed up first) and restart containerd${restartKubelet ? ', then the kubelet' : ''}.`,
     commands: [
       sudoText(['cp', '-p', '/etc/containerd/config.toml', '/etc/containerd/config.toml.bak']),
       sudoText([
@@ -101,7 +102,8 @@ export const cgroupDriver = perHost(
       );
     const driver = kubeletCgroupDriver(host.kubeletConfig);
     const kubeletVersion = host.kubeletVersion?.stdout.trim().split('\n')[0];
-    if (driverFromCri(kubeletVersion, readSystemdCgroup(dump.stdout).configVersion))
+    const dumpVersion = readSystemdCgroup(dump.stdout).configVersion;
+    if (driverFromCri(kubeletVersion, dumpVersion))
       return result(
         id,
         host.host,
@@ -124,7 +126,7 @@ export const cgroupDriver = perHost(
       'fail',
       evidence,
       `The kubelet uses the ${driver} cgroup driver but containerd runs containers with ${systemd ? 'systemd' : 'cgroupfs'}; the static pods (etcd, kube-apiserver) then keep restarting, which is what makes kubectl answer "connection refused" on and off.`,
-      driver === 'systemd' ? containerdFix() : kubeletFix(),
+      driver === 'systemd' ? containerdFix(dumpVersion >= 3) : kubeletFix(),
     );
   },
 );
