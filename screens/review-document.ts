@@ -1,3 +1,4 @@
+import {ciliumChartVersion} from '../source/core/artifacts/cilium-values.js';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {controlPlanes} from '../source/core/plan/build.js';
 import {quorumLine} from '../source/core/plan/quorum.js';
@@ -70,6 +71,7 @@ export const planDocument = (
   );
   lines.push(line(`  Pod CIDR      ${plan.network.podCidr}`));
   lines.push(line(`  Service CIDR  ${plan.network.serviceCidr}`));
+  lines.push(line(`  CNI           Cilium ${ciliumChartVersion} (Helm chart, pinned)`));
   lines.push(line(''));
 
   lines.push(line(`Nodes (${plan.nodes.length}) · ${quorumLine(cps.length)}`, 'heading'));

@@ -5,9 +5,11 @@
 // log. Secrets go through a SecretStore as in a real run, so events show what
 // the real run would show.
 import {parseKubernetesVersion} from '../core/artifacts/kubernetes-version.js';
+import {initNode} from '../core/plan/build.js';
 import type {Plan} from '../core/plan/types.js';
 import type {RunEvent, RunOutcome} from '../core/run/events.js';
 import {defaultMachine, demoMachines} from '../sim/demo-machines.js';
+import type {SimSettings} from '../sim/env.js';
 import {memoryWorld, type MemoryHost, type MemoryWorld} from '../sim/memory-world.js';
 import {SimHost} from './host/sim-host.js';
 import {phases} from './phases/index.js';
@@ -24,8 +26,14 @@ export interface DemoWorld {
   readonly pace: number;
 }
 
+export interface DemoWorldOptions {
+  /** Per node name: how its machine differs from the demo's (tests: a RHEL host, no helm). */
+  readonly machines?: Readonly<Record<string, Partial<MemoryHost>>>;
+  readonly settings?: Partial<SimSettings>;
+}
+
 /** The world a plan's demo run happens in: its nodes as fresh machines, plus the workstation. */
-export const demoWorld = (plan: Plan, pace: number): DemoWorld => {
+export const demoWorld = (plan: Plan, pace: number, options: DemoWorldOptions = {}): DemoWorld => {
   const version = parseKubernetesVersion(plan.kubernetesVersion);
   const hosts: MemoryHost[] = plan.nodes.map((node) => ({
     ...(demoMachines[node.name] ?? defaultMachine),
@@ -34,6 +42,9 @@ export const demoWorld = (plan: Plan, pace: number): DemoWorld => {
     role: node.role,
     tags: node.tags,
     advertisedRoutes: node.advertisedRoutes,
+    // The demo's user followed preflight's advice: Helm's script put helm in /usr/local/bin.
+    ...(node.name === initNode(plan)?.name ? {commands: {helm: '/usr/local/bin/helm'}} : {}),
+    ...options.machines?.[node.name],
   }));
   if (!hosts.some((host) => host.name === demoWorkstation.name))
     hosts.push({
@@ -48,7 +59,10 @@ export const demoWorld = (plan: Plan, pace: number): DemoWorld => {
     hosts,
     tailnet: {magicDnsSuffix: 'tail-demo.ts.net', version: '1.98.4-demo', name: 'demo@example.com'},
     // kubeadm of the plan's minor, so preflight has no version skew to warn about.
-    settings: {kubeadmVersion: `v${version.major}.${version.minor}.${version.patch ?? 2}`},
+    settings: {
+      kubeadmVersion: `v${version.major}.${version.minor}.${version.patch ?? 2}`,
+      ...options.settings,
+    },
     // The tailnet policy's autoApprovers take a moment, as a real coordination server does.
     routeApprovalMs: 2500 * pace,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms * pace)),

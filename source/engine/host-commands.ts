@@ -24,8 +24,8 @@ export interface RunCommandOptions {
   readonly mutates?: boolean;
   /** Resolve for any exit code instead of throwing a StepError. */
   readonly allowFailure?: boolean;
-  /** Shown with the failure: what to try. */
-  readonly suggestion?: string;
+  /** Shown with the failure: what to try (read from the failed command's result when a function). */
+  readonly suggestion?: string | ((result: ExecResult) => string);
   /** Don't log stdout line by line (large JSON). */
   readonly quiet?: boolean;
 }
@@ -62,6 +62,11 @@ export class HostCommands {
     private readonly signal: AbortSignal,
     /** The limit of every command without a longer one of its own (a wedged tailscaled must not stall the run). */
     private readonly commandTimeoutMs: number = defaults.commandTimeoutSeconds * 1000,
+    /**
+     * The absolute path to call a command by, when it lives where sudo's
+     * secure_path does not look (/usr/local/bin on the RHEL family).
+     */
+    private readonly commandPath: (command: string) => string | undefined = () => undefined,
   ) {}
 
   get name(): string {
@@ -73,7 +78,10 @@ export class HostCommands {
     return this.#changed;
   }
 
-  async run(argv: readonly string[], options: RunCommandOptions = {}): Promise<ExecResult> {
+  async run(command: readonly string[], options: RunCommandOptions = {}): Promise<ExecResult> {
+    const [name = '', ...rest] = command;
+    const path = this.commandPath(name);
+    const argv = path === undefined ? command : [path, ...rest];
     const line = quoteCommand(argv);
     this.output('command', options.sudo ? `sudo ${line}` : line);
     if (options.mutates) this.#changed = true;
@@ -92,7 +100,10 @@ export class HostCommands {
     out.flush();
     err.flush();
     if (result.code !== 0 && !options.allowFailure) {
-      const suggestion = options.suggestion ?? defaultSuggestion(argv, result.code);
+      const suggestion =
+        typeof options.suggestion === 'function'
+          ? options.suggestion(result)
+          : (options.suggestion ?? defaultSuggestion(argv, result.code));
       throw new StepError({
         message: `${argv.slice(0, 3).join(' ')} failed on ${this.name} (${
           result.code === null ? `killed by SIG${result.signal ?? '?'}` : `exit code ${result.code}`

@@ -131,6 +131,7 @@ export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => 
       (stream, line) => emit({type: 'host-output', phase, host: name, stream, line}),
       signal,
       options.commandTimeoutMs,
+      (command) => memory.commandPaths.get(name)?.get(command),
     );
 
   let currentPhase = '';

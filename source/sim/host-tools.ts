@@ -3,8 +3,8 @@
 // the demo has no containerd at all).
 import {randomUUID} from 'node:crypto';
 import {parse as parseToml, stringify as stringifyToml} from 'smol-toml';
-import {readSystemdCgroup} from '../core/containerd/systemd-cgroup.js';
-import {simState} from './static-pods.js';
+import {effectiveSystemdCgroup} from '../core/containerd/systemd-cgroup.js';
+import {simState, startKubelet} from './static-pods.js';
 import type {SimEnv, ToolResult} from './env.js';
 import {fail, ok} from './env.js';
 import {paths as kubeadmPaths} from './kubeadm.js';
@@ -56,7 +56,7 @@ const restartContainerd = async (env: SimEnv): Promise<boolean> => {
   let good = dump.code === 0;
   if (good) {
     try {
-      systemdCgroup = readSystemdCgroup(dump.stdout).systemdCgroup === true;
+      systemdCgroup = effectiveSystemdCgroup(dump.stdout).systemdCgroup === true;
     } catch {
       good = false;
     }
@@ -119,8 +119,7 @@ export const systemctl = async (env: SimEnv, argv: readonly string[]): Promise<T
           `Job for containerd.service failed because the control process exited with error code.\nSee "systemctl status containerd.service" and "journalctl -xeu containerd.service" for details.\n`,
         );
     } else if (unit === 'kubelet.service') {
-      if (env.fs.read(kubeadmPaths.kubeletConfig) !== undefined)
-        env.procs.start('kubelet', env.agentArgv, {});
+      if (env.fs.read(kubeadmPaths.kubeletConfig) !== undefined) startKubelet(env);
     } else {
       const file = unitFile(env, unit);
       if (file && !env.procs.running(unit)) startFromUnitFile(env, unit, file);
@@ -275,6 +274,7 @@ export const networkctl = async (env: SimEnv, argv: readonly string[]): Promise<
     }
     return ok('');
   }
+  if (argv[0] === 'reconfigure') return reconfigure(env, argv.slice(1), running, warn);
   if (argv[0] !== 'reload') {
     const r = await env.exec(['ip', '-o', 'link', 'show']);
     return ok(`${warn}IDX LINK TYPE OPERATIONAL SETUP\n${r.stdout}`);
@@ -286,30 +286,79 @@ export const networkctl = async (env: SimEnv, argv: readonly string[]): Promise<
     );
   if (env.uid !== 0) return fail(1, 'Failed to reload network settings: Access denied\n');
   const dir = '/etc/systemd/network';
+  const loaded = JSON.parse(env.fs.read(networkdLoaded) ?? '{}') as Record<string, string>;
   let log = '';
+  const created = new Set<string>();
   for (const file of env.fs.list(dir).filter((f) => f.endsWith('.netdev'))) {
     const entries = ini(env.fs.read(`${dir}/${file}`) ?? '');
     const name = entries.find((e) => e.section === 'NetDev' && e.key === 'Name')?.value;
     const kind = entries.find((e) => e.section === 'NetDev' && e.key === 'Kind')?.value;
     if (name && (await env.exec(['ip', 'link', 'show', name])).code !== 0) {
-      if (kind === 'dummy') log += await createDummy(env, name);
-      else log += `${file}: Kind=${kind ?? ''} is not simulated in the lab; ${name} not created\n`;
+      if (kind === 'dummy') {
+        log += await createDummy(env, name);
+        created.add(name);
+      } else
+        log += `${file}: Kind=${kind ?? ''} is not simulated in the lab; ${name} not created\n`;
     }
   }
-  for (const file of env.fs.list(dir).filter((f) => f.endsWith('.network'))) {
-    const entries = ini(env.fs.read(`${dir}/${file}`) ?? '');
+  // networkctl(1), reload: only links matching a new, modified or removed .network
+  // file are reconfigured (systemd >= 250, PR #21122); a link that just appeared is
+  // configured as any new link is. An unchanged file re-applies nothing, so an
+  // address removed by hand (or by the health gate) stays removed.
+  const files = env.fs.list(dir).filter((f) => f.endsWith('.network'));
+  const now: Record<string, string> = {};
+  for (const file of files) now[file] = env.fs.read(`${dir}/${file}`) ?? '';
+  for (const file of files) {
+    const entries = ini(now[file] ?? '');
     const names = entries
       .filter((e) => e.section === 'Match' && e.key === 'Name')
       .flatMap((e) => e.value.split(/\s+/));
-    const addresses = entries
-      .filter((e) => e.section === 'Network' && e.key === 'Address')
-      .map((e) => e.value);
+    const changed = loaded[file] !== now[file];
     for (const name of names)
-      if ((await env.exec(['ip', 'link', 'show', name])).code === 0)
-        log += await applyAddresses(env, name, addresses);
+      if (
+        (changed || created.has(name)) &&
+        (await env.exec(['ip', 'link', 'show', name])).code === 0
+      )
+        log += await applyAddresses(env, name, addressesOf(entries));
+  }
+  env.fs.write(networkdLoaded, `${JSON.stringify(now)}\n`);
+  return ok('', log);
+};
+
+/** `networkctl reconfigure LINK...` (systemd >= 246): re-applies the link's .network, changed or not. */
+const reconfigure = async (
+  env: SimEnv,
+  links: readonly string[],
+  running: boolean,
+  warn: string,
+): Promise<ToolResult> => {
+  if (!running)
+    return fail(
+      1,
+      `${warn}Failed to reconfigure network interface: Unit dbus-org.freedesktop.network1.service not found.\n`,
+    );
+  if (env.uid !== 0) return fail(1, 'Failed to reconfigure network interface: Access denied\n');
+  const dir = '/etc/systemd/network';
+  let log = '';
+  for (const link of links) {
+    if ((await env.exec(['ip', 'link', 'show', link])).code !== 0)
+      return fail(1, `Failed to resolve interface "${link}": No such device\n`);
+    for (const file of env.fs.list(dir).filter((f) => f.endsWith('.network'))) {
+      const entries = ini(env.fs.read(`${dir}/${file}`) ?? '');
+      const names = entries
+        .filter((e) => e.section === 'Match' && e.key === 'Name')
+        .flatMap((e) => e.value.split(/\s+/));
+      if (names.includes(link)) log += await applyAddresses(env, link, addressesOf(entries));
+    }
   }
   return ok('', log);
 };
+
+/** What networkd last loaded from /etc/systemd/network (file name -> content). */
+const networkdLoaded = '/var/lib/hwlab/sim/networkd-loaded.json';
+
+const addressesOf = (entries: ReturnType<typeof ini>) =>
+  entries.filter((e) => e.section === 'Network' && e.key === 'Address').map((e) => e.value);
 
 const nmDir = '/etc/NetworkManager/system-connections';
 const nmActive = '/var/lib/hwlab/sim/nm-active.json';
@@ -469,18 +518,47 @@ export interface ContainerdRelease {
   readonly versionLine: string;
   /** What `containerd config default` prints (fixtures/real/). */
   readonly defaultConfig: string;
+  /**
+   * How `config dump` treats an older config file (cmd/containerd/command/config.go):
+   * 1.x prints version 2; 2.0.0-2.0.5 print version 3 without migrating the file
+   * (its version-2 keys stay as they are); 2.0.6 and later migrate it first.
+   */
+  readonly dump: 'version-2' | 'unmigrated' | 'migrated';
 }
 
 export const containerd21 = (defaultConfig: string): ContainerdRelease => ({
   versionLine:
     'containerd github.com/containerd/containerd/v2 v2.1.9 e6c98f0e7f4de5bf2cb1ba6dc2ff5a7c76f2b5b4\n',
   defaultConfig,
+  dump: 'migrated',
+});
+
+/** containerd 2.0.5, the last whose `config dump` does not migrate (its default has 2.1's version-3 layout). */
+export const containerd205 = (defaultConfig: string): ContainerdRelease => ({
+  versionLine: 'containerd github.com/containerd/containerd/v2 v2.0.5 (simulated)\n',
+  defaultConfig,
+  dump: 'unmigrated',
 });
 
 export const containerd16 = (defaultConfig: string): ContainerdRelease => ({
   versionLine: 'containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3\n',
   defaultConfig,
+  dump: 'version-2',
 });
+
+/** containerd 2.x's migration of a version-2 file: the CRI runtime settings move to their version-3 plugin. */
+const migrateToV3 = (config: Toml): Toml => {
+  if (config['version'] !== 2) return config;
+  const plugins = {...((config['plugins'] ?? {}) as Toml)};
+  const {containerd: runtimes, ...rest} = (plugins['io.containerd.grpc.v1.cri'] ?? {}) as Toml;
+  if (runtimes !== undefined)
+    plugins['io.containerd.cri.v1.runtime'] = merge(
+      (plugins['io.containerd.cri.v1.runtime'] ?? {}) as Toml,
+      {containerd: runtimes},
+    );
+  plugins['io.containerd.grpc.v1.cri'] = rest;
+  return {...config, version: 3, plugins};
+};
 
 /** containerd's CLI: version, config default, config dump (default merged with the file). */
 export const containerdCli = async (
@@ -510,9 +588,13 @@ export const containerdCli = async (
   const text = env.fs.read(file);
   if (text === undefined) return ok(defaultConfig);
   try {
-    return ok(
-      stringifyToml(merge(parseToml(defaultConfig) as Toml, parseToml(text) as Toml)) + '\n',
-    );
+    const file = parseToml(text) as Toml;
+    const base = parseToml(defaultConfig) as Toml;
+    const dumped =
+      release.dump === 'migrated'
+        ? merge(base, migrateToV3(file))
+        : {...merge(base, file), version: release.dump === 'unmigrated' ? 3 : 2};
+    return ok(stringifyToml(dumped) + '\n');
   } catch (error) {
     return fail(1, `containerd: failed to load TOML from ${file}: ${(error as Error).message}\n`);
   }

@@ -8,6 +8,7 @@ import {parseArgs, parseGoDuration} from './args.js';
 import {caCertHash, type ClusterState, type SimNode} from './cluster.js';
 import {fail, ok, type SimEnv, type ToolResult} from './env.js';
 import {keyPem, makeCa, makeCertificate, rsaKeyPair} from './x509.js';
+import {startKubelet} from './static-pods.js';
 
 type Doc = Record<string, unknown>;
 const stackHint = 'To see the stack trace of this error execute with --v=5 or higher\n';
@@ -15,15 +16,9 @@ const obj = (value: unknown): Doc =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Doc) : {};
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-export const paths = {
-  manifests: '/etc/kubernetes/manifests',
-  pki: '/etc/kubernetes/pki',
-  adminConf: '/etc/kubernetes/admin.conf',
-  kubeletConf: '/etc/kubernetes/kubelet.conf',
-  kubeletConfig: '/var/lib/kubelet/config.yaml',
-  kubeletFlags: '/var/lib/kubelet/kubeadm-flags.env',
-  etcdData: '/var/lib/etcd',
-} as const;
+import {paths} from './kube-paths.js';
+
+export {paths};
 const staticPods = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'] as const;
 const confFiles = [
   'admin.conf',
@@ -64,9 +59,23 @@ const readConfig = (env: SimEnv, file: string, stdin: string): Doc[] | ToolResul
   }
 };
 
-const badApiVersion = (docs: Doc[]): ToolResult | undefined => {
+/** The minor of the simulated kubeadm (settings.kubeadmVersion, `v1.36.0`). */
+const ownMinor = (env: SimEnv): number =>
+  Number(/^v?\d+\.(\d+)/.exec(env.settings.kubeadmVersion)?.[1] ?? '0');
+
+/**
+ * The config API versions this kubeadm knows: v1beta3 (1.22 on) and v1beta4
+ * (from 1.31, PR #125029). An older kubeadm has no v1beta4 types registered, so
+ * decoding fails with apimachinery's "no kind ... is registered" error.
+ */
+const badApiVersion = (env: SimEnv, docs: Doc[]): ToolResult | undefined => {
   for (const doc of docs) {
     const apiVersion = str(doc['apiVersion']) ?? '';
+    if (apiVersion === 'kubeadm.k8s.io/v1beta4' && ownMinor(env) < 31)
+      return fail(
+        1,
+        `no kind "${str(doc['kind']) ?? ''}" is registered for version "kubeadm.k8s.io/v1beta4" in scheme "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme/scheme.go:31"\n${stackHint}`,
+      );
     if (
       apiVersion.startsWith('kubeadm.k8s.io/') &&
       !['kubeadm.k8s.io/v1beta3', 'kubeadm.k8s.io/v1beta4'].includes(apiVersion)
@@ -77,6 +86,52 @@ const badApiVersion = (docs: Doc[]): ToolResult | undefined => {
       );
   }
   return undefined;
+};
+
+/** Flags kubeadm takes together with --config (cmd/kubeadm/app/apis/kubeadm/validation isAllowedFlag). */
+const allowedWithConfig = new Set([
+  'config',
+  'ignore-preflight-errors',
+  'dry-run',
+  'kubeconfig',
+  'node-name',
+  'kubeconfig-dir',
+  'upload-certs',
+  'print-join-command',
+  'rootfs',
+  'v',
+  'log-file',
+]);
+
+/** ValidateMixedArguments: with --config, any other flag is refused, named in pflag's (sorted) order. */
+const mixedArguments = (flags: ReadonlyMap<string, string>): ToolResult | undefined => {
+  if (!flags.has('config')) return undefined;
+  const mixed = [...flags.keys()]
+    .filter((name) => !allowedWithConfig.has(name) && !name.startsWith('skip-'))
+    .sort();
+  return mixed.length === 0
+    ? undefined
+    : fail(1, `can not mix '--config' with arguments [${mixed.join(' ')}]\n${stackHint}`);
+};
+
+/**
+ * What kubeadm's SetInitDynamicDefaults says while defaulting an
+ * InitConfiguration read from --config: a missing or label kubernetesVersion is
+ * looked up on dl.k8s.io (the lab has no internet), and a missing advertise
+ * address is guessed from the default route (the hosts have none).
+ */
+const dynamicDefaultsWarnings = (env: SimEnv, docs: Doc[]): string => {
+  const cluster = kind(docs, 'ClusterConfiguration');
+  const version = str(cluster?.['kubernetesVersion']) ?? 'stable-1';
+  const advertise = str(
+    obj(kind(docs, 'InitConfiguration')?.['localAPIEndpoint'])['advertiseAddress'],
+  );
+  return (
+    resolveVersion(env, version).stderr +
+    (advertise === undefined
+      ? `W${klogTime(env.now())}    ${env.pid} initconfiguration.go:125] WARNING: could not obtain a bind address for the API Server: no default routes found in "/proc/net/route" or "/proc/net/ipv6_route"; using: 0.0.0.0\n`
+      : '')
+  );
 };
 
 const kind = (docs: Doc[], name: string) => docs.find((doc) => doc['kind'] === name);
@@ -386,7 +441,7 @@ const init = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
   const configFile = args.flags.get('config');
   const docs = configFile ? readConfig(env, configFile, stdin) : [];
   if (!Array.isArray(docs)) return docs;
-  const bad = badApiVersion(docs);
+  const bad = badApiVersion(env, docs);
   if (bad) return bad;
   const initDoc = kind(docs, 'InitConfiguration');
   const clusterDoc = kind(docs, 'ClusterConfiguration') ?? {};
@@ -539,7 +594,7 @@ const init = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
     '[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s',
     '',
   ].join('\n');
-  env.procs.start('kubelet', env.agentArgv, {});
+  startKubelet(env);
   const kubeletAfter = await waitLocal(env, 10250, 10_000);
   if (kubeletAfter === undefined)
     return fail(
@@ -620,6 +675,8 @@ const initPhase = async (
   const configFile = flags.get('config');
   const docs = configFile ? readConfig(env, configFile, stdin) : [];
   if (!Array.isArray(docs)) return docs;
+  const bad = badApiVersion(env, docs);
+  if (bad) return bad;
   const key =
     str(kind(docs, 'InitConfiguration')?.['certificateKey']) ?? randomBytes(32).toString('hex');
   if (!keyPattern.test(key))
@@ -665,9 +722,15 @@ const tokenCmd = async (
   }
   if (sub !== 'create')
     return fail(1, `unknown command "${sub ?? ''}" for "kubeadm token"\n${stackHint}`);
+  const mixed = mixedArguments(args.flags);
+  if (mixed) return mixed;
   const configFile = args.flags.get('config');
   const docs = configFile ? readConfig(env, configFile, stdin) : [];
   if (!Array.isArray(docs)) return docs;
+  const bad = badApiVersion(env, docs);
+  if (bad) return bad;
+  // Without --config kubeadm sets kubernetesVersion itself and skips the lookup (RunCreateToken).
+  const warnings = configFile ? dynamicDefaultsWarnings(env, docs) : '';
   const bootstrap = obj(
     (kind(docs, 'InitConfiguration')?.['bootstrapTokens'] as unknown[] | undefined)?.[0],
   );
@@ -698,6 +761,7 @@ const tokenCmd = async (
     args.flags.get('print-join-command') === 'true'
       ? `${joinCommand(state, token)}\n`
       : `${token}\n`,
+    warnings,
   );
 };
 
@@ -720,7 +784,7 @@ const join = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
     );
   const docs = readConfig(env, configFile, stdin);
   if (!Array.isArray(docs)) return docs;
-  const bad = badApiVersion(docs);
+  const bad = badApiVersion(env, docs);
   if (bad) return bad;
   const joinDoc = kind(docs, 'JoinConfiguration');
   if (!joinDoc)
@@ -886,7 +950,7 @@ const join = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
   );
   writeKubelet(env, state.kubeletConfig, nodeIp ?? '');
   out += `[kubelet-start] Writing kubelet configuration to file "${paths.kubeletConfig}"\n[kubelet-start] Writing kubelet environment file with flags to file "${paths.kubeletFlags}"\n[kubelet-start] Starting the kubelet\n[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s\n`;
-  env.procs.start('kubelet', env.agentArgv, {});
+  startKubelet(env);
   const kubeletAfter = await waitLocal(env, 10250, 10_000);
   out += `[kubelet-check] The kubelet is healthy after ${seconds(kubeletAfter ?? 0.5)}\n[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap\n`;
   const node: SimNode = {

@@ -21,7 +21,7 @@ import {
   type SimSettings,
   type ToolResult,
 } from './env.js';
-import {containerd16, containerd21, containerdCli} from './host-tools.js';
+import {containerd16, containerd205, containerd21, containerdCli} from './host-tools.js';
 import {holdsAddress, ip, linksFile, type Link} from './ip.js';
 import {paths} from './kubeadm.js';
 import {memoryFs, type MemoryFs} from './memory-fs.js';
@@ -39,10 +39,14 @@ import {
   type TailnetIdentity,
   type TailnetState,
 } from './tailnet.js';
+import {whichScript} from '../core/remote/which.js';
 import {simTools} from './tools.js';
 
 export interface MemoryHost {
+  /** Its node name (lowercase). */
   readonly name: string;
+  /** The OS host name, case kept as Tailscale reports it (e.g. `CP1`). @default name */
+  readonly hostName?: string;
   /** Its Tailscale IPv4. */
   readonly address: string;
   readonly role: Role | 'workstation';
@@ -54,9 +58,46 @@ export interface MemoryHost {
   /** `uname -m`. */
   readonly arch: string;
   readonly networkManager: 'systemd-networkd' | 'NetworkManager';
-  /** Debian 12's 1.6.20 (config version 2) or sid's 2.1.9 (config version 3). */
-  readonly containerd: '1.6' | '2.1';
+  /**
+   * Debian 12's 1.6.20 (config version 2), sid's 2.1.9 (config version 3), or
+   * 2.0.5, whose `config dump` does not migrate an older file.
+   */
+  readonly containerd: '1.6' | '2.0' | '2.1';
+  /** /etc/containerd/config.toml as the node has it. @default its build's default config */
+  readonly containerdConfig?: string;
+  /**
+   * Where each simulated command is installed, over `installedCommands` (null:
+   * not installed). A fresh node is one as the kubeadm install guide leaves it:
+   * no helm unless a test (or the demo) installs it.
+   */
+  readonly commands?: Readonly<Record<string, string | null>>;
 }
+
+/** A node as the kubeadm install guide and its distribution's packages leave it: everything in /usr/bin, no helm. */
+export const installedCommands: Readonly<Record<string, string>> = {
+  kubeadm: '/usr/bin/kubeadm',
+  kubelet: '/usr/bin/kubelet',
+  kubectl: '/usr/bin/kubectl',
+  crictl: '/usr/bin/crictl',
+  containerd: '/usr/bin/containerd',
+  tailscale: '/usr/bin/tailscale',
+  curl: '/usr/bin/curl',
+  systemctl: '/usr/bin/systemctl',
+  networkctl: '/usr/bin/networkctl',
+  nmcli: '/usr/bin/nmcli',
+};
+
+/** The commands the model answers that a node may lack; everything else is the base system. */
+const packagedCommands = new Set([...Object.keys(installedCommands), 'helm']);
+
+/** sudo's secure_path: the RHEL family leaves /usr/local/bin out, Debian and Ubuntu keep it. */
+const securePath = (prettyName: string): string[] =>
+  /Red Hat|Rocky|Alma|Fedora|CentOS|Oracle/i.test(prettyName)
+    ? ['/sbin', '/bin', '/usr/sbin', '/usr/bin']
+    : ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** A login shell's PATH over SSH (sshd's default). */
+const userPath = ['/usr/local/bin', '/usr/bin', '/bin'];
 
 export interface MemoryWorldOptions {
   readonly hosts: readonly MemoryHost[];
@@ -81,6 +122,8 @@ export interface MemoryWorld {
   ): Promise<ToolResult>;
   /** The tailnet now (reconciled at this moment). */
   tailnet(): TailnetState;
+  /** The simulated cluster (CA, tokens, nodes, Helm releases), as the lab keeps it in cluster.json. */
+  cluster(): ClusterState | undefined;
 }
 
 /** Where a connection from one host ends up. */
@@ -112,17 +155,40 @@ const seed = (host: MemoryHost, index: number): MemoryFs => {
     {name: 'tailscale0', up: true, addresses: [`${host.address}/32`], kind: 'none', mtu: 1280},
   ];
   return memoryFs({
-    '/etc/hostname': `${host.name}\n`,
+    '/etc/hostname': `${host.hostName ?? host.name}\n`,
     '/etc/os-release': `PRETTY_NAME="${host.prettyName}"\nNAME="${host.prettyName.split(' ')[0] ?? 'Linux'}"\n`,
     [archFile]: `${host.arch}\n`,
     '/proc/swaps': 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n',
     '/proc/sys/net/ipv4/ip_forward': '1\n',
     '/etc/containerd/config.toml':
-      host.containerd === '1.6' ? containerd16Default : containerd21Default,
+      host.containerdConfig ??
+      (host.containerd === '1.6' ? containerd16Default : containerd21Default),
     // What containerd read at its last start: both default configs leave SystemdCgroup false.
     [simState.containerd]: '{"systemdCgroup":false}\n',
     [linksFile]: `${JSON.stringify(links, null, 1)}\n`,
   });
+};
+
+const commandsOf = (machine: MemoryHost | undefined): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries({...installedCommands, ...machine?.commands}).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
+
+/**
+ * `sh -c SCRIPT sh ARGS`: the model runs one script, the wizard's command
+ * lookup (core/remote/which.ts), whose PATH covers every system directory.
+ */
+const sh = (installed: Record<string, string>, argv: readonly string[]): ToolResult => {
+  const [flag, script, , ...args] = argv;
+  if (flag !== '-c' || script !== whichScript)
+    return fail(2, 'sh: the simulated host runs no shell scripts but the command lookup\n');
+  return {
+    code: 0,
+    stdout: args.flatMap((tool) => (installed[tool] ? [`${installed[tool]}\n`] : [])).join(''),
+    stderr: '',
+  };
 };
 
 export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
@@ -132,12 +198,15 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
   const files = new Map(options.hosts.map((host, index) => [host.name, seed(host, index)]));
   const processes = new Map(options.hosts.map((host) => [host.name, new Set<string>()]));
   const tickers = new Map<string, () => ReadonlySet<StaticPod>>();
-  const tailnetHosts: TailnetHost[] = options.hosts.map(({name, address, role, tags}) => ({
-    name,
-    address,
-    role,
-    tags,
-  }));
+  const tailnetHosts: TailnetHost[] = options.hosts.map(
+    ({name, hostName, address, role, tags}) => ({
+      name,
+      ...(hostName === undefined ? {} : {hostName}),
+      address,
+      role,
+      tags,
+    }),
+  );
   let cluster: ClusterState | undefined;
 
   const prefs = new Map<string, TailscalePrefs>(
@@ -304,8 +373,8 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
         host,
         role: machine?.role ?? 'worker',
         networkManager: machine?.networkManager ?? 'systemd-networkd',
-        containerd: machine?.containerd === '2.1' ? '2.1.9' : '1.6.20',
-        containerdConfigVersion: machine?.containerd === '2.1' ? 3 : 2,
+        containerd: {'1.6': '1.6.20', '2.0': '2.0.5', '2.1': '2.1.9'}[machine?.containerd ?? '1.6'],
+        containerdConfigVersion: machine?.containerd === '1.6' ? 2 : 3,
       },
       settings,
       now,
@@ -326,7 +395,9 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
         stop: (unit) => void procs.delete(unit),
         running: (unit) => procs.has(unit),
       },
-      exec: (argv, stdin) => run(host, argv, {uid, ...(stdin === undefined ? {} : {stdin})}),
+      // A tool's own calls (systemd starting containerd from its unit) name the binary; no PATH search.
+      exec: (argv, stdin) =>
+        run(host, argv, {uid, internal: true, ...(stdin === undefined ? {} : {stdin})}),
       agentArgv: ['hwlab-agent'],
     };
     envs.set(key, env);
@@ -336,18 +407,43 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
   async function run(
     host: string,
     argv: readonly string[],
-    {uid, stdin = ''}: {readonly uid: number; readonly stdin?: string},
+    {
+      uid,
+      stdin = '',
+      internal = false,
+    }: {readonly uid: number; readonly stdin?: string; readonly internal?: boolean},
   ): Promise<ToolResult> {
-    const [command = '', ...rest] = argv;
+    const [given = '', ...rest] = argv;
     const env = envOf(host, uid);
+    const machine = hosts.get(host);
+    const installed = commandsOf(machine);
+    // A path names its file; a bare name is searched on PATH (sudo's secure_path for root).
+    const command = given.includes('/')
+      ? (Object.entries(installed).find(([, path]) => path === given)?.[0] ??
+        (packagedCommands.has(given.slice(given.lastIndexOf('/') + 1))
+          ? ''
+          : given.slice(given.lastIndexOf('/') + 1)))
+      : given;
+    if (command === '') return fail(127, `sh: 1: ${given}: not found\n`);
+    if (!internal && !given.includes('/') && packagedCommands.has(command)) {
+      const path = installed[command];
+      const search = uid === 0 ? securePath(machine?.prettyName ?? '') : userPath;
+      if (path === undefined || !search.includes(path.slice(0, path.lastIndexOf('/'))))
+        return uid === 0
+          ? fail(1, `sudo: ${command}: command not found\n`)
+          : fail(127, `sh: 1: ${command}: not found\n`);
+    }
+    if (command === 'sh') return sh(installed, rest);
     if (Object.hasOwn(simTools, command)) return simTools[command]!(env, rest, stdin);
     if (command === 'containerd')
       return containerdCli(
         env,
         rest,
-        hosts.get(host)?.containerd === '2.1'
-          ? containerd21(containerd21Default)
-          : containerd16(containerd16Default),
+        {
+          '1.6': () => containerd16(containerd16Default),
+          '2.0': () => containerd205(containerd21Default),
+          '2.1': () => containerd21(containerd21Default),
+        }[hosts.get(host)?.containerd ?? '1.6'](),
       );
     if (command === 'tailscale') return tailscale(tailscaleNode(host, uid), rest);
     if (command === 'ip') return ip(env, rest);
@@ -360,5 +456,6 @@ export const memoryWorld = (options: MemoryWorldOptions): MemoryWorld => {
     fs: (host) => files.get(host),
     run,
     tailnet: reconcileNow,
+    cluster: () => cluster,
   };
 };

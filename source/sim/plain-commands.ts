@@ -60,7 +60,9 @@ export const plainCommands: Record<
     argv[0] === '-m'
       ? ok(env.fs.read(archFile) ?? 'x86_64\n')
       : ok(argv[0] === '-n' ? `${env.host}\n` : 'Linux\n'),
-  hostname: async (env) => ok(`${env.host}\n`),
+  // The OS host name keeps its case (`CP1`); the node name is its lowercase.
+  hostname: async (env) =>
+    ok(`${env.fs.read('/etc/hostname')?.split('\n')[0]?.trim() || env.host}\n`),
   ss: async (env) => ss(env),
   curl,
 };

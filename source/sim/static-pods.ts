@@ -9,10 +9,12 @@ import {randomBytes} from 'node:crypto';
 import {parse} from 'yaml';
 import {readSystemdCgroup} from '../core/containerd/systemd-cgroup.js';
 import type {SimEnv} from './env.js';
-import {paths} from './kubeadm.js';
+import {paths} from './kube-paths.js';
 
 export const simState = {
   containerd: '/var/lib/hwlab/sim/containerd.json',
+  /** The cgroup driver the running kubelet took at its start. */
+  kubelet: '/var/lib/hwlab/sim/kubelet.json',
   pods: '/var/lib/hwlab/sim/pods.json',
 } as const;
 
@@ -47,10 +49,39 @@ export const containerdSystemdCgroup = (env: SimEnv): boolean => {
   }
 };
 
-export const kubeletCgroupDriver = (env: SimEnv): string => {
+const configuredDriver = (env: SimEnv): string => {
   const text = env.fs.read(paths.kubeletConfig);
   if (text === undefined) return 'systemd';
   return String((parse(text) as {cgroupDriver?: string} | null)?.cgroupDriver ?? 'cgroupfs');
+};
+
+/**
+ * KubeletCgroupDriverFromCRI (beta and on from 1.31, GA in 1.34): a kubelet of
+ * 1.31 or later asks the runtime for the driver at start-up (the RuntimeConfig
+ * RPC, which containerd 2.x answers) and ignores config.yaml's cgroupDriver;
+ * with containerd 1.x it falls back to config.yaml.
+ */
+export const driverFromCri = (env: SimEnv): boolean =>
+  Number(/^v?\d+\.(\d+)/.exec(env.settings.kubeadmVersion)?.[1] ?? '0') >= 31 &&
+  !env.facts.containerd.startsWith('1.');
+
+/** The driver the kubelet uses: what it took at its last start, from containerd or config.yaml. */
+export const kubeletCgroupDriver = (env: SimEnv): string => {
+  if (!driverFromCri(env)) return configuredDriver(env);
+  const saved = env.fs.read(simState.kubelet);
+  if (saved !== undefined) return (JSON.parse(saved) as {cgroupDriver: string}).cgroupDriver;
+  return containerdSystemdCgroup(env) ? 'systemd' : 'cgroupfs';
+};
+
+/** The kubelet (re)starts: it takes its cgroup driver now, and keeps it until its next start. */
+export const startKubelet = (env: SimEnv): void => {
+  const cgroupDriver = driverFromCri(env)
+    ? containerdSystemdCgroup(env)
+      ? 'systemd'
+      : 'cgroupfs'
+    : configuredDriver(env);
+  env.fs.write(simState.kubelet, `${JSON.stringify({cgroupDriver})}\n`);
+  env.procs.start('kubelet', env.agentArgv, {});
 };
 
 const images: Record<StaticPod, string> = {

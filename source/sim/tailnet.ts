@@ -9,7 +9,10 @@ import {createHash} from 'node:crypto';
 import type {Role} from '../core/plan/types.js';
 
 export interface TailnetHost {
+  /** The node's name: lowercase, the key of every map here. */
   readonly name: string;
+  /** The OS host name as Tailscale reports it (case kept, hostinfo.go); default `name`. */
+  readonly hostName?: string;
   readonly address: string;
   readonly role: Role | 'workstation';
   readonly tags: readonly string[];
@@ -167,7 +170,7 @@ const peerStatus = (
   return {
     ID: `n${stableHex(tailnet, host.name).slice(0, 10)}CNTRL`,
     PublicKey: `nodekey:${stableHex(tailnet, host.name)}`,
-    HostName: host.name,
+    HostName: host.hostName ?? host.name,
     DNSName: `${host.name}.${tailnet.magicDnsSuffix}.`,
     OS: 'linux',
     UserID: untagged ? 1001 : 2001,

@@ -170,26 +170,48 @@ describe('untrusted strings from the tailnet', () => {
     };
   };
 
-  it('keeps every line of set-commands.sh a comment, a blank or a tailscale set command', () => {
+  it('keeps every value from the tailnet in set-commands.sh inside comments', () => {
     const text = tailscaleSetCommands(hostile());
-    for (const line of text.split('\n')) {
-      expect(line === '' || line.startsWith('# ') || line.startsWith('tailscale set ')).toBe(true);
-    }
-    expect(text).toContain(
-      "tailscale set '--advertise-routes=192.168.1.0/24;reboot,$(id)'\"'\"',10.200.0.1/32'",
-    );
+    for (const line of text.split('\n').filter((line) => !line.startsWith('#')))
+      expect(line).not.toMatch(/reboot|\$\(id\)|rm -rf/);
   });
 
-  it('passes the hostile routes through a real shell as one argument', () => {
-    const text = tailscaleSetCommands(hostile());
-    const line = text
-      .split('\n')
-      .find((candidate) => candidate.startsWith('tailscale set') && candidate.includes('reboot'));
-    // Replace the command with printf to see the argv the shell would pass.
-    const argv = execFileSync('sh', ['-c', `tailscale() { printf '%s\\n' "$@"; }\n${line}`], {
-      encoding: 'utf8',
-    });
-    expect(argv).toBe("set\n--advertise-routes=192.168.1.0/24;reboot,$(id)',10.200.0.1/32\n");
+  // B11: the workstation's status shows only a node's approved (and primary) routes; the
+  // script must keep whatever the node itself advertises, so it reads the node's own prefs.
+  const runBlock = (plan: Plan, node: string, prefs: string) => {
+    const text = tailscaleSetCommands(plan);
+    const start = text.indexOf(`# ${node}: `);
+    const block = text.slice(start, text.indexOf('\n\n', start));
+    const preamble = text.slice(0, text.indexOf('\n# ', text.indexOf('advertise_with()')));
+    // A fake tailscale: prints the node's prefs, and records what `set` was given.
+    const fake = `tailscale() { if [ "$1" = debug ]; then cat <<'JSON'\n${prefs}\nJSON\nelse printf '%s\\n' "$*"; fi; }`;
+    return execFileSync('sh', ['-c', `${fake}\n${preamble}\n${block}`], {encoding: 'utf8'});
+  };
+  const prefsWith = (routes: string[] | null) =>
+    JSON.stringify({RouteAll: false, AdvertiseRoutes: routes, ExitNodeID: ''}, null, '\t');
+
+  it('set-commands.sh keeps a node’s own advertisements, unapproved ones and its exit node included', () => {
+    const plan = goldenCases['A']!;
+    // nas: the tailnet shows only 192.168.1.0/24 approved; the node also advertises more.
+    const out = runBlock(
+      plan,
+      'nas',
+      prefsWith(['192.168.1.0/24', '192.168.50.0/24', '0.0.0.0/0', '::/0']),
+    );
+    expect(out).toContain('set --accept-routes=true');
+    expect(out).toContain(
+      'set --advertise-routes=192.168.1.0/24,192.168.50.0/24,0.0.0.0/0,::/0,10.200.0.1/32',
+    );
+    expect(runBlock(plan, 'rpi4-a', prefsWith(null))).toContain(
+      'set --advertise-routes=10.200.0.1/32',
+    );
+    expect(runBlock(plan, 'rpi4-a', prefsWith([]))).toContain(
+      'set --advertise-routes=10.200.0.1/32',
+    );
+    // Already there: nothing is set again.
+    expect(runBlock(plan, 'rpi4-b', prefsWith(['10.200.0.1/32']))).not.toContain(
+      'set --advertise-routes',
+    );
   });
 
   it('keeps every artifact path inside the output folder', () => {

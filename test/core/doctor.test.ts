@@ -190,12 +190,58 @@ describe('doctor checks', () => {
     expect(entry?.evidence).toBe(
       'containerd config dump: SystemdCgroup = false; /var/lib/kubelet/config.yaml: cgroupDriver: systemd',
     );
+    // containerd 1.x: the kubelet reads config.yaml, so restarting containerd is enough.
     expect(entry?.fix?.actions).toEqual([
       {kind: 'systemd-cgroup'},
       {kind: 'run', argv: ['systemctl', 'restart', 'containerd']},
     ]);
     expect(entry?.fix?.commands).toContain('sudo systemctl restart containerd');
     expect(only(results, 'cgroup-driver', 'w1')[0]?.status).toBe('pass');
+  });
+
+  it('cgroup-driver: a kubelet of 1.31+ with containerd 2.x takes the driver from containerd, so config.yaml does not count', () => {
+    const containerd2False = fixture('containerd-default-2.1.9-debian-sid.toml');
+    const [entry] = only(
+      diagnose(
+        cluster([
+          cp('cp2', {
+            containerdDump: out(containerd2False),
+            kubeletVersion: out('Kubernetes v1.36.2\n'),
+          }),
+        ]),
+      ),
+      'cgroup-driver',
+      'cp2',
+    );
+    expect(entry?.status).toBe('pass');
+    expect(entry?.evidence).toContain('KubeletCgroupDriverFromCRI');
+    // The same pair with containerd 1.x (dump version 2): the kubelet reads config.yaml, a real mismatch.
+    const [old] = only(
+      diagnose(
+        cluster([
+          cp('cp2', {
+            containerdDump: out(containerdFalse),
+            kubeletVersion: out('Kubernetes v1.36.2\n'),
+          }),
+        ]),
+      ),
+      'cgroup-driver',
+      'cp2',
+    );
+    expect(old?.status).toBe('fail');
+    // containerd 2.x and a kubelet whose version doctor could not read: the fix restarts the
+    // kubelet after containerd, or a kubelet that took cgroupfs from containerd would keep it.
+    const [unknown] = only(
+      diagnose(cluster([cp('cp2', {containerdDump: out(containerd2False)})])),
+      'cgroup-driver',
+      'cp2',
+    );
+    expect(unknown?.status).toBe('fail');
+    expect(unknown?.fix?.actions).toEqual([
+      {kind: 'systemd-cgroup'},
+      {kind: 'run', argv: ['systemctl', 'restart', 'containerd']},
+      {kind: 'run', argv: ['systemctl', 'restart', 'kubelet']},
+    ]);
   });
 
   it('cgroup-driver: a kubelet on cgroupfs with containerd on systemd is fixed on the kubelet side', () => {
@@ -246,6 +292,35 @@ describe('doctor checks', () => {
       state: 'Running',
       attempt: 8,
     });
+  });
+
+  it('crictl ps -a: the newest container is the first listed (by creation), not the highest ATTEMPT', () => {
+    // A changed static-pod manifest made a new pod: its container starts again at ATTEMPT 0,
+    // and the old pod's Exited one (ATTEMPT 3) stays listed below it until GC.
+    const listing = `CONTAINER           IMAGE               CREATED              STATE               NAME                      ATTEMPT             POD ID              POD
+9c1e2f3a4b5c6       e60416bd78b65       10 seconds ago       Running             kube-apiserver            0                   77aa01bb02cc0       kube-apiserver-cp1
+4dadb4d9ea1c3       e60416bd78b65       3 minutes ago        Exited              kube-apiserver            3                   4691de9bf5bb8       kube-apiserver-cp1
+8e87fe156dd1d       2adbfd9903bc3       2 hours ago          Running             etcd                      0                   5775b44308966       etcd-cp1
+`;
+    expect(newest(parseCrictlPs(listing), 'kube-apiserver')).toMatchObject({
+      state: 'Running',
+      attempt: 0,
+    });
+    const results = diagnose(
+      cluster([cp('cp2', {crictl: {first: out(listing), second: out(listing), sampleSeconds: 5}})]),
+    );
+    expect(only(results, 'control-plane-restarts', 'cp2')[0]?.status).toBe('pass');
+    // A new container between the two looks is a restart, whatever its ATTEMPT.
+    const restarted = diagnose(
+      cluster([
+        cp('cp2', {
+          crictl: {first: out(crictlHealthy), second: out(listing), sampleSeconds: 5},
+        }),
+      ]),
+    );
+    expect(only(restarted, 'control-plane-restarts', 'cp2')[0]?.explanation).toContain(
+      'kube-apiserver restarted within 5 s',
+    );
   });
 
   it('control-plane-restarts: an etcd that keeps exiting (real crash loop) fails; one restart meanwhile fails too', () => {
@@ -393,6 +468,24 @@ describe('doctor checks', () => {
     expect(entry?.fix?.commands[0]).toBe('sudo tailscale set --advertise-routes=192.168.77.0/24');
   });
 
+  it('vip-primary-apiserver: a primary whose OS host name is mixed case (CP1) is found among the control planes', () => {
+    // Tailscale keeps the OS host name's case (hostinfo.go FirstLabel); the plan's names are lowercased.
+    const status = JSON.parse(statusWithPrimary(primary)) as {
+      Peer: Record<string, {HostName: string}>;
+    };
+    for (const peer of Object.values(status.Peer))
+      if (peer.HostName === primary) peer.HostName = 'PgsHospital';
+    const results = diagnose({
+      ...cluster([cp(primary, {readyz: out('', 7)}), cp('cp2')]),
+      status: {observer: 'w1', output: out(JSON.stringify(status))},
+    });
+    const [entry] = only(results, 'vip-primary-apiserver');
+    expect(entry?.host).toBe(primary);
+    expect(entry?.explanation).toContain('its apiserver does not answer');
+    expect(entry?.explanation).not.toContain('not a control plane');
+    expect(only(results, 'route-approved')[0]?.evidence).toContain(`${primary} has`);
+  });
+
   it('health-gate: inactive fails; active but still holding the VIP with a dead apiserver fails', () => {
     const results = diagnose(
       cluster([cp('cp2', {healthGate: out('inactive\n', 3)}), cp('cp3', {readyz: out('', 7)})]),
@@ -414,6 +507,18 @@ describe('doctor checks', () => {
       `--apiserver-cert-extra-sans ${vip},100.64.10.11,cp2.tail-lab.ts.net`,
     );
     expect(createPublicKey(goodCert)).toBeDefined();
+  });
+
+  it('apiserver-cert-san: the fix keeps a custom service CIDR, so the kubernetes service IP stays in the certificate', () => {
+    const [entry] = only(
+      diagnose({
+        ...cluster([cp('cp2', {apiserverCert: apiserverCert(['10.43.0.1', '100.64.10.12'])})]),
+        serviceCidr: '10.43.0.0/16',
+      }),
+      'apiserver-cert-san',
+    );
+    const certs = entry?.fix?.commands.find((command) => command.includes('phase certs apiserver'));
+    expect(certs).toMatch(/ --service-cidr 10\.43\.0\.0\/16( |$)/);
   });
 
   it('clock-skew: one host 5 s ahead fails, the others pass (the median is the reference)', () => {

@@ -131,6 +131,13 @@ export const fakeCluster = (plan: Plan, options: FakeClusterOptions = {}) => {
     };
     host
       .on(['true'])
+      // preflight's `command -v` for every command it needs: all in /usr/bin, as packages put them.
+      .on(/^sh -c 'PATH=.*command -v/, (call) => ({
+        stdout: call.argv
+          .slice(4)
+          .map((tool) => `/usr/bin/${tool}\n`)
+          .join(''),
+      }))
       .on(['cat', '/etc/os-release'], {
         stdout: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n',
       })

@@ -322,6 +322,25 @@ describe('failures', () => {
   });
 });
 
+describe('the Cilium step when helm fails (F6)', () => {
+  it('reads helm’s message: an unreachable apiserver is not blamed on the internet', async () => {
+    const cluster = fakeCluster(plan);
+    cluster.host('rpi4-a').on(/^helm upgrade --install cilium/, {
+      stderr:
+        'Error: Kubernetes cluster unreachable: Get "https://10.200.0.1:6443/version": dial tcp 10.200.0.1:6443: connect: connection refused\n',
+      code: 1,
+    });
+    const {outcome, events} = await apply(cluster, new FakeHost('workstation'));
+    expect(outcome.error).toMatch(/^Cilium failed on rpi4-a/);
+    const failed = events.find(
+      (event) => event.type === 'host-step-finished' && event.status === 'failed',
+    );
+    const suggestion = failed?.type === 'host-step-finished' ? failed.failure?.suggestion : '';
+    expect(suggestion).toMatch(/^helm could not reach the apiserver/);
+    expect(suggestion).not.toMatch(/internet/);
+  });
+});
+
 describe('caCertHash', () => {
   it('hashes the DER SubjectPublicKeyInfo of an ECDSA CA as openssl does', () => {
     expect(caCertHash(testCaPem)).toBe(testCaHash);

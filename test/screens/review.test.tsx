@@ -78,6 +78,8 @@ describe('Review', () => {
     expect(frame).toContain('API endpoint  10.200.0.1:6443');
     expect(frame).toContain('Pod CIDR      10.244.0.0/16');
     expect(frame).toContain('Service CIDR  10.96.0.0/12');
+    // The chart a run installs is pinned, and the plan says which (F7).
+    expect(frame).toContain('CNI           Cilium 1.18.6 (Helm chart, pinned)');
     expect(frame).toContain('Nodes (5) · 3 control planes: tolerates 1 failure');
     expect(frame).toMatch(/★ rpi4-a\s+control plane\s+100\.101\.7\.11\s+init node/);
     expect(frame).toMatch(/ {4}cloud-arm\s+worker\s+100\.101\.7\.15/);

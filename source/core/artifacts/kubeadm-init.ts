@@ -1,11 +1,8 @@
 import {controlPlanes} from '../plan/build.js';
 import type {Plan, PlanNode} from '../plan/types.js';
 import {localApiEndpoint, nodeRegistration} from './kubeadm-node.js';
-import {
-  kubeadmApiVersion,
-  kubernetesVersionField,
-  parseKubernetesVersion,
-} from './kubernetes-version.js';
+import {planTarget, type KubeadmTarget} from './kubeadm-target.js';
+import {parseKubernetesVersion} from './kubernetes-version.js';
 import {placeholders} from './placeholders.js';
 import {apiEndpoint, vipAddress} from './vip.js';
 import {yamlText} from './yaml-text.js';
@@ -30,10 +27,16 @@ const header = [
   'and never saved.',
 ].join('\n');
 
-/** InitConfiguration + ClusterConfiguration + KubeletConfiguration for `kubeadm init`. */
-export const kubeadmInitYaml = (plan: Plan, initNode: PlanNode): string => {
-  const version = parseKubernetesVersion(plan.kubernetesVersion);
-  const apiVersion = kubeadmApiVersion(version);
+/**
+ * InitConfiguration + ClusterConfiguration + KubeletConfiguration for `kubeadm
+ * init`; the versions from `target` (a run: the node's kubeadm), else the plan.
+ */
+export const kubeadmInitYaml = (
+  plan: Plan,
+  initNode: PlanNode,
+  target: KubeadmTarget = planTarget(parseKubernetesVersion(plan.kubernetesVersion)),
+): string => {
+  const {apiVersion} = target;
   return yamlText([
     {
       comment: header,
@@ -53,7 +56,7 @@ export const kubeadmInitYaml = (plan: Plan, initNode: PlanNode): string => {
         apiVersion,
         kind: 'ClusterConfiguration',
         clusterName: plan.clusterName,
-        kubernetesVersion: kubernetesVersionField(version),
+        kubernetesVersion: target.kubernetesVersion,
         controlPlaneEndpoint: apiEndpoint(plan),
         networking: {podSubnet: plan.network.podCidr, serviceSubnet: plan.network.serviceCidr},
         apiServer: {certSANs: certSans(plan)},

@@ -1,6 +1,7 @@
 import type {Plan, PlanNode} from '../plan/types.js';
 import {localApiEndpoint, nodeRegistration} from './kubeadm-node.js';
-import {kubeadmApiVersion, parseKubernetesVersion} from './kubernetes-version.js';
+import {planTarget, type KubeadmTarget} from './kubeadm-target.js';
+import {parseKubernetesVersion} from './kubernetes-version.js';
 import {placeholders} from './placeholders.js';
 import {apiEndpoint} from './vip.js';
 import {yamlText} from './yaml-text.js';
@@ -17,9 +18,13 @@ const controlPlaneHeader = [
   'The @@...@@ placeholders are filled in memory right before the join and never saved.',
 ].join('\n');
 
-/** JoinConfiguration for one node; control planes also get `controlPlane`. */
-export const kubeadmJoinYaml = (plan: Plan, node: PlanNode): string => {
-  const apiVersion = kubeadmApiVersion(parseKubernetesVersion(plan.kubernetesVersion));
+/** JoinConfiguration for one node (its apiVersion from `target`, else the plan); control planes also get `controlPlane`. */
+export const kubeadmJoinYaml = (
+  plan: Plan,
+  node: PlanNode,
+  target: KubeadmTarget = planTarget(parseKubernetesVersion(plan.kubernetesVersion)),
+): string => {
+  const {apiVersion} = target;
   const isControlPlane = node.role === 'control-plane';
   return yamlText([
     {

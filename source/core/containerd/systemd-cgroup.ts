@@ -152,6 +152,26 @@ export const readSystemdCgroup = (configText: string): SystemdCgroupReading => {
   return {configVersion: version, systemdCgroup: typeof value === 'boolean' ? value : undefined};
 };
 
+/**
+ * What the running daemon uses, from `containerd config dump`. containerd
+ * 2.0.6 and later (and 1.x, which always prints version 2) dump a migrated
+ * config, so the setting is at the dump's own version's path. 2.0.0 to 2.0.5
+ * dump a version-2 file unmigrated: `version = 3`, the version-3 table holding
+ * the defaults, and the file's setting still under the version-2 key, while
+ * the daemon itself migrates that key at start (cmd/containerd/command/
+ * config.go, fixed in 626a57dd7). So a version-2 key in a newer dump is what
+ * the daemon runs with.
+ */
+export const effectiveSystemdCgroup = (dumpText: string): SystemdCgroupReading => {
+  const config = parseConfig(dumpText);
+  const version = configVersion(config);
+  if (version >= 3) {
+    const legacy = tableAt(config, runcOptionsPaths[2], false)?.['SystemdCgroup'];
+    if (typeof legacy === 'boolean') return {configVersion: 2, systemdCgroup: legacy};
+  }
+  return readSystemdCgroup(dumpText);
+};
+
 /** The smallest config of `version` that carries the setting: what the edit adds. */
 export const systemdCgroupSnippet = (version: 2 | 3): string => {
   const options: Table = {SystemdCgroup: true};

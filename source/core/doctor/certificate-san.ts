@@ -58,7 +58,9 @@ export const apiserverCertSan = perHost(
         `Issue a new apiserver certificate that includes ${vip} (the CA stays), restart the apiserver, and add ${vip} to apiServer.certSANs in the kubeadm-config ConfigMap so later joins and upgrades keep it.`,
         [
           `sudo mkdir -p /root/apiserver-old && sudo mv /etc/kubernetes/pki/apiserver.crt /etc/kubernetes/pki/apiserver.key /root/apiserver-old/`,
-          `sudo kubeadm init phase certs apiserver --apiserver-advertise-address ${host.ip || 'NODE-IP'} --apiserver-cert-extra-sans ${extra} --control-plane-endpoint ${vip}:6443`,
+          // Without --service-cidr kubeadm puts its default's first address (10.96.0.1) in the
+          // certificate, the wrong `kubernetes` service IP for a cluster with another range.
+          `sudo kubeadm init phase certs apiserver --apiserver-advertise-address ${host.ip || 'NODE-IP'} --apiserver-cert-extra-sans ${extra} --control-plane-endpoint ${vip}:6443 --service-cidr ${cluster.serviceCidr ?? 'SERVICE-CIDR'}`,
           `sudo mv /etc/kubernetes/manifests/kube-apiserver.yaml /root/ && sleep 20 && sudo mv /root/kube-apiserver.yaml /etc/kubernetes/manifests/`,
           'kubectl -n kube-system edit configmap kubeadm-config   # apiServer.certSANs',
         ],

@@ -26,12 +26,12 @@ export const parseCrictlPs = (text: string): Container[] =>
         : [];
     });
 
-/** The newest container of `name` (highest ATTEMPT), if any. */
+/**
+ * The newest container of `name`, if any: the first one listed, because crictl
+ * sorts by creation time, newest first (cri-tools container.go,
+ * containerByCreated). Not the highest ATTEMPT: ATTEMPT starts again at 0 in a
+ * new pod (a changed static-pod manifest), while the old pod's Exited
+ * container, with its higher count, stays listed until garbage collection.
+ */
 export const newest = (containers: readonly Container[], name: string): Container | undefined =>
-  containers
-    .filter((container) => container.name === name)
-    .reduce<Container | undefined>(
-      (best, container) =>
-        best === undefined || container.attempt > best.attempt ? container : best,
-      undefined,
-    );
+  containers.find((container) => container.name === name);

@@ -25,6 +25,8 @@ export interface HostEvidence {
   readonly containerdDump?: CommandOutput;
   /** /var/lib/kubelet/config.yaml; null when the file does not exist. */
   readonly kubeletConfig?: string | null;
+  /** `kubelet --version` (`Kubernetes v1.36.2`). */
+  readonly kubeletVersion?: CommandOutput;
   /** `systemctl is-active kubelet`. */
   readonly kubeletActive?: CommandOutput;
   /** `cat /proc/swaps`. */
@@ -59,6 +61,8 @@ export interface HostEvidence {
 
 export interface ClusterEvidence {
   readonly vip: string;
+  /** The cluster's service CIDR (its first address is the `kubernetes` service IP, a SAN). */
+  readonly serviceCidr?: string;
   /** When it was collected (ms since the epoch): the checks' "now" (key expiry). */
   readonly collectedAt?: number;
   readonly hosts: readonly HostEvidence[];

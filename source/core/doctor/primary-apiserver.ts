@@ -21,7 +21,9 @@ const judge = (cluster: ClusterEvidence): CheckResult[] => {
   }
   // No primary: route-approved says why; there is no router to judge.
   if (primary === undefined) return [];
-  const host = cluster.hosts.find((candidate) => candidate.host === primary);
+  // Names given on doctor's command line keep the user's case; the tailnet's are node names.
+  const host = cluster.hosts.find((candidate) => candidate.host.toLowerCase() === primary);
+  if (host !== undefined) primary = host.host;
   const route = vipRoute(cluster.vip);
   if (host === undefined || host.role !== 'control-plane')
     return [

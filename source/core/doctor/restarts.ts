@@ -33,7 +33,8 @@ export const controlPlaneRestarts = perHost(
       lines.push(now.line);
       if (now.state !== 'Running' || (was !== undefined && was.state !== 'Running'))
         problems.push(`${name} is not running (${now.state}, attempt ${now.attempt})`);
-      else if (was !== undefined && now.attempt > was.attempt)
+      // Another container than before is a restart too, even one whose ATTEMPT began again at 0.
+      else if (was !== undefined && (now.attempt > was.attempt || now.id !== was.id))
         problems.push(
           `${name} restarted within ${samples.sampleSeconds} s (attempt ${was.attempt} → ${now.attempt})`,
         );

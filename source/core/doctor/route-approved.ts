@@ -4,6 +4,7 @@
 // fix is shown, not applied.
 import {vipRoute} from '../artifacts/vip.js';
 import {headscaleApproveCommand} from '../tailnet/control-api.js';
+import {nodeName} from '../tailnet/node-name.js';
 import {parseStatus} from '../tailnet/parse-status.js';
 import {parsePrefs} from '../tailnet/prefs.js';
 import {manualFix, result, type CheckResult} from './check.js';
@@ -12,7 +13,7 @@ import {couldNotRun, type Check} from './per-host.js';
 
 const id = 'route-approved';
 
-/** The host name of the VIP's primary router as the observer sees it, or undefined; throws on bad JSON. */
+/** The node name of the VIP's primary router as the observer sees it, or undefined; throws on bad JSON. */
 export const primaryRouterOf = (cluster: ClusterEvidence): string | undefined => {
   const status = cluster.status;
   if (status === undefined || status.output.code !== 0) return undefined;
@@ -20,7 +21,10 @@ export const primaryRouterOf = (cluster: ClusterEvidence): string | undefined =>
     status.output.stdout,
     `tailscale status --json on ${status.observer}`,
   );
-  return tailnet.peers.find((peer) => peer.primaryRoutes.includes(vipRoute(cluster.vip)))?.hostName;
+  const peer = tailnet.peers.find((candidate) =>
+    candidate.primaryRoutes.includes(vipRoute(cluster.vip)),
+  );
+  return peer === undefined ? undefined : nodeName(peer);
 };
 
 const advertisers = (cluster: ClusterEvidence): string[] =>

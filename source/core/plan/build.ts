@@ -1,3 +1,4 @@
+import {nodeName} from '../tailnet/node-name.js';
 import type {Peer, Tailnet} from '../tailnet/types.js';
 import type {Access, Network, Plan, PlanNode, Role} from './types.js';
 
@@ -16,9 +17,7 @@ export interface PlanChoices {
 
 const toNode = (peer: Peer, role: Role, access: Access | undefined): PlanNode => ({
   id: peer.id,
-  // kubelet registers the lowercased host name; kubeadm must use the same. Some
-  // clients report no host name at all: their MagicDNS label is the next best name.
-  name: (peer.hostName || peer.dnsName.split('.')[0] || '').toLowerCase(),
+  name: nodeName(peer),
   dnsName: peer.dnsName,
   ip: peer.ipv4 ?? '',
   role,

@@ -17,6 +17,7 @@ import type {Plan, PlanNode} from '../../core/plan/types.js';
 import {pathPingArgv} from '../../core/tailnet/ping.js';
 import {parsePrefs} from '../../core/tailnet/prefs.js';
 import {ControlApiError, controlApiFor, type ControlApiConfig} from '../control/control-api.js';
+import {withCommandPaths} from '../host/command-paths.js';
 import type {Host} from '../host/host.js';
 import {helmGetValuesArgv} from '../phases/cilium.js';
 import {observerOf} from '../phases/route-approval.js';
@@ -32,6 +33,9 @@ export interface CollectOptions {
 }
 
 const commandTimeoutMs = 30_000;
+
+/** The packaged commands doctor runs (a tool in /usr/local/bin is called by its path). */
+export const doctorCommands = ['containerd', 'crictl', 'kubelet', 'kubeadm', 'tailscale', 'curl'];
 
 const run = async (
   host: Host,
@@ -99,6 +103,7 @@ export const collectHost = async (
   const base = {host: node.name, role: node.role, ip: node.ip, dnsName: node.dnsName};
   const {signal} = options;
   try {
+    host = await withCommandPaths(host, doctorCommands, signal);
     const sentAt = Date.now() / 1000;
     const date = await run(host, ['date', '+%s.%N'], signal);
     const receivedAt = Date.now() / 1000;
@@ -108,6 +113,7 @@ export const collectHost = async (
       containerdDump: await run(host, ['containerd', 'config', 'dump'], signal, true),
       kubeletConfig: (await host.readFile(kubeletConfigPath, {sudo: true})) ?? null,
       kubeletActive: await run(host, ['systemctl', 'is-active', 'kubelet'], signal),
+      kubeletVersion: await run(host, ['kubelet', '--version'], signal),
       swaps: await run(host, ['cat', '/proc/swaps'], signal),
       prefs: await run(host, ['tailscale', 'debug', 'prefs'], signal),
       selfStatus: await run(host, ['tailscale', 'status', '--json'], signal),
@@ -197,6 +203,7 @@ export const collectEvidence = async (
   );
   return {
     vip: plan.network.vip,
+    serviceCidr: plan.network.serviceCidr,
     collectedAt,
     hosts,
     ...(status ? {status} : {}),

@@ -4,13 +4,18 @@ import {setSystemdCgroup} from '../../core/containerd/systemd-cgroup.js';
 import type {Fix} from '../../core/doctor/check.js';
 import {InputError} from '../../core/errors.js';
 import {quoteCommand} from '../../core/remote/quote.js';
+import {withCommandPaths} from '../host/command-paths.js';
 import type {Host} from '../host/host.js';
 import {containerdConfigPath} from '../phases/containerd.js';
 
 const fileOptions = {sudo: true, backup: true, mode: 0o644} as const;
 
 /** Runs every action in order; stops at the first that fails with an InputError naming it. */
-export const applyFix = async (host: Host, fix: Fix): Promise<void> => {
+export const applyFix = async (target: Host, fix: Fix): Promise<void> => {
+  const host = await withCommandPaths(target, [
+    'containerd',
+    ...fix.actions.flatMap((action) => (action.kind === 'run' ? (action.argv[0] ?? []) : [])),
+  ]);
   for (const action of fix.actions) {
     if (action.kind === 'run') {
       const result = await host.exec(action.argv, {sudo: true, timeoutMs: 120_000});

@@ -2,8 +2,9 @@
 // `helm get values` first, so a re-run with the same values changes nothing
 // (helm upgrade would add a revision every time).
 import {parse} from 'yaml';
-import {ciliumValues} from '../../core/artifacts/cilium-values.js';
+import {ciliumChartVersion, ciliumValues} from '../../core/artifacts/cilium-values.js';
 import {initNode} from '../../core/plan/build.js';
+import {helmFailureSuggestion} from '../../core/remote/helm-failure.js';
 import {isDeepStrictEqual} from 'node:util';
 import {adminConf} from './kubeadm-init.js';
 import type {Phase} from './phase.js';
@@ -16,6 +17,8 @@ export const helmInstallArgv = (): string[] => [
   'cilium',
   '--repo',
   'https://helm.cilium.io',
+  '--version',
+  ciliumChartVersion,
   '--namespace',
   'kube-system',
   '--values',
@@ -67,8 +70,7 @@ export const cilium: Phase = {
       mutates: true,
       stdin: ciliumValues(step.plan),
       timeoutMs: 10 * 60_000,
-      suggestion:
-        'helm needs https://helm.cilium.io from this node; check its internet access and DNS.',
+      suggestion: (result) => helmFailureSuggestion(step.node.name, result.stderr),
     });
     return 'installed';
   },

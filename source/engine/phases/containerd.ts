@@ -1,7 +1,7 @@
 // DOMAIN.md phase 4: SystemdCgroup = true at the path of the config's own
 // version, so containerd and the kubelet agree on the cgroup driver (seed 001:
 // otherwise etcd and kube-apiserver restart in a loop).
-import {readSystemdCgroup, setSystemdCgroup} from '../../core/containerd/systemd-cgroup.js';
+import {effectiveSystemdCgroup, setSystemdCgroup} from '../../core/containerd/systemd-cgroup.js';
 import {StepError} from '../step-error.js';
 import type {Phase} from './phase.js';
 import {writeRecorded} from './steps/recorded.js';
@@ -41,7 +41,7 @@ export const containerd: Phase = {
   },
   async verify(step) {
     const dump = await step.host.run(['containerd', 'config', 'dump'], {sudo: true, quiet: true});
-    if (readSystemdCgroup(dump.stdout).systemdCgroup !== true) {
+    if (effectiveSystemdCgroup(dump.stdout).systemdCgroup !== true) {
       throw new StepError({
         message: `containerd on ${step.node.name} still runs without SystemdCgroup = true`,
         command: 'containerd config dump',

@@ -10,6 +10,7 @@ import type {Phase, StepContext} from './phase.js';
 import {approvalNeeded, ensureApproval} from './steps/approval.js';
 import {ensureHealthGate, healthGateInSync} from './steps/health-gate.js';
 import {kubeadmTimeoutMs, mintJoinMaterial} from './steps/join-material.js';
+import {targetOn} from './steps/kubeadm-target.js';
 import {waitReady} from './steps/readyz.js';
 import {ensureVipAddress, ensureVipRoute, vipInPlace} from './steps/vip.js';
 
@@ -39,7 +40,10 @@ export const joinControlPlanes: Phase = {
       await step.host.run(['kubeadm', 'join', '--config', '/dev/stdin'], {
         sudo: true,
         mutates: true,
-        stdin: fillPlaceholders(kubeadmJoinYaml(step.plan, step.node), material),
+        stdin: fillPlaceholders(
+          kubeadmJoinYaml(step.plan, step.node, targetOn(step, step.node.name)),
+          material,
+        ),
         timeoutMs: kubeadmTimeoutMs,
         suggestion: joinSuggestion,
       });

@@ -4,6 +4,7 @@ import {fillPlaceholders} from '../../core/artifacts/placeholders.js';
 import {joined, joinSuggestion} from './join-control-planes.js';
 import type {Phase} from './phase.js';
 import {kubeadmTimeoutMs, mintJoinMaterial} from './steps/join-material.js';
+import {targetOn} from './steps/kubeadm-target.js';
 
 export const joinWorkers: Phase = {
   id: 'join-workers',
@@ -22,7 +23,10 @@ export const joinWorkers: Phase = {
     await step.host.run(['kubeadm', 'join', '--config', '/dev/stdin'], {
       sudo: true,
       mutates: true,
-      stdin: fillPlaceholders(kubeadmJoinYaml(step.plan, step.node), material),
+      stdin: fillPlaceholders(
+        kubeadmJoinYaml(step.plan, step.node, targetOn(step, step.node.name)),
+        material,
+      ),
       timeoutMs: kubeadmTimeoutMs,
       suggestion: joinSuggestion,
     });

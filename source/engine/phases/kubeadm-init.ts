@@ -7,6 +7,7 @@ import {initNode} from '../../core/plan/build.js';
 import {generateBootstrapToken, generateCertificateKey} from '../secrets.js';
 import type {Phase} from './phase.js';
 import {kubeadmTimeoutMs} from './steps/join-material.js';
+import {targetOn} from './steps/kubeadm-target.js';
 import {waitReady} from './steps/readyz.js';
 
 export const adminConf = '/etc/kubernetes/admin.conf';
@@ -27,10 +28,13 @@ export const kubeadmInit: Phase = {
     await step.host.run(['kubeadm', 'init', '--config', '/dev/stdin', '--upload-certs'], {
       sudo: true,
       mutates: true,
-      stdin: fillPlaceholders(kubeadmInitYaml(step.plan, step.node), {
-        bootstrapToken,
-        certificateKey,
-      }),
+      stdin: fillPlaceholders(
+        kubeadmInitYaml(step.plan, step.node, targetOn(step, step.node.name)),
+        {
+          bootstrapToken,
+          certificateKey,
+        },
+      ),
       timeoutMs: kubeadmTimeoutMs,
       suggestion:
         "Read kubeadm's own message above; after fixing it, sudo kubeadm reset -f on this node and run ha-wizard apply again.",

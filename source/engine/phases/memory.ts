@@ -22,6 +22,11 @@ export interface JoinMaterial {
 
 export interface RunMemory {
   readonly facts: Map<string, HostFacts>;
+  /**
+   * Per host, the commands found outside the directories sudo searches on every
+   * distribution (preflight's `command -v`): they are called by absolute path.
+   */
+  readonly commandPaths: Map<string, ReadonlyMap<string, string>>;
   /** Minted once for all the workers (they join in parallel). */
   workerJoin: JoinMaterial | undefined;
   /** The node the tailnet routes VIP/32 to, as last seen. */
@@ -31,6 +36,7 @@ export interface RunMemory {
 
 export const newRunMemory = (): RunMemory => ({
   facts: new Map(),
+  commandPaths: new Map(),
   workerJoin: undefined,
   primaryRouter: undefined,
   kubeconfigContext: undefined,

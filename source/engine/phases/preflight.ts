@@ -1,8 +1,14 @@
 // DOMAIN.md phase 3: what each host is and whether it can take part, read
 // without changing anything. It runs on every apply (it is cheap and the
 // later phases read its facts), so it is never "already done".
-import {parseKubernetesVersion} from '../../core/artifacts/kubernetes-version.js';
+import {kubeadmSkew} from '../../core/artifacts/kubeadm-skew.js';
+import {
+  parseKubernetesVersion,
+  type KubernetesVersion,
+} from '../../core/artifacts/kubernetes-version.js';
+import {binariesFor} from '../../core/plan/binaries.js';
 import type {PlanNode} from '../../core/plan/types.js';
+import {needsAbsolutePath, parseWhich, whichArgv} from '../../core/remote/which.js';
 import {StepError} from '../step-error.js';
 import type {NetworkManager} from './memory.js';
 import type {Phase, StepContext} from './phase.js';
@@ -41,6 +47,56 @@ const tool = async (step: StepContext, argv: string[], what: string): Promise<st
   return firstLine(result.stdout);
 };
 
+/**
+ * Every command the run needs on this host, found before anything changes: a
+ * missing one is named with what it is for and how to get it, all at once.
+ * The ones outside sudo's secure_path everywhere are then called by path.
+ */
+const findCommands = async (step: StepContext) => {
+  const needed = binariesFor(step.plan, step.node);
+  const names = needed.map((binary) => binary.name);
+  const {stdout} = await step.host.run(whichArgv(names), {allowFailure: true});
+  const found = parseWhich(stdout, names);
+  const missing = needed.filter((binary) => !found.has(binary.name));
+  if (missing.length > 0)
+    fail(
+      `${step.host.name} lacks ${missing.map((binary) => `${binary.name} (for ${binary.why})`).join(', ')}`,
+      missing
+        .map((binary) => `${binary.name}: ${binary.howToGet}.`)
+        .concat('Then run ha-wizard apply again; nothing was changed.')
+        .join('\n'),
+    );
+  step.memory.commandPaths.set(
+    step.node.name,
+    new Map([...found].filter(([, path]) => needsAbsolutePath(path))),
+  );
+};
+
+/** Stops on a kubeadm that cannot deploy the plan's Kubernetes; warns on the one skew it supports. */
+const checkKubeadmSkew = (step: StepContext, kubeadmVersion: string) => {
+  let have: KubernetesVersion;
+  try {
+    have = parseKubernetesVersion(kubeadmVersion);
+  } catch {
+    return; // An unparsable version is reported by kubeadm itself when it runs.
+  }
+  const skew = kubeadmSkew(
+    step.host.name,
+    kubeadmVersion,
+    have,
+    parseKubernetesVersion(step.plan.kubernetesVersion),
+  );
+  if (skew?.level === 'error') fail(skew.message, skew.suggestion ?? '');
+  if (skew?.level === 'warning')
+    step.emit({
+      type: 'notice',
+      phase: 'preflight',
+      host: step.host.name,
+      level: 'warning',
+      message: skew.message,
+    });
+};
+
 export const preflight: Phase = {
   id: 'preflight',
   title: 'Preflight',
@@ -52,6 +108,7 @@ export const preflight: Phase = {
       sudo: true,
       suggestion: `Give ${host.name}'s SSH user passwordless sudo (a line "USER ALL=(ALL) NOPASSWD: ALL" in /etc/sudoers.d/).`,
     });
+    await findCommands(step);
     const os = osName((await host.run(['cat', '/etc/os-release'])).stdout);
     const arch = firstLine((await host.run(['uname', '-m'])).stdout);
     const hostname = firstLine((await host.run(['hostname'])).stdout);
@@ -110,21 +167,7 @@ export const preflight: Phase = {
     const containerdVersion = await tool(step, ['containerd', '--version'], 'containerd');
     const kubeadmVersion = await tool(step, ['kubeadm', 'version', '-o', 'short'], 'kubeadm');
     await tool(step, ['kubelet', '--version'], 'kubelet');
-    try {
-      const wanted = parseKubernetesVersion(step.plan.kubernetesVersion);
-      const have = parseKubernetesVersion(kubeadmVersion);
-      if (have.minor !== wanted.minor || have.major !== wanted.major) {
-        step.emit({
-          type: 'notice',
-          phase: 'preflight',
-          host: host.name,
-          level: 'warning',
-          message: `kubeadm here is ${kubeadmVersion}, the plan says ${step.plan.kubernetesVersion}; kubeadm supports one minor of skew at most`,
-        });
-      }
-    } catch {
-      // An unparsable version is reported by kubeadm itself when it runs.
-    }
+    checkKubeadmSkew(step, kubeadmVersion);
     step.memory.facts.set(node.name, {
       os,
       arch,

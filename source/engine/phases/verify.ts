@@ -2,6 +2,7 @@
 // every apply; `apply` exits 0 only when this passed. (The failover drill is
 // for the lab and `ha-wizard doctor`: it stops an apiserver on purpose.)
 import {vipAddress, vipRoute} from '../../core/artifacts/vip.js';
+import {vipProber} from '../../core/plan/binaries.js';
 import {controlPlanes, initNode} from '../../core/plan/build.js';
 import {StepError} from '../step-error.js';
 import {adminConf} from './kubeadm-init.js';
@@ -126,7 +127,7 @@ export const verify: Phase = {
       });
     }
     // Through the VIP from a node that does not hold it, when there is one.
-    const prober = plan.nodes.find((node) => node.role === 'worker') ?? controlPlanes(plan)[1];
+    const prober = vipProber(plan);
     const url = `https://${vipAddress(plan.network.vip)}:6443/readyz`;
     if (prober) {
       const from = step.on(prober.name);

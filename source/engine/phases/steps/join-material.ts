@@ -4,34 +4,60 @@
 // nor in a file; the CA hash is computed here from the CA certificate.
 import {stringify} from 'yaml';
 import {kubeadmInitYaml} from '../../../core/artifacts/kubeadm-init.js';
-import {
-  kubeadmApiVersion,
-  parseKubernetesVersion,
-} from '../../../core/artifacts/kubernetes-version.js';
+import {localApiEndpoint, nodeRegistration} from '../../../core/artifacts/kubeadm-node.js';
+import type {KubeadmApiVersion} from '../../../core/artifacts/kubernetes-version.js';
+import {apiEndpoint} from '../../../core/artifacts/vip.js';
 import {fillPlaceholders} from '../../../core/artifacts/placeholders.js';
 import {initNode} from '../../../core/plan/build.js';
-import type {Plan} from '../../../core/plan/types.js';
+import type {Plan, PlanNode} from '../../../core/plan/types.js';
 import {caCertHash, generateBootstrapToken, generateCertificateKey} from '../../secrets.js';
 import {StepError} from '../../step-error.js';
 import type {RunContext} from '../phase.js';
+import {ownVersionOn, targetOn} from './kubeadm-target.js';
 
 export const caCertPath = '/etc/kubernetes/pki/ca.crt';
 const kubeadmTimeoutMs = 20 * 60_000;
 
-/** `kubeadm token create --config`: an InitConfiguration naming our token, alive 2 h. */
-export const tokenConfigYaml = (plan: Plan, token: string): string =>
-  stringify({
-    apiVersion: kubeadmApiVersion(parseKubernetesVersion(plan.kubernetesVersion)),
-    kind: 'InitConfiguration',
-    bootstrapTokens: [
-      {
-        token,
-        ttl: '2h0m0s',
-        usages: ['signing', 'authentication'],
-        groups: ['system:bootstrappers:kubeadm:default-node-token'],
-      },
-    ],
-  });
+/**
+ * `kubeadm token create --config`: an InitConfiguration naming our token,
+ * alive 2 h (the token on stdin, never on a command line). With --config the
+ * file is all kubeadm reads, and it defaults what the file leaves out before
+ * creating the token: a missing ClusterConfiguration becomes `stable-1`, looked
+ * up on dl.k8s.io (slow and noisy offline), and a missing advertise address is
+ * guessed from the default route (a warning, or 0.0.0.0, on a node without
+ * one). So the file names both, though the token uses neither
+ * (cmd/kubeadm/app/cmd/token.go RunCreateToken; configutil
+ * documentMapToInitConfiguration).
+ */
+export const tokenConfigYaml = (
+  plan: Plan,
+  init: PlanNode,
+  token: string,
+  versions: {readonly apiVersion: KubeadmApiVersion; readonly kubernetesVersion: string},
+): string =>
+  [
+    stringify({
+      apiVersion: versions.apiVersion,
+      kind: 'InitConfiguration',
+      bootstrapTokens: [
+        {
+          token,
+          ttl: '2h0m0s',
+          usages: ['signing', 'authentication'],
+          groups: ['system:bootstrappers:kubeadm:default-node-token'],
+        },
+      ],
+      localAPIEndpoint: localApiEndpoint(init),
+      nodeRegistration: nodeRegistration(init, versions.apiVersion),
+    }),
+    stringify({
+      apiVersion: versions.apiVersion,
+      kind: 'ClusterConfiguration',
+      clusterName: plan.clusterName,
+      kubernetesVersion: versions.kubernetesVersion,
+      controlPlaneEndpoint: apiEndpoint(plan),
+    }),
+  ].join('---\n');
 
 export interface FreshJoinMaterial {
   readonly bootstrapToken: string;
@@ -50,7 +76,10 @@ export const mintJoinMaterial = async (
   await host.run(['kubeadm', 'token', 'create', '--config', '/dev/stdin'], {
     sudo: true,
     mutates: true,
-    stdin: tokenConfigYaml(context.plan, bootstrapToken),
+    stdin: tokenConfigYaml(context.plan, init, bootstrapToken, {
+      apiVersion: targetOn(context, init.name).apiVersion,
+      kubernetesVersion: ownVersionOn(context, init.name),
+    }),
     timeoutMs: 60_000,
   });
   let certificateKey: string | undefined;
@@ -61,7 +90,7 @@ export const mintJoinMaterial = async (
       {
         sudo: true,
         mutates: true,
-        stdin: fillPlaceholders(kubeadmInitYaml(context.plan, init), {
+        stdin: fillPlaceholders(kubeadmInitYaml(context.plan, init, targetOn(context, init.name)), {
           bootstrapToken,
           certificateKey,
         }),

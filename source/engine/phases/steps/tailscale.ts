@@ -1,6 +1,7 @@
 // Reading Tailscale's state on a host: `tailscale debug prefs` for this node's
 // own flags (AdvertiseRoutes, RouteAll), `tailscale status --json` for who
 // routes what (DOMAIN.md phases 5 and 7).
+import {nodeName} from '../../../core/tailnet/node-name.js';
 import {parseStatus} from '../../../core/tailnet/parse-status.js';
 import {parsePrefs, type Prefs} from '../../../core/tailnet/prefs.js';
 import type {HostCommands} from '../../host-commands.js';
@@ -22,12 +23,13 @@ export const readPrefs = async (host: HostCommands): Promise<Prefs> => {
   return prefs;
 };
 
-/** Host name of the node the tailnet routes `route` to, as `host` sees it. */
+/** Node name of the device the tailnet routes `route` to, as `host` sees it. */
 export const primaryRouter = async (
   host: HostCommands,
   route: string,
 ): Promise<string | undefined> => {
   const {stdout} = await host.run(['tailscale', 'status', '--json'], {quiet: true});
   const tailnet = parseStatus(stdout, `tailscale status --json on ${host.name}`);
-  return tailnet.peers.find((peer) => peer.primaryRoutes.includes(route))?.hostName;
+  const peer = tailnet.peers.find((candidate) => candidate.primaryRoutes.includes(route));
+  return peer === undefined ? undefined : nodeName(peer);
 };

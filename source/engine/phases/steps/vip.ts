@@ -41,11 +41,21 @@ export const ensureVipAddress = async (step: StepContext): Promise<void> => {
   const manager = step.memory.facts.get(step.node.name)?.networkManager;
   if (manager === 'systemd-networkd') {
     const options = {sudo: true, mode: 0o644} as const;
-    await writeRecorded(step, networkdPaths.netdev, lo1Netdev(), options);
-    await writeRecorded(step, networkdPaths.network, lo1Network(vip), options);
-    // Reload even when the files were there already: lo1 lacks the VIP, so
-    // networkd has not applied them yet.
-    await host.run(['networkctl', 'reload'], {sudo: true, mutates: true});
+    const netdev = await writeRecorded(step, networkdPaths.netdev, lo1Netdev(), options);
+    const network = await writeRecorded(step, networkdPaths.network, lo1Network(vip), options);
+    // A reload creates lo1 from a new .netdev and configures links whose .network
+    // is new or changed; with unchanged files current networkd (>= 250) reconfigures
+    // nothing (networkctl(1)), so a VIP withdrawn by the health gate or by hand
+    // would never come back from a reload alone.
+    if (state === 'absent' || netdev || network)
+      await host.run(['networkctl', 'reload'], {sudo: true, mutates: true});
+    // lo1 exists: put the address on it directly, which works on every networkd
+    // (`networkctl reconfigure` needs systemd 246) and is what lo1.network says anyway.
+    if (state === 'without-vip')
+      await host.run(['ip', 'addr', 'replace', vipRoute(vip), 'dev', lo1Interface], {
+        sudo: true,
+        mutates: true,
+      });
   } else if (manager === 'NetworkManager') {
     if (state === 'absent') {
       recordChange(step, {kind: 'nm-connection', name: lo1Interface});
