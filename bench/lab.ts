@@ -19,7 +19,7 @@ import {
   secondsUntil,
   vipAnswersFrom,
 } from '../test/lab/drills.js';
-import {down, hostExec, up, type LabState} from '../test/lab/lab.js';
+import {down, hostExec, installHelm, up, type LabState} from '../test/lab/lab.js';
 import {lockLab} from '../test/lab/lock.js';
 import {labSkipReason} from '../test/lab/skip.js';
 import {recorder, replay, type Replay, type Step} from './replay.js';
@@ -164,6 +164,7 @@ const measure = async (
   process.env['KUBECONFIG'] = join(scratch, 'kubeconfig');
   await down();
   let state = await up({controlPlanes: 3, workers});
+  await installHelm(state, 'cp1');
   const run = await wizardRun(state, scratch);
   await between?.(state);
   const init = initNode(await loadPlan(join(scratch, 'plan')))?.name ?? 'cp1';
@@ -172,6 +173,7 @@ const measure = async (
   const key = await root(state, init, ['cat', `${pki}/ca.key`]);
   await down();
   state = await up({controlPlanes: 3, workers});
+  await installHelm(state, 'cp1');
   await root(state, init, ['mkdir', '-p', pki]);
   await root(state, init, ['sh', '-c', `cat > ${pki}/ca.crt`], cert);
   await root(state, init, ['sh', '-c', `umask 077; cat > ${pki}/ca.key`], key);

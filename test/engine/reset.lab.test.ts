@@ -13,7 +13,15 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {repoDir} from '../lab/config.js';
-import {cutHost, down, hostExec, mendHost, readLab, type LabState} from '../lab/lab.js';
+import {
+  cutHost,
+  down,
+  hostExec,
+  installHelm,
+  type LabState,
+  mendHost,
+  readLab,
+} from '../lab/lab.js';
 import {mutating, runProcess} from '../lab/lab-cluster.js';
 import {labSetupTimeoutMs, lockLab} from '../lab/lock.js';
 import {labSkipReason} from '../lab/skip.js';
@@ -232,6 +240,7 @@ describe.skipIf(skipReason !== undefined)(
         sshUser: string;
       };
       lab = readLab();
+      await installHelm(lab, 'cp1');
       // What the hosts had before ha-wizard: cp2 advertises a LAN route, cp3 already accepts
       // routes (reset must leave it on), w1 has no containerd config (the wizard creates one).
       await ok('cp2', `tailscale set --advertise-routes=${existingRoute}`);

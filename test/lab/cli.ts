@@ -1,7 +1,7 @@
 // npm run lab -- up|down|status|approve ...   (see test/lab/README.md)
 import {Command, InvalidArgumentError} from 'commander';
 import {defaultOptions, type ContainerdChoice, type NetworkManagerChoice} from './config.js';
-import {down, isUp, readLab, relay, summary, up} from './lab.js';
+import {down, installHelm, isUp, readLab, relay, summary, up} from './lab.js';
 import {approveRoutes, refreshStatusFile} from './tailnet.js';
 import {LabError} from './system.js';
 
@@ -111,6 +111,20 @@ program
   .argument('[hosts...]', 'the hosts; none makes every path direct again')
   .action(async (hosts: string[]) => {
     await relay(hosts);
+  });
+
+program
+  .command('install-helm')
+  .description(
+    'put helm on hosts where its install script does (/usr/local/bin); no host has it after up, as no node has after the kubeadm install guide',
+  )
+  .argument('<hosts...>')
+  .action(async (hosts: string[]) => {
+    const lab = readLab();
+    for (const host of hosts) {
+      if (!lab.hosts.some((h) => h.name === host)) throw new LabError(`no lab host ${host}`);
+      await installHelm(lab, host);
+    }
   });
 
 program

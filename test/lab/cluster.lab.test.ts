@@ -5,7 +5,7 @@ import {createHash, X509Certificate} from 'node:crypto';
 import type {Client} from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {defaults} from '../../source/core/plan/defaults.js';
-import {down, setSimSettings, up} from './lab.js';
+import {down, installHelm, setSimSettings, up} from './lab.js';
 import {labSetupTimeoutMs, lockLab} from './lock.js';
 import {connect, exec} from './ssh.js';
 import {labSkipReason} from './skip.js';
@@ -85,6 +85,7 @@ describe.skipIf(skipReason !== undefined)('the simulated cluster tools on lab ho
     await down();
     const lab = await up({controlPlanes: 2, workers: 1});
     for (const host of lab.hosts) addresses.set(host.name, host.address);
+    await installHelm(lab, 'cp1');
     setSimSettings({flapSeconds: 1, discoveryTimeoutSeconds: 2});
     for (const host of ['cp1', 'cp2', 'w1']) clients.set(host, await connect(lab, host));
     // Phases 4-5 where this file does not look at them: containerd fixed on cp2/w1, accept-routes everywhere.

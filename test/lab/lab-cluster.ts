@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, expect} from 'vitest';
 import {repoDir} from './config.js';
 import {vipAnswersFrom, vipPrimary} from './drills.js';
-import {down, hostExec, readLab, type LabState} from './lab.js';
+import {down, hostExec, installHelm, readLab, type LabState} from './lab.js';
 import {labSetupTimeoutMs, lockLab} from './lock.js';
 
 export const cli = join(repoDir, 'dist', 'cli.js');
@@ -59,6 +59,8 @@ export const labCluster = (options: {
   upArgs: readonly string[];
   /** Runs on the lab before the plan is written. */
   prepare?: (ok: (host: string, script: string) => Promise<string>) => Promise<void>;
+  /** Leave helm off the init node (it starts as the kubeadm install guide leaves a node). */
+  withoutHelm?: boolean;
 }) => {
   const hosts = [...cps, ...options.workers];
   let releaseLab: (() => Promise<void>) | undefined;
@@ -126,6 +128,8 @@ export const labCluster = (options: {
     };
     expect(summary.hosts.map((h) => h.name)).toEqual(hosts);
     lab = readLab();
+    // The init node gets helm where its install script puts it (the Cilium phase needs it).
+    if (!options.withoutHelm) await installHelm(lab, 'cp1');
     await options.prepare?.(ok);
     scratch = mkdtempSync(join(tmpdir(), 'ha-wizard-apply-lab-'));
     planDir = join(scratch, 'plan');

@@ -285,7 +285,6 @@ export const simTools = [
   'kubectl',
   'kubelet',
   'crictl',
-  'helm',
   'systemctl',
   'networkctl',
   'nmcli',
@@ -343,6 +342,24 @@ const installTailscale = () => {
     copyFileSync(join(sourceDir, 'tools', tool), to);
     chmodSync(to, 0o755);
   }
+};
+
+/**
+ * helm as its install script leaves it, in /usr/local/bin (outside sudo's secure_path on the RHEL
+ * family): no lab host has helm until a test or `npm run lab -- install-helm HOST` puts it there,
+ * as no node has it after the kubeadm install guide. The simulated tools are one shim, named by
+ * its file name, so a copy of kubectl's named helm is the simulated helm.
+ */
+export const installHelm = async (state: LabState, host: string) => {
+  const result = await hostExec(state, host, [
+    'install',
+    '-D',
+    '-m',
+    '0755',
+    '/usr/bin/kubectl',
+    '/usr/local/bin/helm',
+  ]);
+  if (result.code !== 0) throw new LabError(`could not install helm on ${host}: ${result.stderr}`);
 };
 
 /** The simulated tools' knobs (source/sim/env.ts SimSettings), e.g. a short certificate-key lifetime for tests. */
