@@ -224,7 +224,7 @@ describe('apply on a finished cluster', () => {
 describe('route approval', () => {
   it('waits with the admin-console link and the autoApprovers snippet, then continues by itself', async () => {
     const cluster = fakeCluster(plan, {
-      approveAfterPolls: 8 /* 5 in preflight, then the check and two polls */,
+      approveAfterPolls: 11 /* 5 in preflight, the check asks 3 observers, then a poll of 3 */,
     });
     const {outcome, events} = await apply(cluster, new FakeHost('workstation'));
     expect(outcome.ok).toBe(true);

@@ -177,15 +177,20 @@ export const startWorkstation = async (key: string) => {
   return pid;
 };
 
+/** Where each lab host has the real tailscale CLI (its /usr/bin/tailscale logs, then runs it). */
+const realTailscale = '/usr/lib/hwlab/bin/tailscale';
+
 /** Logs a host's tailscaled in (it runs inside the host, started by hostinit.sh). */
 export const joinHost = async (
   exec: (argv: readonly string[]) => Promise<{code: number; stdout: string; stderr: string}>,
   name: string,
   key: string,
 ) => {
-  const up = await exec(['tailscale', ...upFlags(key, name)]);
+  // The real CLI itself, not /usr/bin/tailscale's logging wrapper: the lab's own set-up is no
+  // change of the wizard's, and the auth key must not land in the host's call log.
+  const up = await exec([realTailscale, ...upFlags(key, name)]);
   if (up.code !== 0) throw new LabError(`${name} could not join the tailnet: ${up.stderr.trim()}`);
-  const address = (await exec(['tailscale', 'ip', '-4'])).stdout.trim();
+  const address = (await exec([realTailscale, 'ip', '-4'])).stdout.trim();
   if (!/^100\.64\.10\.\d+$/.test(address))
     throw new LabError(`${name} got no Tailscale address from Headscale (${address})`);
   return address;

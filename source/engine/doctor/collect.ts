@@ -20,7 +20,7 @@ import {ControlApiError, controlApiFor, type ControlApiConfig} from '../control/
 import {withCommandPaths} from '../host/command-paths.js';
 import type {Host} from '../host/host.js';
 import {helmGetValuesArgv} from '../phases/cilium.js';
-import {observerOf} from '../phases/route-approval.js';
+import {observersOf} from '../phases/route-approval.js';
 import {localReadyz, readyzArgv} from '../phases/steps/readyz.js';
 
 export interface CollectOptions {
@@ -160,13 +160,11 @@ export const collectEvidence = async (
       }),
     ),
   );
-  // Who routes the VIP, as a node that does not hold it sees it (route-approval's observer),
-  // or as any other node that answered.
-  const preferred = observerOf(plan);
-  const candidates = [
-    ...plan.nodes.filter((node) => node === preferred),
-    ...plan.nodes.filter((node) => node !== preferred),
-  ].filter((node) => hosts.find((entry) => entry.host === node.name)?.unreachable === undefined);
+  // Who routes the VIP, as a node that does not route it sees it: workers first (a router that
+  // took over by failover may not see the route in its own Self.PrimaryRoutes), then the others.
+  const candidates = observersOf(plan).filter(
+    (node) => hosts.find((entry) => entry.host === node.name)?.unreachable === undefined,
+  );
   const observer = candidates[0];
   let status: ClusterEvidence['status'];
   if (observer) {

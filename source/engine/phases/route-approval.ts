@@ -12,18 +12,33 @@ import {headscaleApproveCommand} from '../../core/tailnet/control-api.js';
 import {approveThroughApi} from './steps/approval.js';
 import {primaryRouter} from './steps/tailscale.js';
 
-/** Who looks: another node if there is one (the init node routes the VIP to itself). */
-export const observerOf = (plan: Plan): PlanNode | undefined => {
+/**
+ * Who looks, in order: workers first, then the other control planes, the init node last (it
+ * routes the VIP to itself). A node that became primary by failover may not see the route in its
+ * own Self.PrimaryRoutes (Headscale 0.29 does not update it; its peers see it), so a router is
+ * the worst observer, and several are asked.
+ */
+export const observersOf = (plan: Plan): PlanNode[] => {
   const first = initNode(plan);
-  return plan.nodes.find((node) => node !== first) ?? first;
+  return [
+    ...plan.nodes.filter((node) => node.role === 'worker'),
+    ...plan.nodes.filter((node) => node.role !== 'worker' && node !== first),
+    ...(first ? [first] : []),
+  ];
 };
 
-const seen = async (step: StepContext): Promise<string | undefined> => {
-  const observer = observerOf(step.plan);
-  if (!observer) return undefined;
-  const router = await primaryRouter(step.on(observer.name), vipRoute(step.plan.network.vip));
-  if (router !== undefined) step.memory.primaryRouter = router;
-  return router;
+export const observerOf = (plan: Plan): PlanNode | undefined => observersOf(plan)[0];
+
+/** The VIP's primary router as the first observers see it (up to three asked). */
+export const seen = async (step: StepContext): Promise<string | undefined> => {
+  for (const observer of observersOf(step.plan).slice(0, 3)) {
+    const router = await primaryRouter(step.on(observer.name), vipRoute(step.plan.network.vip));
+    if (router !== undefined) {
+      step.memory.primaryRouter = router;
+      return router;
+    }
+  }
+  return undefined;
 };
 
 /** The `autoApprovers` part of the policy artifact: what to paste. */

@@ -7,10 +7,9 @@ import {controlPlanes, initNode} from '../../core/plan/build.js';
 import {StepError} from '../step-error.js';
 import {adminConf} from './kubeadm-init.js';
 import type {Phase, StepContext} from './phase.js';
-import {observerOf} from './route-approval.js';
+import {seen} from './route-approval.js';
 import {approvedThroughApi} from './steps/approval.js';
 import {isReady} from './steps/readyz.js';
-import {primaryRouter} from './steps/tailscale.js';
 
 interface NodeList {
   readonly items?: ReadonlyArray<{
@@ -145,11 +144,7 @@ export const verify: Phase = {
         60_000,
       );
     }
-    const observer = observerOf(plan);
-    if (observer) {
-      const router = await primaryRouter(step.on(observer.name), vipRoute(plan.network.vip));
-      if (router !== undefined) step.memory.primaryRouter = router;
-    }
+    await seen(step);
     const approval = await everyRouteApproved(step);
     return `${names.length} nodes Ready, ${etcd} etcd members${prober ? `, VIP answers from ${prober.name}` : ''}${approval}`;
   },
