@@ -287,6 +287,21 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
     }
   }, 180_000);
 
+  it('a primary whose host name is mixed case (Tailscale keeps the OS name: CP1) is found among the control planes (B5)', async () => {
+    const victim = (await primary()) ?? 'cp1';
+    const shouting = victim.toUpperCase();
+    await ok(victim, `tailscale set --hostname=${shouting}`);
+    try {
+      await until(async () => (await primary()) === shouting, 30_000, 'the new name seen');
+      const {report} = await doctorJson();
+      expect(check(report, 'vip-primary-apiserver', victim)?.status).toBe('pass');
+      expect(failing(report)).toEqual([]);
+    } finally {
+      await ok(victim, `tailscale set --hostname=${victim}`);
+      await until(async () => (await primary()) === victim, 30_000, 'the old name back');
+    }
+  }, 120_000);
+
   it('the apiserver down on the primary (its health gate stopped) is named on the primary', async () => {
     const victim = (await primary()) ?? 'cp1';
     await ok(
