@@ -56,7 +56,8 @@ export const questionTheme = (style: Style) => ({
   style: {
     answer: style.bold,
     message: (text: string) => style.bold(text),
-    defaultAnswer: style.dim,
+    // Inquirer's own default wraps the choice in parentheses: (y/N).
+    defaultAnswer: (text: string) => style.dim(`(${text})`),
     help: style.dim,
     highlight: style.bold,
     description: style.dim,
