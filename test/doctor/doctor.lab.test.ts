@@ -183,14 +183,23 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
   }, 400_000);
 
   it('the VIP missing on a control plane is named as lo1-vip on that host', async () => {
+    // With its gate running, the gate itself puts a missing VIP back on a ready node (G3): the
+    // fault doctor must name is a VIP gone with nothing to restore it.
+    await ok('cp2', 'systemctl stop ha-wizard-health-gate.service');
     await ok('cp2', `ip addr del ${vip}/32 dev lo1`);
-    const {code, report} = await doctorJson();
-    expect(failing(report)).toEqual(['lo1-vip@cp2']);
-    expect(code).toBe(2);
-    expect(check(report, 'lo1-vip', 'cp2')?.fix?.commands).toEqual([
-      `sudo ip addr add ${vip}/32 dev lo1`,
-    ]);
-    await ok('cp2', `ip addr add ${vip}/32 dev lo1`);
+    try {
+      const {code, report} = await doctorJson();
+      expect(failing(report)).toEqual(['health-gate@cp2', 'lo1-vip@cp2']);
+      expect(code).toBe(2);
+      expect(check(report, 'lo1-vip', 'cp2')?.fix?.commands).toEqual([
+        `sudo ip addr add ${vip}/32 dev lo1`,
+      ]);
+    } finally {
+      await ok(
+        'cp2',
+        `ip addr add ${vip}/32 dev lo1 && systemctl start ha-wizard-health-gate.service`,
+      );
+    }
   }, 120_000);
 
   it('accept-routes off on a worker is named as accept-routes on that worker', async () => {
@@ -207,15 +216,19 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
     );
     // Headscale's approve-routes replaces a node's approved set: empty withdraws the approval.
     for (const cp of cps) await setApprovedRoutes(cp, []);
-    await until(async () => (await primary()) === undefined, 30_000, 'the route withdrawn');
-    const {report} = await doctorJson();
-    expect(failing(report)).toEqual(['route-approved@cp2']);
-    expect(check(report, 'route-approved', 'cp2')?.evidence).toContain(
-      'advertised by: cp1, cp2, cp3',
-    );
-    expect(check(report, 'route-approved', 'cp2')?.fix?.automatic).toBe(false);
-    for (const cp of cps) await setApprovedRoutes(cp, approved.get(cp) ?? []);
-    await until(async () => (await primary()) !== undefined, 30_000, 'the route approved again');
+    try {
+      await until(async () => (await primary()) === undefined, 30_000, 'the route withdrawn');
+      const {report} = await doctorJson();
+      // Seen from a worker: a router that took over may not see the route in its own status.
+      expect(failing(report)).toEqual(['route-approved@w1']);
+      expect(check(report, 'route-approved', 'w1')?.evidence).toContain(
+        'advertised by: cp1, cp2, cp3',
+      );
+      expect(check(report, 'route-approved', 'w1')?.fix?.automatic).toBe(false);
+    } finally {
+      for (const cp of cps) await setApprovedRoutes(cp, approved.get(cp) ?? []);
+      await until(async () => (await primary()) !== undefined, 30_000, 'the route approved again');
+    }
   }, 120_000);
 
   it("with Headscale's API key, a standby whose route lost its approval is named as route-approved-each; the rest passes", async () => {
@@ -326,6 +339,9 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
         `control-plane-restarts@${victim}`,
         `health-gate@${victim}`,
         `vip-primary-apiserver@${victim}`,
+        // helm is on the init node only (as its install script leaves it): with that node's
+        // apiserver dead, nothing can tell Cilium's MTU.
+        ...(victim === 'cp1' ? [`mtu@${victim}`] : []),
       ].sort(),
     );
     await ok(

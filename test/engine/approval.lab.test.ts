@@ -47,7 +47,7 @@ describe.skipIf(skipReason !== undefined)(
       expect(run.code, output).toBe(0);
       // The URL came from the nodes' own control server (ControlURL in their prefs).
       expect(output).toMatch(
-        /^cp1: route-approval: done \(10\.200\.0\.1\/32 approved through Headscale; routed to cp1\)/m,
+        /^cp1: route-approval: done \(10\.200\.0\.1\/32 approved through Headscale at http:\/\/10\.99\.0\.2:8080; routed to cp1\)/m,
       );
       for (const cp of ['cp2', 'cp3'])
         expect(output).toMatch(

@@ -163,9 +163,18 @@ export const controlApiFor = (
         );
       return headscaleApi(url, config.key);
     })());
+  // Named by its URL once known (the first call reads it from the nodes).
+  let description = config.url ? `Headscale at ${config.url.replace(/\/+$/, '')}` : 'Headscale';
+  const resolved = async () => {
+    const found = await resolve();
+    description = found.description;
+    return found;
+  };
   return {
-    description: config.url ? `Headscale at ${config.url.replace(/\/+$/, '')}` : 'Headscale',
-    routes: async (node) => (await resolve()).routes(node),
-    approve: async (node, route) => (await resolve()).approve(node, route),
+    get description() {
+      return description;
+    },
+    routes: async (node) => (await resolved()).routes(node),
+    approve: async (node, route) => (await resolved()).approve(node, route),
   };
 };
