@@ -112,7 +112,7 @@ describe.skipIf(skipReason !== undefined)(
       const output = `${run.stdout}\n${run.stderr}`;
       expect(run.code, output).toBe(1);
       expect(output).toMatch(
-        /`(sudo )?tailscale set [^`]*` on w1 did not finish within 5 s and was stopped/,
+        /`(sudo )?(\/\S+\/)?tailscale set [^`]*` on w1 did not finish within 5 s and was stopped/,
       );
       expect(output).toContain('--resume');
       // Well before the default limit (300 s): the flag took effect.
