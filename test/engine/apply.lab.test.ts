@@ -510,10 +510,15 @@ describe.skipIf(skipReason !== undefined)(
       again.press(ENTER);
       const finished = again.mark();
       await again.waitFor('Cluster homelab is up: 3 control planes, 1 worker.', 180_000);
-      // The last frame: every pane finished, the VIP's primary router, how to use the kubeconfig.
-      const screen = again.text(finished);
+      // The last frames: every pane finished (a pane's last status may come a frame after the
+      // summary), the VIP's primary router, how to use the kubeconfig.
       for (const host of [...cps, 'w1'])
-        expect(screen).toMatch(new RegExp(`✓ ${host} +(control plane|worker) +(done|no changes)`));
+        await again.waitFor(
+          new RegExp(`✓ ${host} +(control plane|worker) +(done|no changes)`),
+          30_000,
+          finished,
+        );
+      const screen = again.text(finished);
       expect(screen).toContain(`VIP             ${vip} — primary router cp1 ★`);
       expect(screen).toContain('kubectl --context homelab get nodes');
       expect(again.text()).not.toContain('SSH host key not known yet');
