@@ -8,6 +8,7 @@ import {
   type AccessRow,
   type AccessScreenAction,
   type AccessScreenState,
+  type AccessTextField,
 } from './access-state.js';
 import type {FormFocusAction} from './components/form-focus.js';
 import type {KeyHint} from './components/frame.js';
@@ -58,7 +59,7 @@ export interface AccessKeyOptions {
   readonly dispatch: (action: AccessScreenAction) => void;
   readonly inputs: AccessInputs;
   /** `host` undefined: the cluster-wide setting; a peer ID: that host's override. */
-  readonly onEdit: (host: string | undefined, field: 'user' | 'keyFile', edit: TextEdit) => void;
+  readonly onEdit: (host: string | undefined, field: AccessTextField, edit: TextEdit) => void;
   readonly onCycleAuth: (host: string | undefined, delta: number) => void;
   readonly onClearOverride: (id: string) => void;
   /** Moves on unless errors block (the app checks the latest inputs). */
@@ -86,7 +87,7 @@ export const useAccessKeys = (options: AccessKeyOptions): void => {
         if (key.escape) dispatch({type: 'pick', open: false});
         return;
       }
-      if (focus.editing && (row === 'user' || row === 'keyFile')) {
+      if (focus.editing && (row === 'user' || row === 'keyFile' || row === 'apiKeyFile')) {
         if (key.escape) moveFocus({type: 'leave'});
         else if (key.tab) moveFocus({type: 'move', delta: key.shift ? -1 : 1, wrap: true, kinds});
         else if (key.downArrow || key.return) moveFocus({type: 'move', delta: 1, kinds});

@@ -63,15 +63,25 @@ export const accessScreenReducer = (
 
 /** The rows of the Access screen: the form, the hosts, and the actions. */
 export type AccessRow =
-  'user' | 'auth' | 'keyFile' | 'continue' | 'remove' | 'done' | {readonly host: string};
+  | 'user'
+  | 'auth'
+  | 'keyFile'
+  | 'apiKeyFile'
+  | 'continue'
+  | 'remove'
+  | 'done'
+  | {readonly host: string};
 
 /** The key-file row exists only while a key file is the method. */
 export const formRows = (draft: AccessDraft): AccessRow[] =>
   draft.auth === 'key' ? ['user', 'auth', 'keyFile'] : ['user', 'auth'];
 
+/** The text rows: SSH user and key file (cluster or host), and the cluster's route API key file. */
+export type AccessTextField = 'user' | 'keyFile' | 'apiKeyFile';
+
 export const kindOf = (row: AccessRow): RowKind => {
   if (typeof row === 'object') return 'item';
-  if (row === 'user' || row === 'keyFile') return 'text';
+  if (row === 'user' || row === 'keyFile' || row === 'apiKeyFile') return 'text';
   return row === 'auth' ? 'choice' : 'action';
 };
 
@@ -80,6 +90,12 @@ export interface AccessInputs {
   readonly access: AccessDraft;
   readonly hostAccess: Readonly<Record<string, AccessDraft>>;
 }
+
+/**
+ * The cluster-wide rows: SSH access, then the route API key, which is the
+ * cluster's alone (a host override has no such row).
+ */
+export const clusterRows = (draft: AccessDraft): AccessRow[] => [...formRows(draft), 'apiKeyFile'];
 
 /** What the screen shows and where the keys go, derived from its state and the inputs. */
 export interface AccessLayout {
@@ -98,7 +114,7 @@ export interface AccessLayout {
 export const accessLayout = (state: AccessScreenState, inputs: AccessInputs): AccessLayout => {
   const {nodes, access, hostAccess} = inputs;
   const mainRows: AccessRow[] = [
-    ...formRows(access),
+    ...clusterRows(access),
     ...nodes.map((node) => ({host: node.id})),
     'continue',
   ];

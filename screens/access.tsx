@@ -5,10 +5,11 @@ import {accessKeyHints, useAccessKeys} from './access-keys.js';
 import {
   accessLayout,
   accessScreenReducer,
-  formRows,
+  clusterRows,
   initialAccessScreenState,
   kindOf,
   type AccessRow,
+  type AccessTextField,
 } from './access-state.js';
 import {useSyncReducer} from './components/use-sync-reducer.js';
 import {stepBlockers, type AccessDraft, type AuthKind} from './app-state.js';
@@ -54,11 +55,13 @@ export interface AccessScreenProps {
   readonly nodes: readonly AccessNode[];
   readonly access: AccessDraft;
   readonly hostAccess: Readonly<Record<string, AccessDraft>>;
+  /** The route API key file (a path; empty: routes approved by hand). */
+  readonly apiKeyFile: string;
   /** Findings about access, from `validatePlan`. */
   readonly findings: readonly Finding[];
   readonly isActive: boolean;
   /** `host` undefined: the cluster-wide setting; a peer ID: that host's override. */
-  readonly onEdit: (host: string | undefined, field: 'user' | 'keyFile', edit: TextEdit) => void;
+  readonly onEdit: (host: string | undefined, field: AccessTextField, edit: TextEdit) => void;
   /** → (1) or ← (-1) through ssh-agent, key file, Tailscale SSH. */
   readonly onCycleAuth: (host: string | undefined, delta: number) => void;
   /** A method picked from the list (Enter on Authentication). */
@@ -146,7 +149,7 @@ export const AccessScreen = (props: AccessScreenProps) => {
 
   const inputs = {nodes, access, hostAccess};
   const [state, dispatch, stateRef] = useSyncReducer(accessScreenReducer, () =>
-    initialAccessScreenState(formRows(access).map(kindOf)),
+    initialAccessScreenState(clusterRows(access).map(kindOf)),
   );
   const {rows, focus, row, openHost: openId} = accessLayout(state, inputs);
   const openHost = openId ? nodes.find((node) => node.id === openId) : undefined;
@@ -215,13 +218,13 @@ export const AccessScreen = (props: AccessScreenProps) => {
   // Title, form, blank, hosts heading, findings, blank, continue line.
   const fixed =
     1 +
-    formRows(access).length +
+    clusterRows(access).length +
     (picker ? pickerRows : 0) +
     2 +
     findingsHeight(findings, width) +
     2;
   const hostHeight = Math.max(2, bodyRows(size) - fixed);
-  const hostStart = formRows(access).length;
+  const hostStart = clusterRows(access).length;
   const hostCursor = typeof row === 'object' ? focus.row - hostStart : 0;
   const window = windowAround(hostCursor, nodes.length, hostHeight);
   const nameWidth = Math.max(12, Math.min(24, Math.floor(width / 4)));
@@ -232,7 +235,9 @@ export const AccessScreen = (props: AccessScreenProps) => {
       keys={accessKeyHints(row, focus.editing, false, state.picking)}
     >
       <Text wrap="truncate-end" dimColor>
-        How the wizard logs in to the nodes over SSH.
+        {row === 'apiKeyFile'
+          ? 'With an API key the run approves each VIP route itself; without, it shows how.'
+          : 'How the wizard logs in to the nodes over SSH.'}
       </Text>
       <AccessForm
         draft={access}
@@ -240,6 +245,16 @@ export const AccessScreen = (props: AccessScreenProps) => {
         focus={focus}
         width={width}
         {...(picker ? {picker} : {})}
+      />
+      <TextField
+        label="Route API key"
+        value={props.apiKeyFile}
+        isHighlighted={row === 'apiKeyFile'}
+        isEditing={focus.editing && row === 'apiKeyFile'}
+        labelWidth={labelWidth}
+        width={width}
+        // Short enough for 80 columns: the field truncates from the start.
+        hint={props.apiKeyFile ? '' : 'optional: a Headscale/Tailscale API key file'}
       />
       <Text> </Text>
       <Text bold wrap="truncate-end">

@@ -62,6 +62,12 @@ export interface WizardState {
   readonly rolesVisited: boolean;
   /** Where the roles came from (tags, or a suggestion with a line per machine); cleared by a change. */
   readonly roleNotes: readonly string[];
+  /**
+   * A file holding a Headscale or Tailscale API key, so the run approves each
+   * control plane's VIP route itself; empty: approved by hand. Only the path
+   * is kept here, never the key.
+   */
+  readonly apiKeyFile: string;
 }
 
 export type InitialValues = Partial<{
@@ -71,6 +77,7 @@ export type InitialValues = Partial<{
   kubernetesVersion: string;
   clusterName: string;
   sshUser: string;
+  apiKeyFile: string;
 }>;
 
 export const initialState = (
@@ -93,6 +100,7 @@ export const initialState = (
   hostAccess: {},
   rolesVisited: false,
   roleNotes: [],
+  apiKeyFile: initial.apiKeyFile ?? '',
 });
 
 export type WizardAction =
@@ -117,7 +125,8 @@ export type WizardAction =
   | {readonly type: 'set-auth'; readonly host: string | undefined; readonly auth: AuthKind}
   /** → / ←: ssh-agent → key file → Tailscale SSH. */
   | {readonly type: 'cycle-auth'; readonly host: string | undefined; readonly delta: number}
-  | {readonly type: 'clear-host-access'; readonly id: string};
+  | {readonly type: 'clear-host-access'; readonly id: string}
+  | {readonly type: 'edit-api-key-file'; readonly edit: TextEdit};
 
 export const roleOf = (
   state: Pick<WizardState, 'controlPlanes' | 'workers'>,
@@ -252,6 +261,8 @@ export const wizardReducer = (state: WizardState, action: WizardAction): WizardS
         ...draft,
         [action.field]: applyEdit(draft[action.field], action.edit),
       }));
+    case 'edit-api-key-file':
+      return {...state, apiKeyFile: applyEdit(state.apiKeyFile, action.edit)};
     case 'set-auth':
       return updateAccess(state, action.host, (draft) => ({...draft, auth: action.auth}));
     case 'cycle-auth':
@@ -338,3 +349,18 @@ export const stepBlockers = (step: Step, findings: readonly Finding[]): Finding[
 /** The findings to show on `step`: those about its inputs (Review shows them all). */
 export const findingsFor = (step: Step, findings: readonly Finding[]): Finding[] =>
   step === 'review' ? [...findings] : findings.filter((finding) => stepOfFinding(finding) === step);
+
+/**
+ * The route API key file's finding on Access: the file must hold one key, or
+ * the run would stop at its start. The check reads the file (the caller's);
+ * the key itself is dropped there and never reaches a screen.
+ */
+export const apiKeyFindings = (
+  file: string,
+  check: ((file: string) => string | undefined) | undefined,
+): Finding[] => {
+  const problem = file && check ? check(file) : undefined;
+  return problem
+    ? [{code: 'api-key-file', severity: 'error', field: 'access', message: problem}]
+    : [];
+};

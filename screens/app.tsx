@@ -11,6 +11,7 @@ import {validatePlan} from '../source/core/validate/index.js';
 import type {RunHandle, StartRun} from '../source/engine/start-run.js';
 import {AccessScreen} from './access.js';
 import {
+  apiKeyFindings,
   findingsFor,
   initialState,
   planChoices,
@@ -61,6 +62,11 @@ export interface AppProps {
   readonly unfinished?: ReadonlyArray<UnfinishedRunView & {readonly plan: Plan}>;
   /** Undoes what a run did on its hosts, then runs it from the start; without it, not offered. */
   readonly startOver?: StartRun;
+  /**
+   * Why the route API key file cannot be used (one sentence), or undefined;
+   * without it the path is not checked before the run.
+   */
+  readonly checkApiKeyFile?: (file: string) => string | undefined;
   /** Leaves the wizard for `ha-wizard doctor` on this plan's cluster (d after a failed run). */
   readonly openDoctor?: (plan: Plan) => void;
 }
@@ -123,6 +129,7 @@ const Wizard = ({
   unfinished = [],
   startOver,
   openDoctor,
+  checkApiKeyFile,
 }: AppProps) => {
   // The ref holds the inputs as of the latest key, which `attemptNext` checks.
   const [state, dispatch, stateRef] = useSyncReducer(wizardReducer, () =>
@@ -147,10 +154,10 @@ const Wizard = ({
   const attemptNext = useCallback((): readonly Finding[] => {
     const latest = stateRef.current;
     if (!latest.tailnet) return [];
-    const blockers = stepBlockers(
-      latest.step,
-      safeValidate(buildPlan(latest.tailnet, planChoices(latest)), now),
-    );
+    const blockers = stepBlockers(latest.step, [
+      ...safeValidate(buildPlan(latest.tailnet, planChoices(latest)), now),
+      ...apiKeyFindings(latest.apiKeyFile, checkApiKeyFile),
+    ]);
     // An even count alone has its own question on Roles: ask it every time.
     const asksItself = blockers.every((finding) => finding.code === evenControlPlanesCode);
     if (blockers.length > 0 && (asksItself || refusedOn.current !== latest.step)) {
@@ -160,7 +167,7 @@ const Wizard = ({
     refusedOn.current = undefined;
     dispatch({type: 'next'});
     return [];
-  }, [stateRef, dispatch, now]);
+  }, [stateRef, dispatch, now, checkApiKeyFile]);
   // Where each list's highlight was, so Esc back lands on the same row. Not an
   // input (nothing is computed from it), so it stays out of the wizard state.
   const cursors = useRef({discover: 0, roles: 0});
@@ -178,11 +185,12 @@ const Wizard = ({
   const [offeringResume, setOfferingResume] = useState(unfinished.length > 0 && !!startRun);
   const begin = useCallback(
     (plan: Plan, start: StartRun) => {
-      const handle = start(plan);
+      const {apiKeyFile} = stateRef.current;
+      const handle = apiKeyFile ? start(plan, {apiKeyFile}) : start(plan);
       onRunStarted?.(handle);
       setRun({plan, handle});
     },
-    [onRunStarted],
+    [onRunStarted, stateRef],
   );
 
   const {tailnet, controlPlanes, workers, allowEvenControlPlanes, network, access, hostAccess} =
@@ -209,7 +217,14 @@ const Wizard = ({
     [tailnet, controlPlanes, workers, allowEvenControlPlanes, network, access, hostAccess],
   );
   // Every keystroke on Network rebuilds the plan and validates it again.
-  const findings = useMemo(() => (plan ? safeValidate(plan, now) : []), [plan, now]);
+  const keyFindings = useMemo(
+    () => apiKeyFindings(state.apiKeyFile, checkApiKeyFile),
+    [state.apiKeyFile, checkApiKeyFile],
+  );
+  const findings = useMemo(
+    () => (plan ? [...safeValidate(plan, now), ...keyFindings] : []),
+    [plan, now, keyFindings],
+  );
   const onReview = state.step === 'review';
   const generated = useMemo(
     () => (onReview && plan ? safeArtifacts(plan) : {artifacts: []}),
@@ -321,7 +336,14 @@ const Wizard = ({
           hostAccess={hostAccess}
           findings={findingsFor('access', findings)}
           isActive
-          onEdit={(host, field, edit) => dispatch({type: 'edit-access', host, field, edit})}
+          apiKeyFile={state.apiKeyFile}
+          onEdit={(host, field, edit) =>
+            dispatch(
+              field === 'apiKeyFile'
+                ? {type: 'edit-api-key-file', edit}
+                : {type: 'edit-access', host, field, edit},
+            )
+          }
           onCycleAuth={(host, delta) => dispatch({type: 'cycle-auth', host, delta})}
           onSetAuth={(host, auth) => dispatch({type: 'set-auth', host, auth})}
           onClearOverride={(id) => dispatch({type: 'clear-host-access', id})}
@@ -343,11 +365,7 @@ const Wizard = ({
           demoRun={isDemo}
           {...(start
             ? {
-                onRun: () => {
-                  const handle = start(plan);
-                  onRunStarted?.(handle);
-                  setRun({plan, handle});
-                },
+                onRun: () => begin(plan, start),
               }
             : {})}
           onBack={back}

@@ -163,8 +163,12 @@ Examples:
   ha-wizard plan --demo --control-plane rpi4-a,rpi4-b,opi5 --worker nuc --out ./homelab`,
   );
 
-sourceOptions(networkOptions(program)).action(
-  async (options: Record<string, string | boolean | undefined>) => {
+sourceOptions(networkOptions(program))
+  .option(
+    '--api-key-file <file>',
+    'a Headscale or Tailscale API key, so the run approves the VIP routes itself (fills Access; a tskey- key is Tailscale)',
+  )
+  .action(async (options: Record<string, string | boolean | undefined>) => {
     // no-color.org: a non-empty NO_COLOR turns colour off. Ink's chalk does not read it,
     // so say it the way chalk understands, before Ink is loaded.
     if (process.env['NO_COLOR']) process.env['FORCE_COLOR'] = '0';
@@ -181,10 +185,10 @@ sourceOptions(networkOptions(program)).action(
         kubernetesVersion: options['kubernetesVersion'] as string,
         clusterName: options['clusterName'] as string,
         sshUser: options['sshUser'] as string,
+        ...(typeof options['apiKeyFile'] === 'string' ? {apiKeyFile: options['apiKeyFile']} : {}),
       },
     });
-  },
-);
+  });
 
 const plan = program
   .command('plan')

@@ -10,6 +10,7 @@ import {discover} from './engine/discover.js';
 import {startRun, type RunHandle, startOver} from './engine/start-run.js';
 import {createStartDemoRun} from './engine/start-demo-run.js';
 import {writeFolder} from './engine/write-folder.js';
+import {keyFileProblem} from './engine/control/key-file.js';
 import {stateDir} from './engine/paths.js';
 import {savedRunLines} from './engine/reporters/saved-run.js';
 import {lockedByOther} from './engine/run-lock.js';
@@ -105,6 +106,7 @@ export const runTui = async ({
       onRunStarted={onRunStarted}
       unfinished={unfinished}
       startOver={startOver}
+      checkApiKeyFile={keyFileProblem}
       openDoctor={(plan) => {
         doctorFor = plan.clusterName;
       }}

@@ -30,7 +30,20 @@ export interface RunHandle {
   readonly simulated?: boolean;
 }
 
-export type StartRun = (plan: Plan) => RunHandle;
+/** What a run takes besides its plan: the route API key file the Access screen was given. */
+export interface RunStartOptions {
+  /** A Headscale or Tailscale API key file (key-file.ts); read when the run starts, never kept. */
+  readonly apiKeyFile?: string;
+}
+
+export type StartRun = (plan: Plan, options?: RunStartOptions) => RunHandle;
+
+/** The control API of the key file, read now (a bad file fails the run's start with its sentence). */
+const controlApiOf = async (options: RunStartOptions | undefined) => {
+  if (!options?.apiKeyFile) return {};
+  const {controlApiFromKeyFile} = await import('./control/key-file.js');
+  return {controlApi: controlApiFromKeyFile(options.apiKeyFile)};
+};
 
 /**
  * Fan-out of events to listeners, buffering until the first listener arrives
@@ -116,10 +129,11 @@ export const handleFor = (
 };
 
 /** The real run: SSH to the plan's hosts (as `ha-wizard apply` does) and run every phase. */
-export const startRun: StartRun = (plan) =>
+export const startRun: StartRun = (plan, runOptions) =>
   handleFor(plan, async ({emit, signal, ask}) => {
     const {executePlan} = await import('./execute.js');
     return executePlan(plan, {
+      ...(await controlApiOf(runOptions)),
       onEvent: emit,
       answerHostKey: ({id}) => ask(id),
       signal,
@@ -133,8 +147,10 @@ export const startRun: StartRun = (plan) =>
  * one lock so no other wizard gets in between. The reset's own end is not
  * shown as the run's: the view sees the undo steps, a notice, then the run.
  */
-export const startOver: StartRun = (plan) =>
+export const startOver: StartRun = (plan, runOptions) =>
   handleFor(plan, async ({emit, signal, ask}) => {
+    // A bad key file stops it before anything is undone.
+    const controlApi = await controlApiOf(runOptions);
     const [{executePlan, executeReset}, {lockCluster}, store, paths] = await Promise.all([
       import('./execute.js'),
       import('./run-lock.js'),
@@ -166,7 +182,7 @@ export const startOver: StartRun = (plan) =>
         level: 'info',
         message: 'Everything the last run did is undone; running the plan from the start.',
       });
-      return executePlan(plan, {...options, onEvent: emit});
+      return executePlan(plan, {...options, ...controlApi, onEvent: emit});
     } finally {
       lock();
     }

@@ -46,9 +46,16 @@ const renderAccess = async (findings: readonly Finding[] = []) => {
       nodes={nodes}
       access={state.access}
       hostAccess={state.hostAccess}
+      apiKeyFile={state.apiKeyFile}
       findings={findings}
       isActive
-      onEdit={(host, field, edit) => dispatch({type: 'edit-access', host, field, edit})}
+      onEdit={(host, field, edit) =>
+        dispatch(
+          field === 'apiKeyFile'
+            ? {type: 'edit-api-key-file', edit}
+            : {type: 'edit-access', host, field, edit},
+        )
+      }
       onCycleAuth={(host, delta) => dispatch({type: 'cycle-auth', host, delta})}
       onSetAuth={(host, auth) => dispatch({type: 'set-auth', host, auth})}
       onClearOverride={(id) => dispatch({type: 'clear-host-access', id})}
@@ -107,7 +114,9 @@ describe('Access', () => {
     await screen.waitForText('● Tailscale SSH');
     expect(state().access.auth).toBe('tailscale-ssh');
     expect(screen.frame()).not.toMatch(/^\s+key file$/m); // the list is closed
-    // Back on the form: ↓ moves to the first host again.
+    // Back on the form: ↓ moves to the route API key, then the first host.
+    await screen.press(ARROW_DOWN);
+    await screen.waitFor((frame) => /› Route API key/.test(frame));
     await screen.press(ARROW_DOWN);
     await screen.waitFor((frame) => /› rpi4-a/.test(frame));
   });
@@ -120,7 +129,7 @@ describe('Access', () => {
     await screen.waitFor((frame) => !/^\s+Tailscale SSH$/m.test(frame));
     expect(state().access.auth).toBe('agent');
 
-    await screen.press(ARROW_DOWN, ARROW_DOWN); // the second host, rpi4-b
+    await screen.press(ARROW_DOWN, ARROW_DOWN, ARROW_DOWN); // the API key, rpi4-a, rpi4-b
     await screen.waitFor((frame) => /› rpi4-b/.test(frame));
     await screen.press(ENTER);
     await screen.waitForText('Override for rpi4-b');
@@ -134,8 +143,8 @@ describe('Access', () => {
 
   test('a per-host override: Enter on a host, change its user and method, Esc; x removes it', async () => {
     const {screen, state} = await renderAccess();
-    // user, auth, then the hosts: rpi4-a, rpi4-b.
-    await screen.press(ESC, ARROW_DOWN, ARROW_DOWN, ARROW_DOWN);
+    // user, auth, the route API key, then the hosts: rpi4-a, rpi4-b.
+    await screen.press(ESC, ARROW_DOWN, ARROW_DOWN, ARROW_DOWN, ARROW_DOWN);
     await screen.waitFor((frame) => /› rpi4-b/.test(frame));
     expect(screen.frame()).toContain('x remove override');
     await screen.press(ENTER);
@@ -157,6 +166,26 @@ describe('Access', () => {
       /› rpi4-b\s+control plane\s+root · ssh-agent \(default\)/.test(frame),
     );
     expect(state().hostAccess).toEqual({});
+  });
+
+  test('the route API key file: one for the cluster, explained on its row, typed like a path', async () => {
+    const {screen, state} = await renderAccess();
+    expect(screen.frame()).toMatch(
+      / Route API key\s+optional: a Headscale\/Tailscale API key file/,
+    );
+    await screen.press(ESC, ARROW_DOWN, ARROW_DOWN);
+    await screen.waitFor((frame) => /› Route API key/.test(frame));
+    expect(screen.frame()).toContain('With an API key the run approves each VIP route itself');
+    // Arriving on a text row starts editing it: type straight away.
+    await screen.type('~/.config/headscale.key');
+    await screen.waitForText('~/.config/headscale.key▌');
+    expect(state().apiKeyFile).toBe('~/.config/headscale.key');
+    expect(state().access).toEqual<AccessDraft>({user: 'root', auth: 'agent', keyFile: ''});
+    expectFits(screen);
+    // A host's override has no such row: the control server is the cluster's.
+    await screen.press(ESC, ARROW_DOWN, ENTER);
+    await screen.waitForText('Override for rpi4-a');
+    expect(screen.frame()).not.toContain('Route API key');
   });
 
   test('an access finding is shown with the blocked Continue line; Esc on the list goes back', async () => {

@@ -110,7 +110,7 @@ describe('the wizard, end to end on the demo tailnet', () => {
     await screen.press(ESC, ARROW_DOWN, ARROW_RIGHT, ARROW_DOWN);
     await screen.waitForText('● key file');
     await screen.type('~/.ssh/lab');
-    await screen.press(ESC, ...Array<string>(6).fill(ARROW_DOWN));
+    await screen.press(ESC, ...Array<string>(7).fill(ARROW_DOWN));
     await screen.waitForText('Enter/→ continue');
     await screen.press(ENTER);
     await screen.waitForText('5/5 Review');
@@ -166,7 +166,7 @@ describe('the wizard, end to end on the demo tailnet', () => {
     await screen.waitForText('3/5 Network');
     await screen.press(ESC, ...Array<string>(5).fill(ARROW_DOWN), ENTER);
     await screen.waitForText('4/5 Access');
-    await screen.press(ESC, ...Array<string>(8).fill(ARROW_DOWN), ENTER);
+    await screen.press(ESC, ...Array<string>(9).fill(ARROW_DOWN), ENTER);
     await screen.waitForText('5/5 Review');
     await screen.press('w', ENTER);
     await screen.waitForText('✗ EEXIST: ./homelab exists and is not empty');
@@ -204,9 +204,9 @@ describe('access validation, end to end', () => {
     expect(frame).toContain('✗ Fix the 1 error above, or press Enter twice to go on anyway.');
     expectFits(screen);
     // Enter on Continue stays here.
-    await screen.press(...Array<string>(7).fill(ARROW_DOWN), ENTER);
+    await screen.press(...Array<string>(8).fill(ARROW_DOWN), ENTER);
     expect(screen.frame()).toContain('4/5 Access');
-    await screen.press(...Array<string>(8).fill(ARROW_UP), ARROW_DOWN, ARROW_DOWN);
+    await screen.press(...Array<string>(9).fill(ARROW_UP), ARROW_DOWN, ARROW_DOWN);
     await screen.waitFor((current) => /› Key file/.test(current));
     await screen.type('~/.ssh/id_ed25519');
     await screen.waitFor((current) => !current.includes('key file for the cluster is empty'));
@@ -276,7 +276,7 @@ describe('terminal size', () => {
     await screen.press(ESC, ...Array<string>(5).fill(ARROW_DOWN), ENTER);
     await screen.waitForText('4/5 Access');
     expectFits(screen);
-    await screen.press(ESC, ...Array<string>(7).fill(ARROW_DOWN), ENTER);
+    await screen.press(ESC, ...Array<string>(8).fill(ARROW_DOWN), ENTER);
     await screen.waitForText('5/5 Review');
     expectFits(screen);
     await screen.press(TAB);

@@ -30,6 +30,8 @@ export interface Screen {
   /** The last frame without colour codes. */
   readonly frame: () => string;
   readonly lines: () => string[];
+  /** Every frame drawn so far, without colour codes: what was ever on screen. */
+  readonly frames: () => string[];
   /** Sends each key in turn, letting the app react between them. */
   readonly press: (...keys: string[]) => Promise<void>;
   /** Sends the keys back to back, with no chance for React to run effects in between (a fast typist). */
@@ -78,6 +80,7 @@ export const render = async (
   return {
     frame,
     lines: () => frame().split('\n'),
+    frames: () => instance.frames.map((drawn) => stripVTControlCharacters(drawn)),
     press,
     type: (text) => press(...text),
     burst: async (...keys) => {

@@ -1,5 +1,8 @@
 // The App starting a run from Review and showing it, with a fake RunHandle the
 // test drives; and the throttle that keeps a streaming run cheap to draw.
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {App, type AppProps} from '../../screens/app.js';
@@ -8,12 +11,22 @@ import type {Plan} from '../../source/core/plan/types.js';
 import type {RunEvent, RunOutcome} from '../../source/core/run/events.js';
 import {initialRunState, type RunState} from '../../source/core/run/state.js';
 import {demoTailnet} from '../../source/core/tailnet/demo.js';
-import type {RunHandle} from '../../source/engine/start-run.js';
+import {keyFileProblem} from '../../source/engine/control/key-file.js';
+import type {RunHandle, RunStartOptions} from '../../source/engine/start-run.js';
 import {createStartDemoRun} from '../../source/engine/start-demo-run.js';
 import {eventHub} from '../../source/engine/start-run.js';
 import {demoBanner} from '../../screens/run-rows.js';
 import {now} from './fixtures.js';
-import {ARROW_DOWN, CTRL_C, ENTER, ESC, expectFits, render, type Screen} from './harness.js';
+import {
+  ARROW_DOWN,
+  CTRL_C,
+  CTRL_U,
+  ENTER,
+  ESC,
+  expectFits,
+  render,
+  type Screen,
+} from './harness.js';
 import {demoPlan, midRun, started, summaryOutcome, threeHosts} from './run-fixtures.js';
 
 afterEach(() => {
@@ -39,7 +52,7 @@ const fakeRun = () => {
   return {handle, emit: hub.emit, finish: (outcome: RunOutcome) => finish(outcome)};
 };
 
-const toReview = async (screen: Screen) => {
+const toAccess = async (screen: Screen) => {
   await screen.waitForText('1/5 Discover');
   await screen.press(ENTER);
   await screen.waitForText('2/5 Roles');
@@ -53,6 +66,10 @@ const toReview = async (screen: Screen) => {
   await screen.waitForText('Enter/→ continue');
   await screen.press(ENTER);
   await screen.waitForText('4/5 Access');
+};
+
+const toReview = async (screen: Screen) => {
+  await toAccess(screen);
   await screen.press(ESC);
   for (let step = 0; step < 10 && !screen.frame().includes('Enter/→ continue'); step++)
     await screen.press(ARROW_DOWN);
@@ -70,6 +87,39 @@ const renderApp = (props: Partial<AppProps>) =>
       {...props}
     />,
   );
+
+describe('the route API key file, asked on Access', () => {
+  test('a missing file is an error there; a readable one goes to the run by path, the key never on screen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hw-key-'));
+    const keyFile = join(dir, 'headscale.key');
+    const run = fakeRun();
+    const startRun = vi.fn((_plan: Plan, _options?: RunStartOptions) => run.handle);
+    const screen = await renderApp({startRun, checkApiKeyFile: keyFileProblem});
+    await toAccess(screen);
+    await screen.press(ESC, ARROW_DOWN, ARROW_DOWN);
+    await screen.waitFor((frame) => /› Route API key/.test(frame));
+    await screen.type(keyFile);
+    const refused = await screen.waitForText('does not exist; give');
+    expect(refused).toContain('✗ The route API key file /');
+    expectFits(screen);
+    writeFileSync(keyFile, 'hskey-api-secret-never-shown\n');
+    // The file is read again as the path changes: Ctrl-U and the path again.
+    await screen.press(CTRL_U);
+    await screen.type(keyFile);
+    await screen.waitFor((frame) => !frame.includes('does not exist'));
+    await screen.press(ESC);
+    for (let step = 0; step < 10 && !screen.frame().includes('Enter/→ continue'); step++)
+      await screen.press(ARROW_DOWN);
+    await screen.press(ENTER);
+    await screen.waitForText('5/5 Review');
+    await screen.press('r');
+    await screen.waitForText('ha-wizard  Run');
+    expect(startRun).toHaveBeenCalledOnce();
+    expect(startRun.mock.calls[0]?.[1]).toEqual({apiKeyFile: keyFile});
+    expect(screen.frames().join('\n')).not.toContain('secret-never-shown');
+    rmSync(dir, {recursive: true, force: true});
+  });
+});
 
 describe('Review → Run', () => {
   test('r starts the run with the plan; the Run screen folds the events; Esc does not leave while running', async () => {

@@ -3,6 +3,7 @@
 // an error names the file and the flag, never the content.
 import {readFileSync, statSync} from 'node:fs';
 import {InputError} from '../../core/errors.js';
+import {expandHome} from '../paths.js';
 import type {ControlApiConfig} from './control-api.js';
 
 const readKey = (file: string, flag: string): string => {
@@ -72,4 +73,28 @@ export const controlApiConfig = (options: {
       ...(options.tailscaleApiUrl === undefined ? {} : {url: options.tailscaleApiUrl}),
     };
   return undefined;
+};
+
+/** How the wizard's Access screen names the file in its sentences (it has no flag). */
+const keyFileLabel = 'The route API key file';
+
+/**
+ * The control API for a key file the TUI was given: a Tailscale API key says
+ * so by its prefix (`tskey-api-…`); any other key is taken for Headscale's,
+ * whose URL then comes from the nodes' own control server.
+ */
+export const controlApiFromKeyFile = (file: string): ControlApiConfig => {
+  const key = readKey(expandHome(file), keyFileLabel);
+  return key.startsWith('tskey-') ? {kind: 'tailscale', key} : {kind: 'headscale', key};
+};
+
+/** Why the key file cannot be used, in one sentence, or undefined when it can (the key is not kept). */
+export const keyFileProblem = (file: string): string | undefined => {
+  try {
+    controlApiFromKeyFile(file);
+    return undefined;
+  } catch (error) {
+    if (error instanceof InputError) return error.message;
+    throw error;
+  }
 };
