@@ -29,7 +29,17 @@ const readKey = (file: string, flag: string): string => {
     throw new InputError(
       `${flag} ${file} must hold the API key alone, on one line (it holds ${lines.length === 0 ? 'nothing' : `${lines.length} lines`}).`,
     );
-  return lines[0] ?? '';
+  const key = lines[0] ?? '';
+  // A node's login key is the usual mix-up: both servers print it beside the API key.
+  if (key.startsWith('hskey-auth-'))
+    throw new InputError(
+      `${flag} ${file} holds a Headscale pre-auth key (hskey-auth-…), which logs nodes in; give an API key instead: headscale apikeys create.`,
+    );
+  if (key.startsWith('tskey-auth-'))
+    throw new InputError(
+      `${flag} ${file} holds a Tailscale auth key (tskey-auth-…), which logs nodes in; give an API access token (tskey-api-…) from the admin console's Keys page.`,
+    );
+  return key;
 };
 
 /** The control API the flags ask for, or undefined; both at once is a mistake worth a sentence. */
