@@ -357,6 +357,7 @@ const Wizard = ({
         <ReviewScreen
           size={size}
           plan={plan}
+          apiKeyFile={state.apiKeyFile}
           findings={findings}
           artifacts={generated.artifacts}
           artifactError={generated.error}

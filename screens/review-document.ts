@@ -46,6 +46,8 @@ export const planDocument = (
   plan: Plan,
   findings: readonly Finding[],
   width: number,
+  /** The route API key file from Access; empty or absent: routes approved by hand. */
+  apiKeyFile = '',
 ): ReviewDocument => {
   const lines: DocumentLine[] = [];
   const errors = findings.filter((finding) => finding.severity === 'error');
@@ -91,6 +93,14 @@ export const planDocument = (
   for (const node of overrides) {
     if (node.access) lines.push(line(`  ${pad(node.name, 18)}${describeAuth(node.access)}`));
   }
+  lines.push(
+    line(
+      apiKeyFile
+        ? `Route approval: through the API, key file ${apiKeyFile}`
+        : 'Route approval: by hand (the run shows the command for each control plane)',
+      'heading',
+    ),
+  );
   if (plan.allowEvenControlPlanes) {
     lines.push(line(''));
     lines.push(

@@ -17,6 +17,8 @@ import {symbols, theme} from './theme.js';
 export interface ReviewScreenProps {
   readonly size: Size;
   readonly plan: Plan;
+  /** The route API key file from Access (a path; the key is never read here). */
+  readonly apiKeyFile?: string;
   /** Every finding of the plan. */
   readonly findings: readonly Finding[];
   readonly artifacts: readonly Artifact[];
@@ -114,12 +116,15 @@ const WriteLine = ({
 
 /** Step 5: the whole plan, every finding, each generated file; writes them to a folder. */
 export const ReviewScreen = (props: ReviewScreenProps) => {
-  const {size, plan, findings, artifacts, isActive} = props;
+  const {size, plan, findings, artifacts, isActive, apiKeyFile} = props;
   const [state, dispatch, stateRef] = useSyncReducer(reviewReducer, initialReviewState);
   const blockers = stepBlockers('review', findings);
   const documents = useMemo(
-    () => [planDocument(plan, findings, size.columns), ...artifacts.map(artifactDocument)],
-    [plan, findings, artifacts, size.columns],
+    () => [
+      planDocument(plan, findings, size.columns, apiKeyFile),
+      ...artifacts.map(artifactDocument),
+    ],
+    [plan, findings, artifacts, size.columns, apiKeyFile],
   );
   const index = Math.min(state.document, documents.length - 1);
   const document = documents[index] ?? documents[0];

@@ -23,6 +23,7 @@ import {
   CTRL_U,
   ENTER,
   ESC,
+  PAGE_DOWN,
   expectFits,
   render,
   type Screen,
@@ -112,6 +113,8 @@ describe('the route API key file, asked on Access', () => {
       await screen.press(ARROW_DOWN);
     await screen.press(ENTER);
     await screen.waitForText('5/5 Review');
+    await screen.press(PAGE_DOWN);
+    await screen.waitForText(`Route approval: through the API, key file ${keyFile}`);
     await screen.press('r');
     await screen.waitForText('ha-wizard  Run');
     expect(startRun).toHaveBeenCalledOnce();
