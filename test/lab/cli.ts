@@ -44,6 +44,10 @@ program
     '--require-approval',
     'no autoApprovers: advertised routes wait for `lab approve` (or the wizard, through the Headscale API)',
   )
+  .option(
+    '--lan',
+    'also put every host and the workstation on one shared LAN segment (a bridge with no way out), for the LAN endpoints',
+  )
   .option('--json', 'print one JSON object as the last line')
   .action(async (options) => {
     const started = Date.now();
@@ -54,6 +58,7 @@ program
       containerd: String(options.containerd) as ContainerdChoice,
       haProbeInterval: options.haProbeInterval,
       autoApprove: !options.requireApproval,
+      lan: options.lan === true,
     });
     const elapsed = ((Date.now() - started) / 1000).toFixed(2);
     if (options.json) {
@@ -64,9 +69,12 @@ program
       `lab up in ${elapsed} s (${state.labDir})`,
       ...state.details.map(
         (host) =>
-          `  ${host.name.padEnd(5)} ${host.address.padEnd(14)} ${host.role.padEnd(13)} ${host.networkManager.padEnd(16)} containerd ${host.containerdMajor === 1 ? '1.6 (config v2)' : '2.1 (config v3)'}`,
+          `  ${host.name.padEnd(5)} ${host.address.padEnd(14)} ${host.role.padEnd(13)} ${host.networkManager.padEnd(16)} containerd ${host.containerdMajor === 1 ? '1.6 (config v2)' : '2.1 (config v3)'}${host.lan ? `  lan ${host.lan}` : ''}`,
       ),
       `headscale:    ${state.headscale.url}   API key: ${state.headscale.apiKeyFile}`,
+      ...(state.lan
+        ? [`lan:          ${state.lan.cidr} on lan0   free for the VIP: ${state.lan.vip}`]
+        : []),
       `ssh:          ssh -F ${state.sshConfigFile} cp1`,
       `status file:  ${state.statusFile}`,
       `identity:     ${state.identityFile}   known_hosts: ${state.knownHostsFile}   user: ${state.sshUser}`,

@@ -48,10 +48,33 @@ export const serviceRange = '10.96.0.0/12';
  * this machine keeps working, and without one those addresses are unreachable
  * instead of leaving through the default route.
  */
+/**
+ * With `up --lan`: one shared LAN segment for the control planes of the LAN
+ * endpoints (keepalived + HAProxy, kube-vip). A bridge in the router
+ * namespace with no address of its own, so nothing on it is routed anywhere:
+ * every host and the workstation get a second link `lan0` on it. The VIP is a
+ * free address of that LAN.
+ */
+export const lanRange = '10.98.0.0/24';
+export const lanPrefixLength = 24;
+export const lanBridge = `${prefix}-lan`;
+/** The router's end of a member's LAN veth (its own end is `lan0`). */
+export const lanLink = (name: string) => `${prefix}-l-${name}`;
+export const lanInterface = 'lan0';
+export const workstationLanIp = '10.98.0.3';
+export const lanVip = '10.98.0.250';
+
 export const routeTable = 5100;
 export const rulePriority = 5100;
 export const fallbackRulePriority = 5290;
-export const labRanges = [hostRange, underlayRange, vipRange, podRange, serviceRange] as const;
+export const labRanges = [
+  hostRange,
+  underlayRange,
+  lanRange,
+  vipRange,
+  podRange,
+  serviceRange,
+] as const;
 
 /** The user the lab's sshd lets in (with passwordless sudo). */
 export const sshUser = 'hwlab';
@@ -89,6 +112,8 @@ export interface HostPlan {
   readonly networkManager: 'systemd-networkd' | 'NetworkManager';
   /** containerd major version the host pretends to run: 1 (config version 2) or 2 (config version 3). */
   readonly containerdMajor: 1 | 2;
+  /** Its address on the shared LAN (`up --lan`), on `lan0`; absent without one. */
+  readonly lan?: string;
 }
 
 export interface LabOptions {
@@ -103,6 +128,8 @@ export interface LabOptions {
   readonly haProbeInterval: number;
   /** False: advertised routes need `npm run lab -- approve` first (the route-approval phase). */
   readonly autoApprove: boolean;
+  /** The hosts also share one LAN segment (lanRange), for the LAN endpoints. */
+  readonly lan: boolean;
 }
 
 export const defaultOptions: LabOptions = {
@@ -112,11 +139,15 @@ export const defaultOptions: LabOptions = {
   containerd: '1',
   haProbeInterval: 10,
   autoApprove: true,
+  lan: false,
 };
 
 export const maxHosts = {controlPlanes: 50, workers: 100} as const;
 
-/** Host names cp1..cpN, w1..wM; underlay addresses 10.99.0.(10+i) and 10.99.0.(100+j). */
+/**
+ * Host names cp1..cpN, w1..wM; underlay addresses 10.99.0.(10+i) and
+ * 10.99.0.(100+j), and with --lan the same last octet on the LAN.
+ */
 export const planHosts = (options: LabOptions): HostPlan[] => {
   const hosts: HostPlan[] = [];
   const pick = <T>(choice: string, index: number, first: T, second: T, one: string): T =>
@@ -126,6 +157,7 @@ export const planHosts = (options: LabOptions): HostPlan[] => {
     hosts.push({
       name,
       underlay,
+      ...(options.lan ? {lan: underlay.replace(/^10\.99\.0\./, '10.98.0.')} : {}),
       role,
       tags: [role === 'control-plane' ? 'tag:k8s-control-plane' : 'tag:k8s-worker'],
       networkManager: pick(

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Installs what the lab needs (curl: the phases and the health gate probe /readyz with it;
-# nftables: the workstation's masquerade and the relay drills) from Debian's apt, idempotently and quietly.
+# nftables: the workstation's masquerade and the relay drills; keepalived and haproxy: the LAN
+# endpoints' real daemons, run inside the hosts of `up --lan`) from Debian's apt, idempotently and quietly.
 # The real tailnet's binaries are built by scripts/lab-binaries.sh.
 # It never starts or leaves a system sshd (or containerd) running: services are
 # blocked while installing (policy-rc.d) and, when systemd runs, the units this
@@ -10,7 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh needs root" >&2; exit 1; }
 
-packages=(openssh-server openssh-client sudo jq iproute2 util-linux containerd curl nftables)
+packages=(openssh-server openssh-client sudo jq iproute2 util-linux containerd curl nftables keepalived haproxy)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -48,6 +49,7 @@ if [ -d /run/systemd/system ]; then
     case "$m" in
       openssh-server) systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true ;;
       containerd) systemctl disable --now containerd.service >/dev/null 2>&1 || true ;;
+      keepalived | haproxy) systemctl disable --now "$m.service" >/dev/null 2>&1 || true ;;
     esac
   done
 fi

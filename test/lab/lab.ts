@@ -26,6 +26,8 @@ import {
   defaultOptions,
   hostNs,
   labDir,
+  lanRange,
+  lanVip,
   magicDnsSuffix,
   maxHosts,
   paths,
@@ -42,7 +44,13 @@ import {
   type Role,
 } from './config.js';
 import {labBinaries, requireBinaries} from './binaries.js';
-import {cutHost as cutLink, mendHost as mendLink, setRelayed, setupNetwork} from './network.js';
+import {
+  cutHost as cutLink,
+  mendHost as mendLink,
+  setRelayed,
+  setupLan,
+  setupNetwork,
+} from './network.js';
 import {LabError, run, runRaw, sleep} from './system.js';
 import {
   joinHost,
@@ -67,6 +75,8 @@ export interface LabSummary {
   /** What to put before `node dist/cli.js …` so the wizard reaches the tailnet (empty: it does from here). */
   readonly run: readonly string[];
   readonly headscale: {readonly url: string; readonly apiKeyFile: string};
+  /** With `up --lan`: the hosts' shared LAN and a free address on it for the VIP. */
+  readonly lan?: {readonly cidr: string; readonly vip: string};
 }
 
 /** Everything the lab knows about itself, in lab.json. */
@@ -91,8 +101,15 @@ const requireRoot = () => {
     throw new LabError('the lab needs root (it creates network namespaces and mounts)');
 };
 
-const requireTools = () => {
+const requireTools = (options: LabOptions) => {
   const needed: Array<[string, string]> = [
+    // The LAN endpoints' daemons run for real inside the hosts.
+    ...(options.lan
+      ? ([
+          ['/usr/sbin/keepalived', 'keepalived'],
+          ['/usr/sbin/haproxy', 'haproxy'],
+        ] as Array<[string, string]>)
+      : []),
     ['/usr/sbin/sshd', 'openssh-server'],
     ['/usr/bin/ssh-keygen', 'openssh-client'],
     ['/usr/bin/sudo', 'sudo'],
@@ -403,6 +420,7 @@ export const summary = (state: LabState): LabSummary => ({
   hosts: state.hosts.map(({name, address, role}) => ({name, address, role})),
   run: state.run,
   headscale: state.headscale,
+  ...(state.lan ? {lan: state.lan} : {}),
 });
 
 const startHost = (host: HostPlan) => {
@@ -442,7 +460,7 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
   const options: LabOptions = {...defaultOptions, ...partial};
   requireRoot();
   validateOptions(options);
-  requireTools();
+  requireTools(options);
   if (isUp()) throw new LabError('the lab is already up: run npm run lab -- down first');
   const hosts = planHosts(options);
   const t0 = Date.now();
@@ -480,6 +498,7 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
     const containerdDefault = await run(['containerd', 'config', 'default']);
     trace('keys, tools, containerd default');
     await setupNetwork(hosts);
+    if (options.lan) await setupLan(hosts);
     trace('network');
     mkdirSync(paths.cluster, {recursive: true, mode: 0o755});
     setSimSettings({});
@@ -567,6 +586,7 @@ export const up = async (partial: Partial<LabOptions> = {}): Promise<LabState> =
       hosts: hosts.map(({name, role}, i) => ({name, address: addresses[i] ?? '', role})),
       run: [],
       headscale: labHeadscale(),
+      ...(options.lan ? {lan: {cidr: lanRange, vip: lanVip}} : {}),
       sshConfigFile: paths.sshConfig,
       labDir,
       headscalePid: headscale.pid,

@@ -10,6 +10,10 @@ import {
   hostLink,
   hostNs,
   labRanges,
+  lanBridge,
+  lanInterface,
+  lanLink,
+  lanPrefixLength,
   operatorIp,
   operatorLink,
   routeTable,
@@ -19,6 +23,7 @@ import {
   tailnetRange,
   underlayRange,
   workstationIp,
+  workstationLanIp,
   workstationNs,
   workstationOperatorIp,
   workstationOperatorLink,
@@ -120,18 +125,72 @@ export const setupNetwork = async (hosts: readonly HostPlan[]) => {
 };
 
 /**
+ * The shared LAN (`up --lan`): a bridge in the router namespace and a second
+ * link `lan0` in every host with a LAN address and the workstation. The
+ * bridge has no address and the router forwards nothing onto it, so the LAN
+ * reaches nothing but its members; it gives them only a connected /24, no
+ * default route. VRRP and ARP between hosts are real, on one L2 segment.
+ */
+export const setupLan = async (hosts: readonly HostPlan[]) => {
+  const members = [
+    {ns: workstationNs, link: lanLink('ws'), address: workstationLanIp},
+    ...hosts.flatMap((host) =>
+      host.lan ? [{ns: hostNs(host.name), link: lanLink(host.name), address: host.lan}] : [],
+    ),
+  ];
+  await batch(routerNs, [`link add ${lanBridge} type bridge`]);
+  await batch(undefined, [
+    ...members.map(
+      (member) =>
+        `link add ${member.link} netns ${routerNs} type veth peer name ${lanInterface} netns ${member.ns}`,
+    ),
+  ]);
+  // The router only carries the segment: not even an IPv6 link-local address of its own on it.
+  await run([
+    'ip',
+    'netns',
+    'exec',
+    routerNs,
+    'sysctl',
+    '-qw',
+    ...[lanBridge, ...members.map((member) => member.link)].map(
+      (link) => `net.ipv6.conf.${link}.disable_ipv6=1`,
+    ),
+  ]);
+  await batch(routerNs, [`link set ${lanBridge} up`]);
+  await batch(
+    routerNs,
+    members.flatMap((member) => [
+      `link set ${member.link} master ${lanBridge}`,
+      `link set ${member.link} up`,
+    ]),
+  );
+  await Promise.all(
+    members.map((member) =>
+      batch(member.ns, [
+        `addr add ${member.address}/${lanPrefixLength} dev ${lanInterface}`,
+        `link set ${lanInterface} up`,
+      ]),
+    ),
+  );
+};
+
+/**
  * Cuts a host off the network: its veth is set down on the router's side, like a pulled cable
  * (packets to and from it are dropped; no RST, so SSH and the control server notice only by
  * their own keepalives and probes).
  */
 export const cutHost = async (host: string) => {
   await ip(routerNs, 'link', 'set', hostLink(host), 'down');
+  // On a LAN (`up --lan`) the same cable is the host's LAN link too.
+  await ip(routerNs, 'link', 'set', lanLink(host), 'down').catch(() => undefined);
 };
 
 /** Undoes cutHost: the link up again and the router's route to the host back (the kernel drops it with the link). */
 export const mendHost = async (host: string, underlay: string) => {
   await ip(routerNs, 'link', 'set', hostLink(host), 'up');
   await ip(routerNs, 'route', 'replace', `${underlay}/32`, 'dev', hostLink(host), 'src', routerIp);
+  await ip(routerNs, 'link', 'set', lanLink(host), 'up').catch(() => undefined);
 };
 
 /**
