@@ -8,6 +8,7 @@ import {simState, startKubelet} from './static-pods.js';
 import type {SimEnv, ToolResult} from './env.js';
 import {fail, ok} from './env.js';
 import {paths as kubeadmPaths} from './kubeadm.js';
+import {serviceStart, startFailed} from './unit-file.js';
 
 const unitsFile = '/var/lib/hwlab/sim/units.json';
 type UnitTable = Record<string, {active?: boolean; enabled?: boolean}>;
@@ -68,27 +69,41 @@ const restartContainerd = async (env: SimEnv): Promise<boolean> => {
   return good;
 };
 
-/** ExecStart= and EnvironmentFile= of a unit file, as systemd would run them. */
-const startFromUnitFile = (env: SimEnv, unit: string, file: string) => {
-  const text = env.fs.read(file) ?? '';
-  const value = (key: string) =>
-    [...text.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => (m[1] ?? '').trim());
-  const execStart =
-    value('ExecStart')
-      .at(-1)
-      ?.replace(/^[-@:+!]+/, '') ?? '';
-  const environment: Record<string, string> = {};
-  for (const envFile of value('EnvironmentFile')) {
-    for (const line of (env.fs.read(envFile.replace(/^-/, '')) ?? '').split('\n')) {
-      const m = /^\s*(?:export\s+)?([A-Za-z_]\w*)=(.*)$/.exec(line);
-      if (m) environment[m[1]!] = (m[2] ?? '').replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
+/**
+ * A unit file's start, as systemd does it (unit-file.ts): skipped when a
+ * condition fails, failed when an ExecStartPre= fails, and for Type=notify
+ * (keepalived, HAProxy) failed when the process dies before it could say it is
+ * ready (a bad config makes HAProxy exit at once); a process still running
+ * after a second is taken as ready. Undefined: started (or skipped).
+ */
+const startFromUnitFile = async (
+  env: SimEnv,
+  unit: string,
+  file: string,
+): Promise<ToolResult | undefined> => {
+  const service = serviceStart(env.fs.read(file) ?? '', (path) => env.fs.read(path));
+  if (service.skippedBecause !== undefined) return undefined;
+  const withEnvironment = Object.entries(service.environment).map(
+    ([key, value]) => `${key}=${value}`,
+  );
+  for (const pre of service.preStart) {
+    const result = await env.exec([
+      'env',
+      ...withEnvironment,
+      '/bin/sh',
+      '-c',
+      `exec ${pre.command}`,
+    ]);
+    if (result.code !== 0 && !pre.ignoreFailure) return fail(1, startFailed(unit));
+  }
+  env.procs.start(unit, ['/bin/sh', '-c', `exec ${service.command}`], service.environment);
+  if (service.type === 'notify') {
+    for (let waited = 0; waited < 1000; waited += 100) {
+      await env.sleep(100);
+      if (!env.procs.running(unit)) return fail(1, startFailed(unit));
     }
   }
-  for (const assignment of value('Environment')) {
-    for (const m of assignment.matchAll(/"?([A-Za-z_]\w*)=([^"\s]*)"?/g))
-      environment[m[1]!] = m[2] ?? '';
-  }
-  env.procs.start(unit, ['/bin/sh', '-c', `exec ${execStart}`], environment);
+  return undefined;
 };
 
 export const systemctl = async (env: SimEnv, argv: readonly string[]): Promise<ToolResult> => {
@@ -122,7 +137,7 @@ export const systemctl = async (env: SimEnv, argv: readonly string[]): Promise<T
       if (env.fs.read(kubeadmPaths.kubeletConfig) !== undefined) startKubelet(env);
     } else {
       const file = unitFile(env, unit);
-      if (file && !env.procs.running(unit)) startFromUnitFile(env, unit, file);
+      if (file && !env.procs.running(unit)) return startFromUnitFile(env, unit, file);
     }
     return undefined;
   };

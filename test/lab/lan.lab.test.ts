@@ -4,7 +4,7 @@
 // keepalived running VRRP between the hosts' namespaces, its VIP moving with
 // a gratuitous ARP when the holder's keepalived stops. Needs root; holds the
 // lab lock like every lab test file.
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {lanRange, lanVip, repoDir, workstationNs} from './config.js';
@@ -55,8 +55,6 @@ describe.skipIf(skipReason !== undefined)('the lab with --lan (root)', () => {
     (await hostExec(lab, host, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'lan0'])).stdout.includes(
       ` ${lanVip}/24 `,
     );
-  const keepalivedPid = async (host: string) =>
-    (await hostExec(lab, host, ['cat', '/run/keepalived.pid'])).stdout.trim();
   const startKeepalived = async (host: string, priority: number) => {
     const peers = ['cp1', 'cp2', 'cp3'].filter((name) => name !== host).map(lanOf);
     const write = await hostExec(
@@ -68,27 +66,15 @@ describe.skipIf(skipReason !== undefined)('the lab with --lan (root)', () => {
       },
     );
     expect(write.code, write.stderr).toBe(0);
-    const pid = lab.details.find((d) => d.name === host)?.sshdPid ?? 0;
-    // Debian's keepalived, as its unit runs it, inside the host (its net, mount and uts namespaces).
-    const child = spawn(
-      'nsenter',
-      [
-        '-t',
-        String(pid),
-        '-n',
-        '-m',
-        '-u',
-        '--',
-        '/usr/sbin/keepalived',
-        '--dont-fork',
-        '--log-console',
-      ],
-      {stdio: 'ignore', detached: true},
+    // Debian's unit, started by the host's systemctl: ConditionFileNotEmpty, EnvironmentFile, Type=notify.
+    const started = await hostExec(lab, host, ['systemctl', 'enable', '--now', 'keepalived']);
+    expect(started.code, started.stderr).toBe(0);
+    expect((await hostExec(lab, host, ['systemctl', 'is-active', 'keepalived'])).stdout).toBe(
+      'active\n',
     );
-    child.unref();
   };
   /** A TCP connection to an address's sshd (every host's listens on all addresses): real ARP on the LAN. */
-  const connectTo = (ns: string, address: string) =>
+  const connectTo = (ns: string, address: string, port = 22) =>
     spawnSync(
       'ip',
       [
@@ -99,7 +85,7 @@ describe.skipIf(skipReason !== undefined)('the lab with --lan (root)', () => {
         '2',
         'bash',
         '-c',
-        `exec 3<>/dev/tcp/${address}/22 && head -c 7 <&3`,
+        `exec 3<>/dev/tcp/${address}/${port} && head -c 7 <&3`,
       ],
       {encoding: 'utf8'},
     );
@@ -182,18 +168,19 @@ describe.skipIf(skipReason !== undefined)('the lab with --lan (root)', () => {
   });
 
   it("Debian's keepalived runs real VRRP between the hosts: the VIP on the highest priority, moving with a gratuitous ARP when its keepalived stops or its cable is cut", async () => {
+    const first = Date.now();
     await startKeepalived('cp1', 150);
     await startKeepalived('cp2', 100);
     await startKeepalived('cp3', 50);
-    const elected = await waitUntil('cp1 takes the VIP', () => holdsVip('cp1'), 15_000);
-    console.log(`VRRP: cp1 holds ${lanVip} ${elected} ms after keepalived started`);
+    await waitUntil('cp1 takes the VIP', () => holdsVip('cp1'), 15_000);
+    console.log(`VRRP: cp1 holds ${lanVip} ${Date.now() - first} ms after its keepalived started`);
     expect(await holdsVip('cp2')).toBe(false);
     expect(await holdsVip('cp3')).toBe(false);
     expect(vipMacSeenByWorkstation()).toBe(await macOf('cp1'));
 
-    // keepalived stops (as `systemctl stop keepalived` does): it sends priority 0 and drops the VIP.
+    // keepalived stops (`systemctl stop keepalived`): it sends priority 0 and drops the VIP.
     const stopped = Date.now();
-    spawnSync('kill', ['-TERM', await keepalivedPid('cp1')]);
+    expect((await hostExec(lab, 'cp1', ['systemctl', 'stop', 'keepalived'])).code).toBe(0);
     await waitUntil('cp2 takes the VIP', () => holdsVip('cp2'), 10_000);
     const moved = Date.now() - stopped;
     console.log(`VRRP: cp1's keepalived stopped, cp2 holds ${lanVip} after ${moved} ms`);
@@ -216,4 +203,40 @@ describe.skipIf(skipReason !== undefined)('the lab with --lan (root)', () => {
     expect(vipMacSeenByWorkstation()).toBe(await macOf('cp3'));
     await mendHost('cp2');
   }, 60_000);
+
+  it("Debian's HAProxy under the host's systemctl: a config it rejects fails the start as on a node; a good one forwards to every control plane", async () => {
+    const writeConfig = (text: string) =>
+      hostExec(lab, 'cp3', ['sh', '-c', 'cat > /etc/haproxy/haproxy.cfg'], {input: text});
+    await writeConfig('frontend api\n  bind *:8443\n  default_backend nowhere\n');
+    const refused = await hostExec(lab, 'cp3', ['systemctl', 'start', 'haproxy']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'Job for haproxy.service failed because the control process exited with error code.\nSee "systemctl status haproxy.service" and "journalctl -xeu haproxy.service" for details.\n',
+    );
+    expect((await hostExec(lab, 'cp3', ['systemctl', 'is-active', 'haproxy'])).stdout).toBe(
+      'inactive\n',
+    );
+    // TCP to every control plane's sshd stands in for the apiservers here.
+    await writeConfig(
+      [
+        'defaults',
+        '  mode tcp',
+        '  timeout connect 2s',
+        '  timeout client 10s',
+        '  timeout server 10s',
+        'frontend api',
+        '  bind *:8443',
+        '  default_backend planes',
+        'backend planes',
+        ...['cp1', 'cp2', 'cp3'].map((host) => `  server ${host} ${lanOf(host)}:22 check`),
+        '',
+      ].join('\n'),
+    );
+    const started = await hostExec(lab, 'cp3', ['systemctl', 'start', 'haproxy']);
+    expect(started.code, started.stderr).toBe(0);
+    // cp3 holds the VIP now (the test before): the workstation reaches HAProxy through it.
+    expect(connectTo(workstationNs, lanVip, 8443).stdout).toBe('SSH-2.0');
+    expect((await hostExec(lab, 'cp3', ['systemctl', 'stop', 'haproxy'])).code).toBe(0);
+    expect(connectTo(workstationNs, lanVip, 8443).stdout).not.toBe('SSH-2.0');
+  }, 30_000);
 });
