@@ -5,6 +5,7 @@ import {Command, InvalidArgumentError, Option} from 'commander';
 import packageJson from '../package.json' with {type: 'json'};
 import {InputError} from './core/errors.js';
 import {defaults} from './core/plan/defaults.js';
+import {defaultEndpoint, endpointKinds, isEndpointKind} from './core/plan/endpoint.js';
 import type {OutputStyles} from './commands/colour.js';
 import {runPlan, type PlanOptions} from './commands/plan.js';
 
@@ -32,6 +33,14 @@ const seconds = (value: string) => {
   if (!(value.trim() !== '' && Number.isFinite(number) && number > 0))
     throw new InvalidArgumentError('Give a number of seconds greater than 0, e.g. 600.');
   return number;
+};
+
+const endpoint = (value: string) => {
+  if (!isEndpointKind(value))
+    throw new InvalidArgumentError(
+      `Use ${endpointKinds.slice(0, -1).join(', ')} or ${endpointKinds.at(-1)}.`,
+    );
+  return value;
 };
 
 const networkOptions = (command: Command) =>
@@ -197,6 +206,12 @@ const plan = program
     collect,
   )
   .option('--worker <names>', 'worker nodes, comma-separated', collect)
+  .option(
+    '--endpoint <kind>',
+    `what gives the API its address: ${endpointKinds.join(', ')} (the LAN endpoints need the control planes on one subnet)`,
+    endpoint,
+    defaultEndpoint,
+  )
   .option(
     '--allow-even-control-planes',
     'accept an even number of control planes (adds no failure tolerance)',

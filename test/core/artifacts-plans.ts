@@ -1,5 +1,6 @@
 // Fixed plans for the artifact tests, built the way the wizard builds them:
 // the demo tailnet at a fixed date, through buildPlan.
+import {defaultEndpoint} from '../../source/core/plan/endpoint.js';
 import {buildPlan} from '../../source/core/plan/build.js';
 import {defaults} from '../../source/core/plan/defaults.js';
 import type {Plan} from '../../source/core/plan/types.js';
@@ -23,7 +24,12 @@ export const planFor = (
   buildPlan(tailnet, {
     controlPlanes: controlPlanes.map((host) => idOf(tailnet, host)),
     workers: workers.map((host) => idOf(tailnet, host)),
-    network: {vip: defaults.vip, podCidr: defaults.podCidr, serviceCidr: defaults.serviceCidr},
+    network: {
+      endpoint: defaultEndpoint,
+      vip: defaults.vip,
+      podCidr: defaults.podCidr,
+      serviceCidr: defaults.serviceCidr,
+    },
     kubernetesVersion,
     clusterName: defaults.clusterName,
     access: {user: defaults.sshUser, auth: {kind: 'agent'}},
