@@ -33,9 +33,12 @@ const inputs: NetworkInputs = {
 const base: NetworkScreenProps = {
   size: {columns: 80, rows: 24},
   inputs,
+  endpoint: 'tailscale-vip',
   findings: [],
   isActive: true,
   onEdit: () => {},
+  onSetEndpoint: () => {},
+  onCycleEndpoint: () => {},
   onContinue: () => [],
   onBack: () => {},
   onQuit: () => {},
@@ -53,7 +56,7 @@ describe('Network, as a component', () => {
     const screen = await render(
       <NetworkScreen {...base} inputs={{...inputs, vip: '10.244.0.1'}} findings={[finding]} />,
     );
-    const vip = lineOf(screen, 'VIP ');
+    const vip = lineOf(screen, '› VIP ');
     expect(screen.lines()[vip]).toMatch(/› VIP\s+10\.244\.0\.1▌/);
     expect(screen.lines()[vip + 1]).toMatch(/^\s{18}✗ The VIP 10\.244\.0\.1 lies inside pod CIDR/);
     expect(lineOf(screen, 'Pod CIDR')).toBeGreaterThan(vip + 1);
