@@ -16,7 +16,7 @@ export const ciliumChartVersion = '1.18.6';
 const keyComments = {
   kubeProxyReplacement: 'kubeadm init skipped kube-proxy; Cilium takes its place.',
   k8sServiceHost:
-    'Without kube-proxy, Cilium must reach the apiserver before Services exist: the endpoint.',
+    'Without kube-proxy, Cilium must reach the apiserver before Services exist: the VIP.',
   routingMode: 'Native routing does not work across a tailnet.',
   MTU: "tailscale0's MTU; VXLAN takes 50 bytes of it, so pods get 1230.",
   ipam: "Pod addresses from kubeadm's podSubnet. Cilium's default cluster-pool is 10.0.0.0/8,\nwhich would overlap a 10.x VIP.",

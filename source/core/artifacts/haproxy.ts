@@ -9,7 +9,7 @@ import {haproxyPort} from '../plan/endpoint.js';
 import type {Plan} from '../plan/types.js';
 import {isDottedIpv4} from '../net/address.js';
 import {fileNamePart} from './file-name.js';
-import {shellComment, shellText} from './shell-text.js';
+import {shellText} from './shell-text.js';
 
 export const haproxyConfigPath = '/etc/haproxy/haproxy.cfg';
 
@@ -65,9 +65,9 @@ export const haproxyCfg = (plan: Plan): string => {
     '    option httpchk GET /healthz',
     '    http-check expect status 200',
     '    balance roundrobin',
-    ...cps.flatMap((node, index) => [
-      `    ${shellComment(node.name)}`,
-      `    server ${names[index]} ${node.ip}:${defaults.apiServerPort} check check-ssl verify none`,
-    ]),
+    ...cps.map(
+      (node, index) =>
+        `    server ${names[index]} ${node.ip}:${defaults.apiServerPort} check check-ssl verify none`,
+    ),
   ]);
 };

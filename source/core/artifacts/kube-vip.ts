@@ -109,14 +109,23 @@ export const kubeVipManifest = (
           // kube-vip reaches the local apiserver as `kubernetes`, before the VIP is up.
           hostAliases: [{hostnames: ['kubernetes'], ip: '127.0.0.1'}],
           hostNetwork: true,
-          volumes: [{name: 'kubeconfig', hostPath: {path: kubeconfig}}],
+          // `File`: kubelet must not create a missing kubeconfig as an empty
+          // directory (a hostPath without a type does), which would then stop
+          // kubeadm writing it.
+          volumes: [{name: 'kubeconfig', hostPath: {path: kubeconfig, type: 'File'}}],
         },
       },
     },
   ]);
 };
 
-/** The manifest a control plane gets first: the init node's mounts super-admin.conf (see above). */
+/**
+ * The manifest a control plane gets first: the init node's mounts
+ * super-admin.conf (see above). The init node's goes in before `kubeadm
+ * init`, as the VIP must answer during init; a joining control plane's goes in
+ * after its `kubeadm join`, once its admin.conf exists, and so that it cannot
+ * take the VIP before its own apiserver runs (DOMAIN.md phase 9).
+ */
 export const kubeVipManifestForInstall = (
   plan: Plan,
   node: PlanNode,
