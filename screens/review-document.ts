@@ -1,7 +1,7 @@
 import {ciliumChartVersion} from '../source/core/artifacts/cilium-values.js';
 import {kubeVipVersion} from '../source/core/artifacts/kube-vip.js';
 import {apiEndpoint} from '../source/core/artifacts/vip.js';
-import {endpointTitles, haproxyPort, type EndpointKind} from '../source/core/plan/endpoint.js';
+import {endpointTitles, type EndpointKind} from '../source/core/plan/endpoint.js';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {controlPlanes} from '../source/core/plan/build.js';
 import {quorumLine} from '../source/core/plan/quorum.js';
@@ -31,19 +31,19 @@ const pad = (text: string, width: number): string =>
 
 const endpointHolder: Readonly<Record<EndpointKind, string>> = {
   'tailscale-vip': 'the VIP, held by every control plane',
-  'keepalived-haproxy': `the VIP, HAProxy's port ${haproxyPort} on every control plane`,
+  'keepalived-haproxy': 'the VIP, HAProxy on every control plane',
   'kube-vip': 'the VIP, held by the kube-vip leader',
 };
 
-/** The endpoint and what it installs, as the files list names them. */
+/** The endpoint and what it installs, as the files list names them; under 64 columns. */
 const endpointLine = (endpoint: EndpointKind): string => {
   switch (endpoint) {
     case 'tailscale-vip':
-      return `${endpointTitles[endpoint]}: lo1, a /32 route and the health gate on each control plane`;
+      return `${endpointTitles[endpoint]} (lo1, a /32 route, the health gate)`;
     case 'keepalived-haproxy':
-      return `${endpointTitles[endpoint]}: keepalived/<node>.conf, check_apiserver.sh, haproxy.cfg`;
+      return `${endpointTitles[endpoint]} (keepalived/, haproxy/haproxy.cfg)`;
     case 'kube-vip':
-      return `${endpointTitles[endpoint]} ${kubeVipVersion} (image pinned): kube-vip/<node>.yaml`;
+      return `${endpointTitles[endpoint]} ${kubeVipVersion}, image pinned (kube-vip/<node>.yaml)`;
   }
 };
 
