@@ -72,11 +72,14 @@ const endpointOptions = endpointKinds.map((kind) => ({
 interface NetworkScreenState {
   readonly focus: FormFocus;
   readonly picking: boolean;
+  /** The option the open list highlights: its explanation shows under the form. */
+  readonly highlighted: EndpointKind | undefined;
 }
 
 type NetworkScreenAction =
   | {readonly type: 'focus'; readonly action: FormFocusAction}
-  | {readonly type: 'pick'; readonly open: boolean};
+  | {readonly type: 'pick'; readonly open: boolean}
+  | {readonly type: 'highlight'; readonly endpoint: EndpointKind};
 
 const networkScreenReducer = (
   state: NetworkScreenState,
@@ -88,7 +91,11 @@ const networkScreenReducer = (
       return focus === state.focus ? state : {...state, focus};
     }
     case 'pick':
-      return state.picking === action.open ? state : {...state, picking: action.open};
+      return state.picking === action.open
+        ? state
+        : {...state, picking: action.open, highlighted: undefined};
+    case 'highlight':
+      return state.picking ? {...state, highlighted: action.endpoint} : state;
   }
 };
 
@@ -169,6 +176,7 @@ export const NetworkScreen = ({
   const [state, dispatch, stateRef] = useSyncReducer(networkScreenReducer, () => ({
     focus: focusAt(fieldRow(0), kinds),
     picking: false,
+    highlighted: undefined,
   }));
   const {focus, picking} = state;
   const blockers = stepBlockers('network', findings);
@@ -214,7 +222,7 @@ export const NetworkScreen = ({
   const onEndpoint = focus.row === endpointRow;
   const current = networkFields[focus.row - fieldRow(0)];
   const help = onEndpoint
-    ? endpointTexts[endpoint].explanation
+    ? endpointTexts[(picking ? state.highlighted : undefined) ?? endpoint].explanation
     : current?.field === 'vip'
       ? endpointTexts[endpoint].vipHelp
       : current?.help;
@@ -250,6 +258,7 @@ export const NetworkScreen = ({
             onSetEndpoint(kind);
             dispatch({type: 'pick', open: false});
           }}
+          onHighlight={(kind) => dispatch({type: 'highlight', endpoint: kind})}
         />
       ) : null}
       {networkFields.map((spec, index) => (

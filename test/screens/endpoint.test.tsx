@@ -90,6 +90,10 @@ describe('the Endpoint row', () => {
     // ↓↓ move in the list, not the form: no field gets the keys.
     await screen.press(ARROW_DOWN, ARROW_DOWN);
     await screen.waitFor((current) => /› kube-vip\s+control planes/.test(current));
+    // The highlighted option is explained under the form before it is chosen.
+    await screen.waitFor((current) =>
+      current.replace(/\s+/g, ' ').includes('A kube-vip static pod on each elects a leader'),
+    );
     await screen.press(ARROW_UP, ENTER);
     expect(onSetEndpoint).toHaveBeenCalledExactlyOnceWith('keepalived-haproxy');
     await screen.waitFor((current) => !current.includes('Esc keep as it was'));
