@@ -2,8 +2,6 @@
 // share. Hosts come from the plan (SSH, or this machine when it is a node),
 // every event goes to the redacting run log and to the caller's view, and an
 // unknown host key becomes a question event answered by whichever view asks.
-import {InputError} from '../core/errors.js';
-import {endpointTitles} from '../core/plan/endpoint.js';
 import type {Plan} from '../core/plan/types.js';
 import type {RunEvent, RunOutcome} from '../core/run/events.js';
 import type {ControlApiConfig} from './control/control-api.js';
@@ -21,6 +19,7 @@ import {runPhases} from './runner.js';
 import {lockCluster, type ReleaseLock} from './run-lock.js';
 import {recordRun} from './run-store.js';
 import {SecretStore} from './secrets.js';
+import {unbuiltEndpoint} from './unbuilt-endpoint.js';
 
 export interface HostKeyQuestion {
   readonly id: string;
@@ -57,22 +56,9 @@ export interface ExecuteOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-/**
- * The phases build the Tailscale VIP only, so far: a plan for a LAN endpoint
- * would get lo1 and a /32 route for its LAN VIP, which is wrong, instead of
- * keepalived or kube-vip. Refused until those phases exist (issue 11); then
- * this goes.
- */
-const refuseUnbuiltEndpoint = (plan: Plan): void => {
-  const {endpoint} = plan.network;
-  if (endpoint === 'tailscale-vip') return;
-  throw new InputError(
-    `The wizard writes the ${endpointTitles[endpoint]} files but cannot set them up on the hosts yet, so it does not run this plan; install them by hand from the plan folder, or plan again with --endpoint tailscale-vip.`,
-  );
-};
-
 export const executePlan = async (plan: Plan, options: ExecuteOptions): Promise<RunOutcome> => {
-  refuseUnbuiltEndpoint(plan);
+  const unbuilt = unbuiltEndpoint(plan);
+  if (unbuilt) throw unbuilt;
   // A lock the caller took stays the caller's to release (a start over holds it through reset and run).
   const release = options.lock ? undefined : lockCluster(stateDir(), plan.clusterName, options.now);
   try {
