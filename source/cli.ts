@@ -5,7 +5,12 @@ import {Command, InvalidArgumentError, Option} from 'commander';
 import packageJson from '../package.json' with {type: 'json'};
 import {InputError} from './core/errors.js';
 import {defaults} from './core/plan/defaults.js';
-import {defaultEndpoint, endpointKinds, isEndpointKind} from './core/plan/endpoint.js';
+import {
+  defaultEndpoint,
+  endpointKinds,
+  isEndpointKind,
+  type EndpointKind,
+} from './core/plan/endpoint.js';
 import type {OutputStyles} from './commands/colour.js';
 import {runPlan, type PlanOptions} from './commands/plan.js';
 
@@ -45,6 +50,12 @@ const endpoint = (value: string) => {
 
 const networkOptions = (command: Command) =>
   command
+    .option(
+      '--endpoint <kind>',
+      `what gives the API its address: ${endpointKinds.join(', ')} (the LAN endpoints need the control planes on one subnet)`,
+      endpoint,
+      defaultEndpoint,
+    )
     .option('--vip <ip>', 'virtual IP for the Kubernetes API', defaults.vip)
     .option('--pod-cidr <cidr>', 'pod network', defaults.podCidr)
     .option('--service-cidr <cidr>', 'service network', defaults.serviceCidr)
@@ -184,6 +195,7 @@ sourceOptions(networkOptions(program)).action(
       demoPace: demoPace(),
       now: now(),
       initial: {
+        endpoint: options['endpoint'] as EndpointKind,
         vip: options['vip'] as string,
         podCidr: options['podCidr'] as string,
         serviceCidr: options['serviceCidr'] as string,
@@ -206,12 +218,6 @@ const plan = program
     collect,
   )
   .option('--worker <names>', 'worker nodes, comma-separated', collect)
-  .option(
-    '--endpoint <kind>',
-    `what gives the API its address: ${endpointKinds.join(', ')} (the LAN endpoints need the control planes on one subnet)`,
-    endpoint,
-    defaultEndpoint,
-  )
   .option(
     '--allow-even-control-planes',
     'accept an even number of control planes (adds no failure tolerance)',

@@ -338,5 +338,12 @@ describe('kube-vip static pods', () => {
   it('keeps admin.conf on the init node before kubeadm 1.29, which has no super-admin.conf', () => {
     const text = file(plan('kube-vip', lanVip, '1.28'), 'kube-vip/rpi4-a.yaml');
     expect(hostPath(text).path).toBe('/etc/kubernetes/admin.conf');
+    // The kubeadm the run finds on the node decides over the plan's version.
+    const old = plan('kube-vip', lanVip, '1.28');
+    const [init] = controlPlanes(old);
+    const found = {major: 1, minor: 29, patch: 3};
+    expect(hostPath(kubeVipManifestForInstall(old, init!, lanVip, true, found)).path).toBe(
+      '/etc/kubernetes/super-admin.conf',
+    );
   });
 });

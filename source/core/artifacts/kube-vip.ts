@@ -5,7 +5,7 @@
 // kube-vip balances nothing: the API's traffic goes to the leader's apiserver.
 import {defaults} from '../plan/defaults.js';
 import type {Plan, PlanNode} from '../plan/types.js';
-import {parseKubernetesVersion} from './kubernetes-version.js';
+import {parseKubernetesVersion, type KubernetesVersion} from './kubernetes-version.js';
 import {lanPlaceholders} from './lan-placeholders.js';
 import {yamlText} from './yaml-text.js';
 
@@ -39,9 +39,10 @@ const lease = {durationSeconds: 5, renewDeadlineSeconds: 3, retryPeriodSeconds: 
  * planes find the rights granted already, and kubeadm before 1.29 has no
  * super-admin.conf at all.
  */
-export const needsSuperAdminDuringInit = (plan: Plan): boolean => {
+export const needsSuperAdminDuringInit = (plan: Plan, kubeadm?: KubernetesVersion): boolean => {
   try {
-    const version = parseKubernetesVersion(plan.kubernetesVersion);
+    // The kubeadm found on the init node decides when the run knows it; else the plan.
+    const version = kubeadm ?? parseKubernetesVersion(plan.kubernetesVersion);
     return version.major > 1 || version.minor >= 29;
   } catch {
     // A malformed version is a validation error; the current kubeadm is the safe guess.
@@ -131,11 +132,12 @@ export const kubeVipManifestForInstall = (
   node: PlanNode,
   vip: string,
   isInitNode: boolean,
+  kubeadm?: KubernetesVersion,
 ): string =>
   kubeVipManifest(
     node,
     vip,
-    isInitNode && needsSuperAdminDuringInit(plan) ? superAdminConf : adminConf,
+    isInitNode && needsSuperAdminDuringInit(plan, kubeadm) ? superAdminConf : adminConf,
   );
 
 /** What the engine writes over the init node's manifest once `kubeadm init` is done. */
