@@ -4,8 +4,7 @@
 import {cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {App, type AppProps} from '../../screens/app.js';
-import type {NetworkInputs} from '../../screens/app-state.js';
-import {NetworkScreen, type NetworkScreenProps} from '../../screens/network.js';
+import {NetworkScreen} from '../../screens/network.js';
 import {endpointKinds} from '../../source/core/plan/endpoint.js';
 import type {Plan} from '../../source/core/plan/types.js';
 import {demoTailnet} from '../../source/core/tailnet/demo.js';
@@ -25,30 +24,11 @@ import {
   render,
   type Screen,
 } from './harness.js';
+import {networkProps} from './network-props.js';
 
 afterEach(() => cleanup());
 
-const inputs: NetworkInputs = {
-  vip: '10.200.0.1',
-  podCidr: '10.244.0.0/16',
-  serviceCidr: '10.96.0.0/12',
-  kubernetesVersion: '1.36',
-  clusterName: 'homelab',
-};
-
-const base: NetworkScreenProps = {
-  size: {columns: 80, rows: 24},
-  inputs,
-  endpoint: 'tailscale-vip',
-  findings: [],
-  isActive: true,
-  onEdit: () => {},
-  onSetEndpoint: () => {},
-  onCycleEndpoint: () => {},
-  onContinue: () => [],
-  onBack: () => {},
-  onQuit: () => {},
-};
+const base = networkProps;
 
 describe('the Endpoint row', () => {
   test('sits above the VIP, which keeps the focus; ↑ reaches it and ←→ cycle the endpoint', async () => {
@@ -153,6 +133,18 @@ describe('the endpoint in the app', () => {
     return screen;
   };
 
+  /** From the VIP field through the rest of Network and Access, to Review. */
+  const toReview = async (screen: Screen): Promise<string> => {
+    await screen.press(ENTER, ENTER, ENTER, ENTER, ENTER);
+    await screen.waitForText('Enter/→ continue');
+    await screen.press(ENTER);
+    await screen.waitForText('4/5 Access');
+    await screen.press(ESC, ...Array<string>(6).fill(ARROW_DOWN));
+    await screen.waitForText('Enter/→ continue');
+    await screen.press(ENTER);
+    return screen.waitForText('5/5 Review');
+  };
+
   test('keepalived + HAProxy: the VIP is checked against the LAN, Review and plan.json name it', async () => {
     const writeArtifacts = vi.fn(async (_dir: string, _plan: Plan) => 'written');
     const screen = await openNetwork({writeArtifacts});
@@ -176,14 +168,7 @@ describe('the endpoint in the app', () => {
     await screen.waitFor((frame) => !frame.includes('own address'));
     expect(screen.frame()).not.toContain('✗');
 
-    await screen.press(ENTER, ENTER, ENTER, ENTER, ENTER);
-    await screen.waitForText('Enter/→ continue');
-    await screen.press(ENTER);
-    await screen.waitForText('4/5 Access');
-    await screen.press(ESC, ...Array<string>(6).fill(ARROW_DOWN));
-    await screen.waitForText('Enter/→ continue');
-    await screen.press(ENTER);
-    const frame = await screen.waitForText('5/5 Review');
+    const frame = await toReview(screen);
     expect(frame).toContain(
       'API endpoint  192.168.1.250:8443 (the VIP, HAProxy on every control plane)',
     );
@@ -220,14 +205,7 @@ describe('the endpoint in the app', () => {
     await screen.waitFor((frame) => frame.includes('● kube-vip'));
     await screen.press(ARROW_DOWN, CTRL_U);
     await screen.type('192.168.1.250');
-    await screen.press(ENTER, ENTER, ENTER, ENTER, ENTER);
-    await screen.waitForText('Enter/→ continue');
-    await screen.press(ENTER);
-    await screen.waitForText('4/5 Access');
-    await screen.press(ESC, ...Array<string>(6).fill(ARROW_DOWN));
-    await screen.waitForText('Enter/→ continue');
-    await screen.press(ENTER);
-    const frame = await screen.waitForText('5/5 Review');
+    const frame = await toReview(screen);
     expect(frame).toMatch(
       /Endpoint {6}kube-vip v\d+\.\d+\.\d+, image pinned \(kube-vip\/<node>\.yaml\)/,
     );

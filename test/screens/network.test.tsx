@@ -1,8 +1,7 @@
 import {cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {App} from '../../screens/app.js';
-import type {NetworkInputs} from '../../screens/app-state.js';
-import {NetworkScreen, type NetworkScreenProps} from '../../screens/network.js';
+import {NetworkScreen} from '../../screens/network.js';
 import {demoTailnet} from '../../source/core/tailnet/demo.js';
 import type {Finding} from '../../source/core/validate/finding.js';
 import {now} from './fixtures.js';
@@ -19,30 +18,12 @@ import {
   render,
   type Screen,
 } from './harness.js';
+import {networkInputs, networkProps} from './network-props.js';
 
 afterEach(() => cleanup());
 
-const inputs: NetworkInputs = {
-  vip: '10.200.0.1',
-  podCidr: '10.244.0.0/16',
-  serviceCidr: '10.96.0.0/12',
-  kubernetesVersion: '1.36',
-  clusterName: 'homelab',
-};
-
-const base: NetworkScreenProps = {
-  size: {columns: 80, rows: 24},
-  inputs,
-  endpoint: 'tailscale-vip',
-  findings: [],
-  isActive: true,
-  onEdit: () => {},
-  onSetEndpoint: () => {},
-  onCycleEndpoint: () => {},
-  onContinue: () => [],
-  onBack: () => {},
-  onQuit: () => {},
-};
+const inputs = networkInputs;
+const base = networkProps;
 
 describe('Network, as a component', () => {
   test('a finding about the VIP is shown right under the VIP field', async () => {
