@@ -69,8 +69,6 @@ describe('ha-wizard plan --endpoint', () => {
     expect(json.ok).toBe(true);
     expect(json.findings.map((finding: {severity: string; code: string}) => finding.code)).toEqual([
       'lan-vip-off-subnet',
-      'lan-vip-off-subnet',
-      'lan-vip-off-subnet',
     ]);
   });
 

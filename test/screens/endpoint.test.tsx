@@ -197,6 +197,19 @@ describe('the endpoint in the app', () => {
     expect(plan.network.vip).toBe('192.168.1.250');
   });
 
+  test('a LAN endpoint with the Tailscale default VIP is warned about under the VIP, and fits', async () => {
+    const screen = await openNetwork();
+    await screen.press(ARROW_UP, ARROW_RIGHT, ARROW_DOWN);
+    const frame = await screen.waitForText('! VIP 10.200.0.1 does not look like it is on the');
+    expect(lineOf(screen, '! VIP 10.200.0.1')).toBe(lineOf(screen, '› VIP') + 1);
+    expect(frame.replace(/\s+/g, ' ')).toContain(
+      'opi5 at 192.168.1.13; rpi4-a at 192.168.1.11; rpi4-b at 192.168.1.12',
+    );
+    // A warning does not block.
+    expect(frame).toContain('Continue to Access ▸');
+    expectFits(screen);
+  });
+
   test('kube-vip chosen from the list: Review shows the pinned version', async () => {
     const screen = await openNetwork();
     await screen.press(ARROW_UP, ENTER);

@@ -27,41 +27,42 @@ const subnet = (vip: ipaddr.IPv4, prefix: number): string =>
  */
 export const lanSubnet: Rule = ({plan, vip}) => {
   if (!isLanEndpoint(plan.network.endpoint) || !vip.ok) return [];
-  const findings: Finding[] = [];
+  const address = vip.value.toString();
   const unknown: string[] = [];
+  const far: string[] = [];
+  const near: string[] = [];
   for (const node of controlPlanes(plan)) {
     const addresses = node.lanAddresses ?? [];
-    if (addresses.length === 0) {
-      unknown.push(node.name);
-      continue;
-    }
-    const shown = addresses.join(', ');
-    if (!addresses.some((address) => within(address, vip.value, widestPrefix))) {
-      findings.push(
-        warning(
-          'lan-vip-off-subnet',
-          `VIP ${vip.value.toString()} does not look like it is on ${node.name}'s LAN: the status shows it at ${shown}, none of them in ${subnet(vip.value, widestPrefix)}; choose a free address in the subnet all control planes share, or the Tailscale VIP if they are in different places.`,
-          'vip',
-        ),
-      );
-    } else if (!addresses.some((address) => within(address, vip.value, likelyPrefix))) {
-      findings.push(
-        warning(
-          'lan-vip-off-subnet',
-          `${node.name}'s LAN addresses in the status (${shown}) are not in ${subnet(vip.value, likelyPrefix)}, so unless its LAN is larger than a /${likelyPrefix}, VIP ${vip.value.toString()} is not on it; preflight checks the real subnet.`,
-          'vip',
-        ),
-      );
-    }
+    const seen = `${node.name} at ${addresses.join(', ')}`;
+    if (addresses.length === 0) unknown.push(node.name);
+    else if (!addresses.some((lan) => within(lan, vip.value, widestPrefix))) far.push(seen);
+    else if (!addresses.some((lan) => within(lan, vip.value, likelyPrefix))) near.push(seen);
   }
-  if (unknown.length > 0) {
+  // One finding for each kind, naming every node: the VIP field has little room.
+  const findings: Finding[] = [];
+  if (far.length > 0)
     findings.push(
       warning(
-        'lan-subnet-unverified',
-        `The status shows no LAN address for ${unknown.join(', ')}, so the plan cannot tell whether every control plane shares VIP ${vip.value.toString()}'s subnet; preflight checks it on each host over SSH.`,
+        'lan-vip-off-subnet',
+        `VIP ${address} does not look like it is on the control planes' LAN: the status shows ${far.join('; ')}, none of it in ${subnet(vip.value, widestPrefix)}; choose a free address in the subnet all control planes share, or the Tailscale VIP if they are in different places.`,
         'vip',
       ),
     );
-  }
+  if (near.length > 0)
+    findings.push(
+      warning(
+        'lan-vip-off-subnet',
+        `The status shows ${near.join('; ')}, outside ${subnet(vip.value, likelyPrefix)}, so unless the LAN is larger than a /${likelyPrefix}, VIP ${address} is not on it; preflight checks the real subnet.`,
+        'vip',
+      ),
+    );
+  if (unknown.length > 0)
+    findings.push(
+      warning(
+        'lan-subnet-unverified',
+        `The status shows no LAN address for ${unknown.join(', ')}, so the plan cannot tell whether every control plane shares VIP ${address}'s subnet; preflight checks it on each host over SSH.`,
+        'vip',
+      ),
+    );
   return findings;
 };
