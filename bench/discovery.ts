@@ -1,5 +1,6 @@
 // Discovery at scale (issue 5): parse + validate CPU, and the first render of
 // the Discover screen, for tailnets of 10, 1,000 and 10,000 peers.
+import {defaultEndpoint} from '../source/core/plan/endpoint.js';
 import {performance} from 'node:perf_hooks';
 import {render} from 'ink-testing-library';
 import {createElement} from 'react';
@@ -38,6 +39,7 @@ export const discoveryBench = async (runs = 7) => {
             controlPlanes: nodes.slice(0, 3).map((peer) => peer.id),
             workers: nodes.slice(3).map((peer) => peer.id),
             network: {
+              endpoint: defaultEndpoint,
               vip: defaults.vip,
               podCidr: defaults.podCidr,
               serviceCidr: defaults.serviceCidr,

@@ -1,5 +1,6 @@
 import type {PlanChoices} from '../source/core/plan/build.js';
 import {defaults} from '../source/core/plan/defaults.js';
+import {defaultEndpoint, endpointKinds, type EndpointKind} from '../source/core/plan/endpoint.js';
 import {rolesFromTags} from '../source/core/plan/role-tags.js';
 import {suggestRoles} from '../source/core/plan/suggest-roles.js';
 import type {Access, AuthMethod} from '../source/core/plan/types.js';
@@ -55,6 +56,8 @@ export interface WizardState {
   /** The user confirmed an even control-plane count. Reset whenever that count changes. */
   readonly allowEvenControlPlanes: boolean;
   readonly network: NetworkInputs;
+  /** What gives the API its address, chosen on the Network screen. */
+  readonly endpoint: EndpointKind;
   readonly access: AccessDraft;
   /** Per-host overrides by peer ID. */
   readonly hostAccess: Readonly<Record<string, AccessDraft>>;
@@ -71,6 +74,7 @@ export interface WizardState {
 }
 
 export type InitialValues = Partial<{
+  endpoint: EndpointKind;
   vip: string;
   podCidr: string;
   serviceCidr: string;
@@ -96,6 +100,7 @@ export const initialState = (
     kubernetesVersion: initial.kubernetesVersion ?? defaults.kubernetesVersion,
     clusterName: initial.clusterName ?? defaults.clusterName,
   },
+  endpoint: initial.endpoint ?? defaultEndpoint,
   access: {user: initial.sshUser ?? defaults.sshUser, auth: 'agent', keyFile: ''},
   hostAccess: {},
   rolesVisited: false,
@@ -115,6 +120,9 @@ export type WizardAction =
   | {readonly type: 'suggest-roles'; readonly now: Date; readonly wantFive: boolean}
   | {readonly type: 'allow-even-control-planes'; readonly allow: boolean}
   | {readonly type: 'edit-network'; readonly field: NetworkField; readonly edit: TextEdit}
+  | {readonly type: 'set-endpoint'; readonly endpoint: EndpointKind}
+  /** → / ←: Tailscale VIP → keepalived + HAProxy → kube-vip. */
+  | {readonly type: 'cycle-endpoint'; readonly delta: number}
   /** `host` undefined edits the cluster-wide access; a peer ID edits (or creates) its override. */
   | {
       readonly type: 'edit-access';
@@ -256,6 +264,10 @@ export const wizardReducer = (state: WizardState, action: WizardAction): WizardS
           [action.field]: applyEdit(state.network[action.field], action.edit),
         },
       };
+    case 'set-endpoint':
+      return state.endpoint === action.endpoint ? state : {...state, endpoint: action.endpoint};
+    case 'cycle-endpoint':
+      return {...state, endpoint: cycle(endpointKinds, state.endpoint, action.delta)};
     case 'edit-access':
       return updateAccess(state, action.host, (draft) => ({
         ...draft,
@@ -293,7 +305,13 @@ export const toAccess = (draft: AccessDraft): Access => {
 export const planChoices = (
   state: Pick<
     WizardState,
-    'controlPlanes' | 'workers' | 'allowEvenControlPlanes' | 'network' | 'access' | 'hostAccess'
+    | 'controlPlanes'
+    | 'workers'
+    | 'allowEvenControlPlanes'
+    | 'network'
+    | 'endpoint'
+    | 'access'
+    | 'hostAccess'
   >,
 ): PlanChoices => {
   const inCluster = new Set([...state.controlPlanes, ...state.workers]);
@@ -306,6 +324,7 @@ export const planChoices = (
     controlPlanes: state.controlPlanes,
     workers: state.workers,
     network: {
+      endpoint: state.endpoint,
       vip: state.network.vip,
       podCidr: state.network.podCidr,
       serviceCidr: state.network.serviceCidr,

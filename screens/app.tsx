@@ -193,8 +193,16 @@ const Wizard = ({
     [onRunStarted, stateRef],
   );
 
-  const {tailnet, controlPlanes, workers, allowEvenControlPlanes, network, access, hostAccess} =
-    state;
+  const {
+    tailnet,
+    controlPlanes,
+    workers,
+    allowEvenControlPlanes,
+    network,
+    endpoint,
+    access,
+    hostAccess,
+  } = state;
   const eligiblePeers = useMemo(
     () => (tailnet ? tailnet.peers.filter((peer) => eligibility(peer).eligible) : []),
     [tailnet],
@@ -209,12 +217,22 @@ const Wizard = ({
               workers,
               allowEvenControlPlanes,
               network,
+              endpoint,
               access,
               hostAccess,
             }),
           )
         : undefined,
-    [tailnet, controlPlanes, workers, allowEvenControlPlanes, network, access, hostAccess],
+    [
+      tailnet,
+      controlPlanes,
+      workers,
+      allowEvenControlPlanes,
+      network,
+      endpoint,
+      access,
+      hostAccess,
+    ],
   );
   // Every keystroke on Network rebuilds the plan and validates it again.
   const keyFindings = useMemo(
@@ -319,9 +337,12 @@ const Wizard = ({
         <NetworkScreen
           size={size}
           inputs={network}
+          endpoint={endpoint}
           findings={findingsFor('network', findings)}
           isActive
           onEdit={(field, edit) => dispatch({type: 'edit-network', field, edit})}
+          onSetEndpoint={(kind) => dispatch({type: 'set-endpoint', endpoint: kind})}
+          onCycleEndpoint={(delta) => dispatch({type: 'cycle-endpoint', delta})}
           onContinue={attemptNext}
           onBack={back}
           onQuit={quit}

@@ -1,4 +1,7 @@
 import {ciliumChartVersion} from '../source/core/artifacts/cilium-values.js';
+import {kubeVipVersion} from '../source/core/artifacts/kube-vip.js';
+import {apiEndpoint} from '../source/core/artifacts/vip.js';
+import {endpointTitles, type EndpointKind} from '../source/core/plan/endpoint.js';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {controlPlanes} from '../source/core/plan/build.js';
 import {quorumLine} from '../source/core/plan/quorum.js';
@@ -25,6 +28,24 @@ const line = (text: string, tone: Tone = 'plain'): DocumentLine => ({text, tone}
 
 const pad = (text: string, width: number): string =>
   text.length >= width ? `${text.slice(0, Math.max(0, width - 2))}… ` : text.padEnd(width);
+
+const endpointHolder: Readonly<Record<EndpointKind, string>> = {
+  'tailscale-vip': 'the VIP, held by every control plane',
+  'keepalived-haproxy': 'the VIP, HAProxy on every control plane',
+  'kube-vip': 'the VIP, held by the kube-vip leader',
+};
+
+/** The endpoint and what it installs, as the files list names them; under 64 columns. */
+const endpointLine = (endpoint: EndpointKind): string => {
+  switch (endpoint) {
+    case 'tailscale-vip':
+      return `${endpointTitles[endpoint]} (lo1, a /32 route, the health gate)`;
+    case 'keepalived-haproxy':
+      return `${endpointTitles[endpoint]} (keepalived/, haproxy/haproxy.cfg)`;
+    case 'kube-vip':
+      return `${endpointTitles[endpoint]} ${kubeVipVersion}, image pinned (kube-vip/<node>.yaml)`;
+  }
+};
 
 export const describeAuth = (access: Access): string => {
   switch (access.auth.kind) {
@@ -69,8 +90,9 @@ export const planDocument = (
   const cps = controlPlanes(plan);
   lines.push(line(`Cluster ${plan.clusterName} · Kubernetes ${plan.kubernetesVersion}`, 'heading'));
   lines.push(
-    line(`  API endpoint  ${plan.network.vip}:6443 (the VIP, held by every control plane)`),
+    line(`  API endpoint  ${apiEndpoint(plan)} (${endpointHolder[plan.network.endpoint]})`),
   );
+  lines.push(line(`  Endpoint      ${endpointLine(plan.network.endpoint)}`));
   lines.push(line(`  Pod CIDR      ${plan.network.podCidr}`));
   lines.push(line(`  Service CIDR  ${plan.network.serviceCidr}`));
   lines.push(line(`  CNI           Cilium ${ciliumChartVersion} (Helm chart, pinned)`));

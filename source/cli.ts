@@ -5,6 +5,12 @@ import {Command, InvalidArgumentError, Option} from 'commander';
 import packageJson from '../package.json' with {type: 'json'};
 import {InputError} from './core/errors.js';
 import {defaults} from './core/plan/defaults.js';
+import {
+  defaultEndpoint,
+  endpointKinds,
+  isEndpointKind,
+  type EndpointKind,
+} from './core/plan/endpoint.js';
 import type {OutputStyles} from './commands/colour.js';
 import {runPlan, type PlanOptions} from './commands/plan.js';
 
@@ -34,8 +40,22 @@ const seconds = (value: string) => {
   return number;
 };
 
+const endpoint = (value: string) => {
+  if (!isEndpointKind(value))
+    throw new InvalidArgumentError(
+      `Use ${endpointKinds.slice(0, -1).join(', ')} or ${endpointKinds.at(-1)}.`,
+    );
+  return value;
+};
+
 const networkOptions = (command: Command) =>
   command
+    .option(
+      '--endpoint <kind>',
+      `what gives the API its address: ${endpointKinds.join(', ')} (the LAN endpoints need the control planes on one subnet)`,
+      endpoint,
+      defaultEndpoint,
+    )
     .option('--vip <ip>', 'virtual IP for the Kubernetes API', defaults.vip)
     .option('--pod-cidr <cidr>', 'pod network', defaults.podCidr)
     .option('--service-cidr <cidr>', 'service network', defaults.serviceCidr)
@@ -179,6 +199,7 @@ sourceOptions(networkOptions(program))
       demoPace: demoPace(),
       now: now(),
       initial: {
+        endpoint: options['endpoint'] as EndpointKind,
         vip: options['vip'] as string,
         podCidr: options['podCidr'] as string,
         serviceCidr: options['serviceCidr'] as string,

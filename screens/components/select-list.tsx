@@ -21,6 +21,8 @@ export interface SelectListProps<V extends string> {
   readonly initial?: V;
   readonly isFocused: boolean;
   readonly onSelect: (value: V) => void;
+  /** The highlight moved to `value` (↑↓), e.g. to explain that option beside the list. */
+  readonly onHighlight?: (value: V) => void;
   /** Width of the label column, so the notes line up. */
   readonly labelWidth?: number;
   /** Spaces before the pointer (a list under a form row is indented like its values). */
@@ -38,6 +40,7 @@ export const SelectList = <V extends string>({
   initial,
   isFocused,
   onSelect,
+  onHighlight,
   labelWidth,
   indent = 0,
 }: SelectListProps<V>) => {
@@ -79,6 +82,7 @@ export const SelectList = <V extends string>({
         indicatorComponent={Pointer}
         itemComponent={Label}
         onSelect={(item) => onSelect(item.value)}
+        {...(onHighlight ? {onHighlight: (item: {value: V}) => onHighlight(item.value)} : {})}
       />
     </Box>
   );

@@ -1,4 +1,6 @@
 import {ciliumChartVersion} from '../core/artifacts/cilium-values.js';
+import {apiEndpoint} from '../core/artifacts/vip.js';
+import {endpointTitles} from '../core/plan/endpoint.js';
 import type {Plan} from '../core/plan/types.js';
 import {plainStyle, type Style} from '../core/style.js';
 import type {Finding} from '../core/validate/finding.js';
@@ -20,7 +22,7 @@ export const planText = (
 ): string[] => {
   const width = Math.max(...plan.nodes.map((node) => node.name.length), 4);
   const lines = [
-    `Cluster ${style.bold(plan.clusterName)}: Kubernetes ${plan.kubernetesVersion}, API at ${plan.network.vip}:6443, pods ${plan.network.podCidr}, services ${plan.network.serviceCidr}, Cilium ${ciliumChartVersion}`,
+    `Cluster ${style.bold(plan.clusterName)}: Kubernetes ${plan.kubernetesVersion}, API at ${apiEndpoint(plan)} (${endpointTitles[plan.network.endpoint]}), pods ${plan.network.podCidr}, services ${plan.network.serviceCidr}, Cilium ${ciliumChartVersion}`,
     ...plan.nodes.map(
       (node, index) =>
         `  ${node.role.padEnd(13)}  ${style.bold(node.name.padEnd(width))}  ${style.dim(node.ip || '(no IPv4)')}${index === 0 && node.role === 'control-plane' ? style.dim('  (init node)') : ''}`,

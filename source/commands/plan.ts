@@ -1,6 +1,7 @@
 import {generateArtifacts} from '../core/artifacts/index.js';
 import {InputError} from '../core/errors.js';
 import {buildPlan} from '../core/plan/build.js';
+import {defaultEndpoint, endpointProblem, isEndpointKind} from '../core/plan/endpoint.js';
 import {resolvePeer} from '../core/tailnet/resolve.js';
 import {hasErrors, type Finding} from '../core/validate/finding.js';
 import {validatePlan} from '../core/validate/index.js';
@@ -14,6 +15,8 @@ export interface PlanOptions {
   readonly demo?: boolean;
   readonly controlPlane: string[];
   readonly worker?: string[];
+  /** `tailscale-vip` (the default), `keepalived-haproxy` or `kube-vip`. */
+  readonly endpoint?: string;
   readonly vip: string;
   readonly podCidr: string;
   readonly serviceCidr: string;
@@ -56,6 +59,9 @@ export const nameList = (values: readonly string[]): string[] =>
 
 /** `ha-wizard plan`: exit 0 without error findings, 2 with them; InputError (exit 1) otherwise. */
 export const runPlan = async (options: PlanOptions, io: CommandIo): Promise<number> => {
+  const endpoint = options.endpoint ?? defaultEndpoint;
+  // The command line checks it first; this is for callers that skip it.
+  if (!isEndpointKind(endpoint)) throw new InputError(endpointProblem(endpoint));
   const tailnet = await discover({statusFile: options.statusFile, demo: options.demo, now: io.now});
   const resolveAll = (names: readonly string[]) =>
     nameList(names).map((name) => resolvePeer(tailnet, name));
@@ -72,7 +78,12 @@ export const runPlan = async (options: PlanOptions, io: CommandIo): Promise<numb
   const plan = buildPlan(tailnet, {
     controlPlanes: unique(cps).map((peer) => peer.id),
     workers: unique(workers).map((peer) => peer.id),
-    network: {vip: options.vip, podCidr: options.podCidr, serviceCidr: options.serviceCidr},
+    network: {
+      endpoint,
+      vip: options.vip,
+      podCidr: options.podCidr,
+      serviceCidr: options.serviceCidr,
+    },
     kubernetesVersion: options.kubernetesVersion,
     clusterName: options.clusterName,
     access: {

@@ -7,6 +7,7 @@ import {join} from 'node:path';
 import {createInterface} from 'node:readline/promises';
 import * as z from 'zod';
 import {InputError} from '../core/errors.js';
+import {defaultEndpoint, endpointKinds} from '../core/plan/endpoint.js';
 import type {Plan} from '../core/plan/types.js';
 import type {OutputStyles} from './colour.js';
 
@@ -35,7 +36,13 @@ const planSchema = z.object({
   schemaVersion: z.literal(1),
   clusterName: z.string(),
   kubernetesVersion: z.string(),
-  network: z.object({vip: z.string(), podCidr: z.string(), serviceCidr: z.string()}),
+  network: z.object({
+    // Added by issue 11; a plan written before it has none and meant the Tailscale VIP.
+    endpoint: z.enum(endpointKinds).default(defaultEndpoint),
+    vip: z.string(),
+    podCidr: z.string(),
+    serviceCidr: z.string(),
+  }),
   nodes: z.array(
     z.object({
       id: z.string(),
@@ -50,6 +57,7 @@ const planSchema = z.object({
       keyExpiry: z.string().optional(),
       keyExpired: z.boolean(),
       access: access.optional(),
+      lanAddresses: z.array(z.string()).optional(),
     }),
   ),
   access,
@@ -92,10 +100,11 @@ export const loadPlan = async (dir: string): Promise<Plan> => {
   }
   return {
     ...parsed.data,
-    nodes: parsed.data.nodes.map((node) => ({
+    nodes: parsed.data.nodes.map(({lanAddresses, ...node}) => ({
       ...node,
       keyExpiry: node.keyExpiry,
       access: node.access,
+      ...(lanAddresses === undefined ? {} : {lanAddresses}),
     })),
   };
 };

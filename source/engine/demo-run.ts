@@ -15,6 +15,7 @@ import {SimHost} from './host/sim-host.js';
 import {phases} from './phases/index.js';
 import {abortableSleep, runPhases} from './runner.js';
 import {SecretStore} from './secrets.js';
+import {unbuiltEndpoint} from './unbuilt-endpoint.js';
 
 /** The machine running the wizard, inside the world (the demo tailnet's Self). */
 export const demoWorkstation = {name: 'workstation', address: '100.101.7.10', home: '/home/demo'};
@@ -80,8 +81,10 @@ export const runDemo = (
   plan: Plan,
   {world, pace}: DemoWorld,
   options: DemoRunOptions,
-): Promise<RunOutcome> =>
-  runPhases({
+): Promise<RunOutcome> => {
+  const unbuilt = unbuiltEndpoint(plan);
+  if (unbuilt) return Promise.reject(unbuilt);
+  return runPhases({
     plan,
     phases,
     hostFactory: (node) => new SimHost({world, host: node.name, pace}),
@@ -97,3 +100,4 @@ export const runDemo = (
     secrets: new SecretStore(),
     sleep: (ms, signal) => abortableSleep(ms * pace, signal),
   });
+};

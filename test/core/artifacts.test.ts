@@ -27,6 +27,33 @@ const filesUnder = (root: string): string[] => {
   }
 };
 
+/** keepalived.conf's blocks, checked to open and close in pairs; throws on a stray brace. */
+const keepalivedBlocks = (content: string): number => {
+  let depth = 0;
+  let blocks = 0;
+  for (const raw of content.split('\n')) {
+    const text = raw.replace(/[#!].*$/, '').trim();
+    if (text.endsWith('{')) {
+      depth += 1;
+      blocks += 1;
+    } else if (text === '}') depth -= 1;
+    if (depth < 0) throw new Error('a } without its {');
+  }
+  if (depth !== 0) throw new Error('a { without its }');
+  return blocks;
+};
+
+/** haproxy.cfg's section lines; every other line is indented under one. */
+const haproxySections = (content: string): string[] => {
+  const sections: string[] = [];
+  for (const line of content.split('\n')) {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    if (/^\S/.test(line)) sections.push(line);
+    else if (sections.length === 0) throw new Error(`"${line}" before any section`);
+  }
+  return sections;
+};
+
 describe.each(Object.entries(goldenCases))('golden case %s', (name, plan) => {
   const caseRoot = join(goldenRoot, name);
   const artifacts = generateArtifacts(plan);
@@ -80,6 +107,10 @@ describe.each(Object.entries(goldenCases))('golden case %s', (name, plan) => {
         // The health gate's .env is sourced by sh, so it must parse as sh too.
         // `sh -n` reads without running: a syntax error here is a quoting bug.
         expect(() => execFileSync('sh', ['-n'], {input: content})).not.toThrow();
+      } else if (path.endsWith('.conf')) {
+        expect(keepalivedBlocks(content)).toBeGreaterThan(0);
+      } else if (path.endsWith('.cfg')) {
+        expect(haproxySections(content)).toContain('backend apiserverbackend');
       } else {
         throw new Error(`no format check for ${path}`);
       }

@@ -207,3 +207,44 @@ describe('tailscale ping output', () => {
     expect(parsePing('ping "100.64.10.12" timed out\n')).toEqual({kind: 'no-reply'});
   });
 });
+
+describe('LAN addresses from the status (issue 11)', () => {
+  it('takes the private IPv4 endpoints of Self’s Addrs and a peer’s CurAddr', () => {
+    const tailnet = parseFixture('tailscale-status-windows-ios-1.102.4.repaired.json');
+    const self = tailnet.peers.find((peer) => peer.isSelf);
+    // Addrs: 203.0.113.19 twice (public) and 172.16.30.208 (the LAN).
+    expect(self?.lanAddresses).toEqual(['172.16.30.208']);
+    const direct = tailnet.peers.find((peer) => peer.direct);
+    expect(direct?.lanAddresses).toEqual(['172.16.31.147']);
+  });
+
+  it('leaves out IPv6, public, CGNAT and malformed endpoints', () => {
+    const status = {
+      BackendState: 'Running',
+      Self: {ID: 's', HostName: 'ws', OS: 'linux', TailscaleIPs: ['100.64.0.1']},
+      Peer: {
+        a: {
+          ID: 'a',
+          HostName: 'a',
+          OS: 'linux',
+          TailscaleIPs: ['100.64.0.2'],
+          Addrs: [
+            '[fd00::1]:41641',
+            '8.8.8.8:41641',
+            '100.100.1.1:41641',
+            '10.1.2.3',
+            'junk',
+            '10.0.0.5:41641',
+            '10.0.0.5:1234',
+          ],
+          CurAddr: '192.168.7.7:41641',
+        },
+      },
+    };
+    const tailnet = parseStatus(Buffer.from(JSON.stringify(status)), 'test');
+    expect(tailnet.peers.find((peer) => peer.id === 'a')?.lanAddresses).toEqual([
+      '10.0.0.5',
+      '192.168.7.7',
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import {defaultEndpoint} from '../../source/core/plan/endpoint.js';
 import {describe, expect, it} from 'vitest';
 import {buildPlan, type PlanChoices} from '../../source/core/plan/build.js';
 import {defaults} from '../../source/core/plan/defaults.js';
@@ -17,7 +18,12 @@ const choose = (overrides: Partial<PlanChoices> = {}, tailnet: Tailnet = demo) =
   buildPlan(tailnet, {
     controlPlanes: ['rpi4-a', 'rpi4-b', 'opi5'].map((host) => id(host)),
     workers: ['nuc'].map((host) => id(host)),
-    network: {vip: defaults.vip, podCidr: defaults.podCidr, serviceCidr: defaults.serviceCidr},
+    network: {
+      endpoint: defaultEndpoint,
+      vip: defaults.vip,
+      podCidr: defaults.podCidr,
+      serviceCidr: defaults.serviceCidr,
+    },
     kubernetesVersion: defaults.kubernetesVersion,
     clusterName: defaults.clusterName,
     access: {user: 'root', auth: {kind: 'agent'}},
@@ -28,6 +34,7 @@ const findings = (overrides: Partial<PlanChoices> = {}) => validatePlan(choose(o
 const network = (patch: Partial<PlanChoices['network']>) =>
   findings({
     network: {
+      endpoint: defaultEndpoint,
       vip: defaults.vip,
       podCidr: defaults.podCidr,
       serviceCidr: defaults.serviceCidr,

@@ -204,6 +204,22 @@ describe('planChoices', () => {
   });
 });
 
+describe('the endpoint', () => {
+  test('starts as the Tailscale VIP (or as given), cycles both ways, and goes into the plan', () => {
+    expect(start().endpoint).toBe('tailscale-vip');
+    expect(initialState(undefined, {endpoint: 'kube-vip'}).endpoint).toBe('kube-vip');
+    const forward = run(start(), {type: 'cycle-endpoint', delta: 1});
+    expect(forward.endpoint).toBe('keepalived-haproxy');
+    expect(run(start(), {type: 'cycle-endpoint', delta: -1}).endpoint).toBe('kube-vip');
+    const chosen = run(forward, {type: 'set-endpoint', endpoint: 'kube-vip'});
+    expect(chosen.endpoint).toBe('kube-vip');
+    expect(run(chosen, {type: 'set-endpoint', endpoint: 'kube-vip'})).toBe(chosen);
+    expect(planChoices(chosen).network.endpoint).toBe('kube-vip');
+    // The other network inputs are untouched.
+    expect(chosen.network).toEqual(start().network);
+  });
+});
+
 describe('stepBlockers', () => {
   const finding = (field: Finding['field'], severity: Finding['severity'] = 'error'): Finding => ({
     code: `code-${field ?? 'none'}`,

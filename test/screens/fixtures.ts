@@ -18,6 +18,7 @@ export const peer = (index: number, overrides: Partial<Peer> = {}): Peer => ({
   keyExpired: false,
   relay: '',
   direct: true,
+  lanAddresses: [],
   exitNodeOption: false,
   ...overrides,
 });

@@ -1,8 +1,7 @@
 import {cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {App} from '../../screens/app.js';
-import type {NetworkInputs} from '../../screens/app-state.js';
-import {NetworkScreen, type NetworkScreenProps} from '../../screens/network.js';
+import {NetworkScreen} from '../../screens/network.js';
 import {demoTailnet} from '../../source/core/tailnet/demo.js';
 import type {Finding} from '../../source/core/validate/finding.js';
 import {now} from './fixtures.js';
@@ -19,27 +18,12 @@ import {
   render,
   type Screen,
 } from './harness.js';
+import {networkInputs, networkProps} from './network-props.js';
 
 afterEach(() => cleanup());
 
-const inputs: NetworkInputs = {
-  vip: '10.200.0.1',
-  podCidr: '10.244.0.0/16',
-  serviceCidr: '10.96.0.0/12',
-  kubernetesVersion: '1.36',
-  clusterName: 'homelab',
-};
-
-const base: NetworkScreenProps = {
-  size: {columns: 80, rows: 24},
-  inputs,
-  findings: [],
-  isActive: true,
-  onEdit: () => {},
-  onContinue: () => [],
-  onBack: () => {},
-  onQuit: () => {},
-};
+const inputs = networkInputs;
+const base = networkProps;
 
 describe('Network, as a component', () => {
   test('a finding about the VIP is shown right under the VIP field', async () => {
@@ -53,7 +37,7 @@ describe('Network, as a component', () => {
     const screen = await render(
       <NetworkScreen {...base} inputs={{...inputs, vip: '10.244.0.1'}} findings={[finding]} />,
     );
-    const vip = lineOf(screen, 'VIP ');
+    const vip = lineOf(screen, '› VIP ');
     expect(screen.lines()[vip]).toMatch(/› VIP\s+10\.244\.0\.1▌/);
     expect(screen.lines()[vip + 1]).toMatch(/^\s{18}✗ The VIP 10\.244\.0\.1 lies inside pod CIDR/);
     expect(lineOf(screen, 'Pod CIDR')).toBeGreaterThan(vip + 1);

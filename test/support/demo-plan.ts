@@ -1,6 +1,7 @@
 // The plan a user makes on the demo tailnet with the wizard's defaults: three
 // control planes (rpi4-a first: the init node) and two workers, which is what
 // its devices suggest (the Raspberry Pis and the Orange Pi carry tag:k8s).
+import {defaultEndpoint} from '../../source/core/plan/endpoint.js';
 import {buildPlan} from '../../source/core/plan/build.js';
 import {defaults} from '../../source/core/plan/defaults.js';
 import type {Plan} from '../../source/core/plan/types.js';
@@ -17,7 +18,12 @@ export const demoPlan = (now: Date): Plan => {
   return buildPlan(tailnet, {
     controlPlanes: ids(['rpi4-a', 'rpi4-b', 'opi5']),
     workers: ids(['nuc', 'cloud-arm']),
-    network: {vip: defaults.vip, podCidr: defaults.podCidr, serviceCidr: defaults.serviceCidr},
+    network: {
+      endpoint: defaultEndpoint,
+      vip: defaults.vip,
+      podCidr: defaults.podCidr,
+      serviceCidr: defaults.serviceCidr,
+    },
     kubernetesVersion: defaults.kubernetesVersion,
     clusterName: defaults.clusterName,
     access: {user: defaults.sshUser, auth: {kind: 'agent'}},

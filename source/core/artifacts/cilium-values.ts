@@ -1,4 +1,4 @@
-import {defaults} from '../plan/defaults.js';
+import {endpointPort} from '../plan/endpoint.js';
 import type {Plan} from '../plan/types.js';
 import {vipAddress} from './vip.js';
 import {yamlText} from './yaml-text.js';
@@ -30,7 +30,7 @@ export const ciliumValues = (plan: Plan): string =>
       contents: {
         kubeProxyReplacement: true,
         k8sServiceHost: vipAddress(plan.network.vip),
-        k8sServicePort: defaults.apiServerPort,
+        k8sServicePort: endpointPort(plan.network.endpoint),
         routingMode: 'tunnel',
         tunnelProtocol: 'vxlan',
         MTU: 1280,

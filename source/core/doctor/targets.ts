@@ -2,6 +2,7 @@
 // the person, or found from a kubeconfig (its server is the VIP) plus
 // `tailscale status` (the peers whose approved routes include VIP/32). Works
 // on clusters the wizard did not build.
+import {defaultEndpoint} from '../plan/endpoint.js';
 import ipaddr from 'ipaddr.js';
 import {parse} from 'yaml';
 import {vipRoute} from '../artifacts/vip.js';
@@ -77,7 +78,12 @@ export const doctorPlan = (tailnet: Tailnet, choice: TargetChoice): Plan => {
   return buildPlan(tailnet, {
     controlPlanes,
     workers: ids(choice.workers).filter((id) => !controlPlanes.includes(id)),
-    network: {vip: choice.vip, podCidr: defaults.podCidr, serviceCidr: defaults.serviceCidr},
+    network: {
+      endpoint: defaultEndpoint,
+      vip: choice.vip,
+      podCidr: defaults.podCidr,
+      serviceCidr: defaults.serviceCidr,
+    },
     kubernetesVersion: defaults.kubernetesVersion,
     clusterName: defaults.clusterName,
     access: choice.access,

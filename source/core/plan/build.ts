@@ -28,6 +28,7 @@ const toNode = (peer: Peer, role: Role, access: Access | undefined): PlanNode =>
   keyExpiry: peer.keyExpiry,
   keyExpired: peer.keyExpired,
   access,
+  lanAddresses: peer.lanAddresses,
 });
 
 /** Every advertised route with who; a loop, as nearly every peer of a large tailnet has none. */

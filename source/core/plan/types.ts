@@ -1,3 +1,5 @@
+import type {EndpointKind} from './endpoint.js';
+
 export type Role = 'control-plane' | 'worker';
 
 export type AuthMethod =
@@ -28,9 +30,22 @@ export interface PlanNode {
   readonly keyExpired: boolean;
   /** Per-host SSH override; the cluster-wide `Plan.access` applies when absent. */
   readonly access: Access | undefined;
+  /**
+   * Private IPv4 addresses the status shows for the node's own networks
+   * (`Addrs`, `CurAddr`), for the LAN endpoints' plan-time checks. Absent in
+   * plans written before issue 11; empty when the status shows none. A hint,
+   * not the truth: preflight reads the node's interfaces over SSH.
+   */
+  readonly lanAddresses?: readonly string[];
 }
 
 export interface Network {
+  /**
+   * What gives the API its one address (plan/endpoint.ts). plan.json files
+   * written before issue 11 have no such key and load as `tailscale-vip`
+   * (commands/shared.ts), so schemaVersion stays 1.
+   */
+  readonly endpoint: EndpointKind;
   /** Texts as the user typed them: validation reports malformed ones verbatim. */
   readonly vip: string;
   readonly podCidr: string;

@@ -20,6 +20,7 @@ export const peerFields: Readonly<Record<string, Kind>> = {
   Expired: 'boolean',
   Relay: 'string',
   CurAddr: 'string',
+  Addrs: 'strings',
   ExitNodeOption: 'boolean',
 };
 

@@ -26,6 +26,7 @@ export const peerSchema = z.object({
   Expired: z.nullish(z.boolean()),
   Relay: z.nullish(z.string()),
   CurAddr: z.nullish(z.string()),
+  Addrs: list,
   ExitNodeOption: z.nullish(z.boolean()),
 });
 

@@ -1,4 +1,5 @@
 import {isDottedIpv4, isIpv6, parseCidr} from '../net/address.js';
+import {lanAddresses} from './lan-addresses.js';
 import {printable} from './printable.js';
 import type {RawPeer} from './status-schema.js';
 import type {Peer} from './types.js';
@@ -82,6 +83,7 @@ export const toPeer = (raw: RawPeer, fallbackId: string, isSelf: boolean): Peer 
     keyExpired: raw.Expired ?? false,
     relay: printable(raw.Relay ?? ''),
     direct: (raw.CurAddr ?? '') !== '',
+    lanAddresses: lanAddresses(raw.Addrs, raw.CurAddr),
     exitNodeOption: raw.ExitNodeOption ?? false,
   };
 };

@@ -33,6 +33,12 @@ export interface Peer {
   readonly relay: string;
   /** This machine reaches it directly (`CurAddr` is set), not through a DERP relay. */
   readonly direct: boolean;
+  /**
+   * Private IPv4 addresses of its own networks, from `Addrs` and `CurAddr`
+   * (tailnet/lan-addresses.ts): where a LAN endpoint's VIP can live. Usually
+   * empty for peers; preflight reads the real interfaces.
+   */
+  readonly lanAddresses: readonly string[];
   readonly exitNodeOption: boolean;
 }
 

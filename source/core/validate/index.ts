@@ -2,6 +2,7 @@ import type {Plan} from '../plan/types.js';
 import {controlPlaneCount} from './control-planes.js';
 import type {Finding} from './finding.js';
 import {keyExpiry} from './key-expiry.js';
+import {lanSubnet} from './lan-subnet.js';
 import {malformed} from './malformed.js';
 import {parseIpv4, parseIpv4Cidr} from './net.js';
 import {nodes} from './nodes.js';
@@ -19,6 +20,7 @@ const rules: readonly Rule[] = [
   malformed,
   overlap,
   vip,
+  lanSubnet,
   prefixSize,
   controlPlaneCount,
   nodes,

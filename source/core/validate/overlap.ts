@@ -1,4 +1,5 @@
 import {tailnetRanges} from '../plan/defaults.js';
+import {isLanEndpoint} from '../plan/endpoint.js';
 import type {Finding} from './finding.js';
 import {hostRange, overlaps, parseAnyCidr, parseIpv4Cidr, type Range} from './net.js';
 import {error, type Rule, type RuleInput} from './rule.js';
@@ -66,17 +67,26 @@ const suggestion = (field: Finding['field'], taken: readonly Named[]): string =>
     : `choose another such as ${free}`;
 };
 
-/** Every pair among pod CIDR, service CIDR, VIP/32, the tailnet's ranges and advertised routes. */
+/**
+ * Every pair among pod CIDR, service CIDR, VIP/32, the tailnet's ranges and
+ * advertised routes. A LAN endpoint's VIP is in the LAN's subnet, which the
+ * tailnet's ranges and routes say nothing about (a subnet router may well
+ * advertise that very LAN): it is held only against the pod and service CIDRs.
+ */
 export const overlap: Rule = (input) => {
   const mine = userRanges(input);
   const fixed = fixedRanges(input);
+  const lan = isLanEndpoint(input.plan.network.endpoint);
   const findings: Finding[] = [];
   mine.forEach((a, index) => {
     for (const b of [...mine.slice(index + 1), ...fixed]) {
+      if (lan && a.field === 'vip' && fixed.includes(b)) continue;
       if (!overlaps(a.range, b.range)) continue;
       // Fix the VIP first (one address is cheapest to move), then the service range.
-      const culprit =
+      const usual =
         b.field === 'vip' || (b.field === 'serviceCidr' && a.field === 'podCidr') ? b : a;
+      // A LAN endpoint's VIP is pinned by the LAN: move the cluster's range instead.
+      const culprit = lan && usual.field === 'vip' ? (usual === a ? b : a) : usual;
       const others = [...mine, ...fixed].filter((other) => other !== culprit);
       const verb = a.field === 'vip' || b.field === 'vip' ? 'lies inside' : 'overlaps';
       const [first, second] = b.field === 'vip' ? [b, a] : [a, b];

@@ -1,15 +1,21 @@
 import {defaults} from '../plan/defaults.js';
 import {controlPlanes} from '../plan/build.js';
+import {isLanEndpoint} from '../plan/endpoint.js';
 import type {Finding} from './finding.js';
 import {isPrivate} from './net.js';
 import {error, warning, type Rule} from './rule.js';
 
-/** The VIP must be a private address that belongs to nothing else. */
+/**
+ * The VIP must belong to nothing else. For the Tailscale VIP it must also be
+ * private and not advertised by another device; a LAN endpoint's VIP lives in
+ * the LAN's own subnet instead (lan-subnet.ts), so those rules do not apply.
+ */
 export const vip: Rule = ({plan, vip}) => {
   if (!vip.ok) return [];
   const address = vip.value.toString();
+  const lan = isLanEndpoint(plan.network.endpoint);
   const findings: Finding[] = [];
-  if (!isPrivate(vip.value)) {
+  if (!lan && !isPrivate(vip.value)) {
     // Every node runs with --accept-routes, so a public VIP would hijack a real address tailnet-wide.
     findings.push(
       error(
@@ -19,15 +25,18 @@ export const vip: Rule = ({plan, vip}) => {
       ),
     );
   }
-  for (const node of plan.nodes.filter((candidate) => candidate.ip === address)) {
+  const isNodes = (node: (typeof plan.nodes)[number]) =>
+    node.ip === address || (lan && (node.lanAddresses ?? []).includes(address));
+  for (const node of plan.nodes.filter(isNodes)) {
     findings.push(
       error(
         'vip-is-node-address',
-        `VIP ${address} is ${node.name}'s own address; the VIP must be an unused address such as ${defaults.vip}.`,
+        `VIP ${address} is ${node.name}'s own address; the VIP must be an unused address such as ${lan ? "a free one in the control planes' LAN subnet" : defaults.vip}.`,
         'vip',
       ),
     );
   }
+  if (lan) return findings;
   const cps = new Set(controlPlanes(plan).map((node) => node.name));
   const elsewhere = plan.tailnetRoutes.filter(
     ({route, peer}) => route === `${address}/32` && !cps.has(peer),

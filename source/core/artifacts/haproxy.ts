@@ -1,0 +1,73 @@
+// HAProxy for the keepalived + HAProxy endpoint (issue 11; kubeadm's HA guide,
+// docs/ha-considerations.md in kubernetes/kubeadm). Every control plane runs
+// one, listening on its own port (kube-apiserver keeps 6443 on the same
+// node), and spreads the API's connections over every healthy apiserver: the
+// load balancing a Tailscale subnet route cannot give.
+import {controlPlanes} from '../plan/build.js';
+import {defaults} from '../plan/defaults.js';
+import {haproxyPort} from '../plan/endpoint.js';
+import type {Plan} from '../plan/types.js';
+import {isDottedIpv4} from '../net/address.js';
+import {fileNamePart} from './file-name.js';
+import {shellText} from './shell-text.js';
+
+export const haproxyConfigPath = '/etc/haproxy/haproxy.cfg';
+
+/** A server name HAProxy takes as one word; unique, as names from the tailnet may clash once cleaned. */
+const serverNames = (names: readonly string[]): string[] => {
+  const used = new Set<string>();
+  return names.map((name) => {
+    const base = fileNamePart(name);
+    let unique = base;
+    for (let n = 2; used.has(unique); n++) unique = `${base}-${n}`;
+    used.add(unique);
+    return unique;
+  });
+};
+
+/**
+ * `haproxy/haproxy.cfg`, the same on every control plane. The backends are
+ * the apiservers' Tailscale addresses, which the plan knows and which every
+ * control plane reaches; kube-apiserver listens on all addresses. Health
+ * checks are HTTPS GET /healthz without verifying the certificate (TLS stays
+ * end to end: HAProxy forwards TCP). Client and server timeouts are an hour,
+ * not the guide's 20 s: watches and `kubectl logs -f` sit idle far longer.
+ */
+export const haproxyCfg = (plan: Plan): string => {
+  const cps = controlPlanes(plan).filter((node) => isDottedIpv4(node.ip));
+  const names = serverNames(cps.map((node) => node.name));
+  return shellText([
+    '# HAProxy for the Kubernetes API (ha-wizard): the VIP and every control plane',
+    `# listen on ${haproxyPort} and balance to every kube-apiserver on ${defaults.apiServerPort}.`,
+    'global',
+    '    log /dev/log local0',
+    '    log /dev/log local1 notice',
+    '    daemon',
+    '',
+    'defaults',
+    '    mode                    tcp',
+    '    log                     global',
+    '    option                  dontlognull',
+    '    retries                 1',
+    '    timeout connect         5s',
+    '    timeout client          1h',
+    '    timeout server          1h',
+    '    timeout check           10s',
+    '',
+    'frontend apiserver',
+    `    bind *:${haproxyPort}`,
+    '    mode tcp',
+    '    option tcplog',
+    '    default_backend apiserverbackend',
+    '',
+    'backend apiserverbackend',
+    '    mode tcp',
+    '    option httpchk GET /healthz',
+    '    http-check expect status 200',
+    '    balance roundrobin',
+    ...cps.map(
+      (node, index) =>
+        `    server ${names[index]} ${node.ip}:${defaults.apiServerPort} check check-ssl verify none`,
+    ),
+  ]);
+};
