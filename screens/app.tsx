@@ -1,6 +1,5 @@
 import {Box, Text, useApp} from 'ink';
 import {useCallback, useMemo, useRef, useState} from 'react';
-import {generateArtifacts} from '../source/core/artifacts/index.js';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {buildPlan} from '../source/core/plan/build.js';
 import type {Plan} from '../source/core/plan/types.js';
@@ -20,6 +19,7 @@ import {
   type Step,
 } from './app-state.js';
 import {KeyboardProvider, useKeys} from './components/keys.js';
+import {useLoadable, type Loadable} from './components/loadable.js';
 import {fitsMinimum, minimumSize, type Size} from './components/layout.js';
 import {useSyncReducer} from './components/use-sync-reducer.js';
 import {useTerminalSize} from './components/use-terminal-size.js';
@@ -43,6 +43,11 @@ export interface AppProps {
   readonly now: Date;
   /** Values given on the command line, e.g. --vip */
   readonly initial?: InitialValues;
+  /**
+   * The generators of the files Review shows (source/core/artifacts): needed
+   * on Review only, so the CLI loads them after the first frame.
+   */
+  readonly generateArtifacts: Loadable<(plan: Plan) => Artifact[]>;
   /** Writes every artifact and `plan.json` to `dir`; resolves with a one-line report. */
   readonly writeArtifacts: (dir: string, plan: Plan) => Promise<string>;
   /** Called when the user quits (q or Ctrl-C), just before the app exits. */
@@ -78,7 +83,10 @@ const safeValidate = (plan: Plan, now: Date): Finding[] => {
   }
 };
 
-const safeArtifacts = (plan: Plan): {readonly artifacts: Artifact[]; readonly error?: string} => {
+const safeArtifacts = (
+  generateArtifacts: (plan: Plan) => Artifact[],
+  plan: Plan,
+): {readonly artifacts: Artifact[]; readonly error?: string} => {
   try {
     return {artifacts: generateArtifacts(plan)};
   } catch (error) {
@@ -115,6 +123,7 @@ const Wizard = ({
   loadDemo,
   now,
   initial,
+  generateArtifacts,
   writeArtifacts,
   onQuit,
   startRun,
@@ -211,9 +220,19 @@ const Wizard = ({
   // Every keystroke on Network rebuilds the plan and validates it again.
   const findings = useMemo(() => (plan ? safeValidate(plan, now) : []), [plan, now]);
   const onReview = state.step === 'review';
+  // Until the generators are loaded (a moment after the first frame), Review
+  // says no artifacts are generated yet.
+  const generator = useLoadable(generateArtifacts, onReview);
+  const generate = generator.kind === 'loaded' ? generator.value : undefined;
+  const loadError = generator.kind === 'failed' ? generator.error : undefined;
   const generated = useMemo(
-    () => (onReview && plan ? safeArtifacts(plan) : {artifacts: []}),
-    [onReview, plan],
+    () =>
+      onReview && plan && generate
+        ? safeArtifacts(generate, plan)
+        : loadError === undefined
+          ? {artifacts: []}
+          : {artifacts: [], error: loadError},
+    [onReview, plan, generate, loadError],
   );
 
   // The demo's hosts are made up, and their addresses could be real machines on

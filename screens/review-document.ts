@@ -1,4 +1,4 @@
-import {ciliumChartVersion} from '../source/core/artifacts/cilium-values.js';
+import {ciliumChartVersion} from '../source/core/artifacts/cilium-version.js';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {controlPlanes} from '../source/core/plan/build.js';
 import {quorumLine} from '../source/core/plan/quorum.js';

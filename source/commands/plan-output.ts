@@ -1,4 +1,4 @@
-import {ciliumChartVersion} from '../core/artifacts/cilium-values.js';
+import {ciliumChartVersion} from '../core/artifacts/cilium-version.js';
 import type {Plan} from '../core/plan/types.js';
 import {plainStyle, type Style} from '../core/style.js';
 import type {Finding} from '../core/validate/finding.js';
