@@ -58,3 +58,4 @@ export const topSchema = z.extend(statusSchema, {
 export const selfSchema = z.nullish(peerSchema);
 
 export type RawPeer = z.infer<typeof peerSchema>;
+export type TopStatus = z.infer<typeof topSchema>;
