@@ -110,20 +110,21 @@ const nextMember = (text: string, at: number): number | undefined => {
 
 /**
  * Where the peer whose `{` is at `start` ends, found fast: the first `}` that
- * another `"key": {` follows. That is usually it; a nested object's `}` makes
- * a piece JSON.parse refuses, and the caller then finds the end exactly.
+ * another `"key": {` follows (and that next member). That is usually it; a
+ * nested object's `}` makes a piece JSON.parse refuses, and the caller then
+ * finds the end exactly.
  */
-const likelyEnd = (text: string, start: number): number => {
+const likelyEnd = (text: string, start: number): {end: number; next: Member} | undefined => {
   let close = text.indexOf('}', start);
   while (close >= 0) {
-    const next = nextMember(text, close + 1);
-    if (next !== undefined && next >= 0) {
-      const member = memberAt(text, next);
-      if (member && text.charCodeAt(member.value) === openBrace) return close + 1;
+    const at = nextMember(text, close + 1);
+    if (at !== undefined && at >= 0) {
+      const next = memberAt(text, at);
+      if (next && text.charCodeAt(next.value) === openBrace) return {end: close + 1, next};
     }
     close = text.indexOf('}', close + 1);
   }
-  return -1;
+  return undefined;
 };
 
 const parsed = (text: string, start: number, end: number): {value: unknown} | undefined => {
@@ -134,15 +135,22 @@ const parsed = (text: string, start: number, end: number): {value: unknown} | un
   }
 };
 
-/** The value of the peer whose `{` is at `start`, and the index past it; undefined if not JSON. */
-const peerAt = (text: string, start: number): {value: unknown; end: number} | undefined => {
-  let end = likelyEnd(text, start);
-  let peer = end < 0 ? undefined : parsed(text, start, end);
-  if (!peer) {
-    end = nestedEnd(text, start);
-    peer = end < 0 ? undefined : parsed(text, start, end);
-  }
-  return peer && {value: peer.value, end};
+interface PeerValue {
+  readonly value: unknown;
+  /** The index past its `}`. */
+  readonly end: number;
+  /** The member after it, when finding the end read it already. */
+  readonly next?: Member | undefined;
+}
+
+/** The value of the peer whose `{` is at `start`; undefined if it is not JSON. */
+const peerAt = (text: string, start: number): PeerValue | undefined => {
+  const likely = likelyEnd(text, start);
+  const fast = likely && parsed(text, start, likely.end);
+  if (likely && fast) return {value: fast.value, end: likely.end, next: likely.next};
+  const end = nestedEnd(text, start);
+  const exact = end < 0 ? undefined : parsed(text, start, end);
+  return exact && {value: exact.value, end};
 };
 
 /**
@@ -155,19 +163,23 @@ const readPeers = (
   onPeer: (key: string, value: unknown) => boolean,
 ): number | undefined => {
   const seen = new Set<string>();
-  let index: number | undefined = skipSpace(text, at + 1);
-  if (text.charCodeAt(index) === closeBrace) return index + 1;
-  while (index !== undefined) {
-    const member = memberAt(text, index);
+  const first = skipSpace(text, at + 1);
+  if (text.charCodeAt(first) === closeBrace) return first + 1;
+  let member = memberAt(text, first);
+  for (;;) {
     if (!member || seen.has(member.key) || text.charCodeAt(member.value) !== openBrace)
       return undefined;
     seen.add(member.key);
     const peer = peerAt(text, member.value);
     if (!peer || !onPeer(member.key, peer.value)) return undefined;
-    index = nextMember(text, peer.end);
-    if (index === -1) return skipSpace(text, peer.end) + 1;
+    if (peer.next) member = peer.next;
+    else {
+      const index = nextMember(text, peer.end);
+      if (index === undefined) return undefined;
+      if (index === -1) return skipSpace(text, peer.end) + 1;
+      member = memberAt(text, index);
+    }
   }
-  return undefined;
 };
 
 /**
