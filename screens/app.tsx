@@ -45,7 +45,7 @@ export interface AppProps {
   readonly initial?: InitialValues;
   /**
    * The generators of the files Review shows (source/core/artifacts): needed
-   * on Review only, so the CLI loads them after the first frame.
+   * on Review only, so they load once the user moves past Discover.
    */
   readonly generateArtifacts: Loadable<(plan: Plan) => Artifact[]>;
   /** Writes every artifact and `plan.json` to `dir`; resolves with a one-line report. */
@@ -220,9 +220,10 @@ const Wizard = ({
   // Every keystroke on Network rebuilds the plan and validates it again.
   const findings = useMemo(() => (plan ? safeValidate(plan, now) : []), [plan, now]);
   const onReview = state.step === 'review';
-  // Until the generators are loaded (a moment after the first frame), Review
-  // says no artifacts are generated yet.
-  const generator = useLoadable(generateArtifacts, onReview);
+  // The generators load once the user moves past Discover (not while its
+  // first frame is drawn); until they are there, Review says no artifacts are
+  // generated yet.
+  const generator = useLoadable(generateArtifacts, state.step !== 'discover');
   const generate = generator.kind === 'loaded' ? generator.value : undefined;
   const loadError = generator.kind === 'failed' ? generator.error : undefined;
   const generated = useMemo(

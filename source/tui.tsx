@@ -63,7 +63,7 @@ export const runTui = async ({
   let written: string | undefined;
   let doctorFor: string | undefined;
   // The generators and the YAML library under them are for Review and for
-  // writing: loaded just after the first frame, not before it.
+  // writing: the wizard loads them once the user moves past Discover.
   const generateArtifacts = loadable(
     async () => (await import('./core/artifacts/index.js')).generateArtifacts,
   );
@@ -119,9 +119,6 @@ export const runTui = async ({
     // engine safely instead of tearing the app down mid-step.
     {exitOnCtrlC: false, patchConsole: true},
   );
-  // The first frame is on the screen: now load what Review needs. A failure
-  // shows there (as the reason no artifacts could be generated).
-  generateArtifacts.load().catch(() => {});
   const stop = () => instance.unmount();
   process.once('SIGTERM', stop);
   process.once('SIGHUP', stop);

@@ -4,7 +4,7 @@ import {generateArtifacts} from '../../source/core/artifacts/index.js';
 
 export const now = new Date('2026-11-24T12:00:00Z');
 
-/** The real artifact generators, there from the start (the CLI loads them after its first frame). */
+/** The real artifact generators, there from the start (the CLI loads them once the user moves past Discover). */
 export const artifacts = loaded(generateArtifacts);
 
 export const peer = (index: number, overrides: Partial<Peer> = {}): Peer => ({

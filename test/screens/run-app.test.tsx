@@ -351,7 +351,7 @@ describe('An unfinished run is offered first', () => {
 });
 
 describe('The generated files, loaded after the first frame', () => {
-  test('Review says none are generated yet until the generators are loaded, then shows them', async () => {
+  test('the generators load once past Discover; Review says none are generated until they are, then shows them', async () => {
     let finish: () => void = () => {};
     const load = vi.fn(
       () =>
