@@ -1,6 +1,6 @@
-// A value the wizard needs later, loaded after its first frame instead of
-// before it: the artifact generators (and the YAML library under them) are
-// needed on Review only, and loading them up front cost the first frame.
+// A value the wizard needs later, loaded when it is about to be needed instead
+// of before the first frame: the artifact generators (and the YAML library
+// under them) are needed on Review only, and loading them up front delayed it.
 import {useEffect, useState} from 'react';
 
 export interface Loadable<T> {
