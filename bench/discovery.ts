@@ -5,6 +5,8 @@ import {performance} from 'node:perf_hooks';
 import {render} from 'ink-testing-library';
 import {createElement} from 'react';
 import {App} from '../screens/app.js';
+import {loaded} from '../screens/components/loadable.js';
+import {generateArtifacts} from '../source/core/artifacts/index.js';
 import {buildPlan} from '../source/core/plan/build.js';
 import {defaults} from '../source/core/plan/defaults.js';
 import {eligibility} from '../source/core/tailnet/eligibility.js';
@@ -60,6 +62,7 @@ export const discoveryBench = async (runs = 7) => {
           discovery: {kind: 'tailnet', tailnet},
           loadDemo: () => tailnet,
           now,
+          generateArtifacts: loaded(generateArtifacts),
           writeArtifacts: async () => '',
         }),
       );

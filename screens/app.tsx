@@ -1,6 +1,5 @@
 import {Box, Text, useApp} from 'ink';
 import {useCallback, useMemo, useRef, useState} from 'react';
-import {generateArtifacts} from '../source/core/artifacts/index.js';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {buildPlan} from '../source/core/plan/build.js';
 import type {Plan} from '../source/core/plan/types.js';
@@ -21,6 +20,7 @@ import {
   type Step,
 } from './app-state.js';
 import {KeyboardProvider, useKeys} from './components/keys.js';
+import {useLoadable, type Loadable} from './components/loadable.js';
 import {fitsMinimum, minimumSize, type Size} from './components/layout.js';
 import {useSyncReducer} from './components/use-sync-reducer.js';
 import {useTerminalSize} from './components/use-terminal-size.js';
@@ -44,6 +44,11 @@ export interface AppProps {
   readonly now: Date;
   /** Values given on the command line, e.g. --vip */
   readonly initial?: InitialValues;
+  /**
+   * The generators of the files Review shows (source/core/artifacts): needed
+   * on Review only, so they load once the user moves past Discover.
+   */
+  readonly generateArtifacts: Loadable<(plan: Plan) => Artifact[]>;
   /** Writes every artifact and `plan.json` to `dir`; resolves with a one-line report. */
   readonly writeArtifacts: (dir: string, plan: Plan) => Promise<string>;
   /** Called when the user quits (q or Ctrl-C), just before the app exits. */
@@ -84,7 +89,10 @@ const safeValidate = (plan: Plan, now: Date): Finding[] => {
   }
 };
 
-const safeArtifacts = (plan: Plan): {readonly artifacts: Artifact[]; readonly error?: string} => {
+const safeArtifacts = (
+  generateArtifacts: (plan: Plan) => Artifact[],
+  plan: Plan,
+): {readonly artifacts: Artifact[]; readonly error?: string} => {
   try {
     return {artifacts: generateArtifacts(plan)};
   } catch (error) {
@@ -121,6 +129,7 @@ const Wizard = ({
   loadDemo,
   now,
   initial,
+  generateArtifacts,
   writeArtifacts,
   onQuit,
   startRun,
@@ -244,9 +253,20 @@ const Wizard = ({
     [plan, now, keyFindings],
   );
   const onReview = state.step === 'review';
+  // The generators load once the user moves past Discover (not while its
+  // first frame is drawn); until they are there, Review says no artifacts are
+  // generated yet.
+  const generator = useLoadable(generateArtifacts, state.step !== 'discover');
+  const generate = generator.kind === 'loaded' ? generator.value : undefined;
+  const loadError = generator.kind === 'failed' ? generator.error : undefined;
   const generated = useMemo(
-    () => (onReview && plan ? safeArtifacts(plan) : {artifacts: []}),
-    [onReview, plan],
+    () =>
+      onReview && plan && generate
+        ? safeArtifacts(generate, plan)
+        : loadError === undefined
+          ? {artifacts: []}
+          : {artifacts: [], error: loadError},
+    [onReview, plan, generate, loadError],
   );
 
   // The demo's hosts are made up, and their addresses could be real machines on

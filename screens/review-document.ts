@@ -1,5 +1,5 @@
-import {ciliumChartVersion} from '../source/core/artifacts/cilium-values.js';
-import {kubeVipVersion} from '../source/core/artifacts/kube-vip.js';
+import {ciliumChartVersion} from '../source/core/artifacts/cilium-version.js';
+import {kubeVipVersion} from '../source/core/artifacts/kube-vip-version.js';
 import {apiEndpoint} from '../source/core/artifacts/vip.js';
 import {endpointTitles, type EndpointKind} from '../source/core/plan/endpoint.js';
 import type {Artifact} from '../source/core/artifacts/types.js';

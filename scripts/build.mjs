@@ -3,6 +3,7 @@
 import {build} from 'esbuild';
 import {rename, rm} from 'node:fs/promises';
 import {fileURLToPath} from 'node:url';
+import {fastStringWidth} from './fast-string-width.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Build beside dist/ and swap it in, so a test run using dist/ never sees it half-built.
@@ -25,6 +26,8 @@ await build({
   // ssh2's native speed-ups are optional: it falls back to pure JS without them.
   external: ['cpu-features', '*.node'],
   alias: {'react-devtools-core': './scripts/stubs/react-devtools-core.js'},
+  // Ink measures plain one-column text without string-width's emoji pattern.
+  plugins: [fastStringWidth],
   define: {'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"'},
   banner: {
     js: "import {createRequire as __createRequire} from 'node:module';import {fileURLToPath as __fileURLToPath} from 'node:url';import {dirname as __dirnameOf} from 'node:path';const require = __createRequire(import.meta.url);const __filename = __fileURLToPath(import.meta.url);const __dirname = __dirnameOf(__filename);",

@@ -12,7 +12,7 @@ import {
   type EndpointKind,
 } from './core/plan/endpoint.js';
 import type {OutputStyles} from './commands/colour.js';
-import {runPlan, type PlanOptions} from './commands/plan.js';
+import type {PlanOptions} from './commands/plan.js';
 
 // HA_WIZARD_NOW pins the clock (key-expiry findings depend on it) for reproducible output and tests.
 const now = () => {
@@ -245,6 +245,8 @@ Exit codes: 0 no error findings, 2 error findings, 1 unusable input
 (unreadable or malformed status JSON, tailscale not logged in, unknown node).`,
   );
 sourceOptions(networkOptions(plan)).action(async (options: PlanOptions) => {
+  // Loaded here, as every command is: the wizard's first frame needs none of it.
+  const {runPlan} = await import('./commands/plan.js');
   process.exitCode = await runPlan(options, {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),

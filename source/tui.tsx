@@ -1,7 +1,6 @@
 // Terminal plumbing for the full-screen wizard lives here, outside React: the
 // alternate screen, restoring the terminal on every way out, and the non-TTY refusal.
 import {render} from 'ink';
-import {generateArtifacts} from './core/artifacts/index.js';
 import {InputError} from './core/errors.js';
 import type {Plan} from './core/plan/types.js';
 import {demoTailnet} from './core/tailnet/demo.js';
@@ -9,13 +8,13 @@ import {discover} from './engine/discover.js';
 // Light: it loads the runner, the phases and ssh2 only when a run starts.
 import {startRun, type RunHandle, startOver} from './engine/start-run.js';
 import {createStartDemoRun} from './engine/start-demo-run.js';
-import {writeFolder} from './engine/write-folder.js';
 import {keyFileProblem} from './engine/control/key-file.js';
 import {stateDir} from './engine/paths.js';
 import {savedRunLines} from './engine/reporters/saved-run.js';
 import {lockedByOther} from './engine/run-lock.js';
 import {unfinishedRuns} from './engine/run-store.js';
 import {App, type AppProps} from '../screens/app.js';
+import {loadable} from '../screens/components/loadable.js';
 
 export interface TuiOptions {
   readonly statusFile: string | undefined;
@@ -64,8 +63,14 @@ export const runTui = async ({
 
   let written: string | undefined;
   let doctorFor: string | undefined;
+  // The generators and the YAML library under them are for Review and for
+  // writing: the wizard loads them once the user moves past Discover.
+  const generateArtifacts = loadable(
+    async () => (await import('./core/artifacts/index.js')).generateArtifacts,
+  );
   const writeArtifacts = async (dir: string, plan: Plan): Promise<string> => {
-    const artifacts = generateArtifacts(plan);
+    const artifacts = (await generateArtifacts.load())(plan);
+    const {writeFolder} = await import('./engine/write-folder.js');
     await writeFolder(dir, [
       {path: 'plan.json', content: `${JSON.stringify(plan, null, 2)}\n`},
       ...artifacts,
@@ -100,6 +105,7 @@ export const runTui = async ({
       loadDemo={() => demoTailnet(now)}
       now={now}
       initial={initial}
+      generateArtifacts={generateArtifacts}
       writeArtifacts={writeArtifacts}
       startRun={startRun}
       startDemoRun={createStartDemoRun({pace: demoPace})}

@@ -1,4 +1,4 @@
-import {ciliumChartVersion} from '../core/artifacts/cilium-values.js';
+import {ciliumChartVersion} from '../core/artifacts/cilium-version.js';
 import {apiEndpoint} from '../core/artifacts/vip.js';
 import {endpointTitles} from '../core/plan/endpoint.js';
 import type {Plan} from '../core/plan/types.js';

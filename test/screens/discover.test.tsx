@@ -3,7 +3,7 @@ import {cleanup} from 'ink-testing-library';
 import {App} from '../../screens/app.js';
 import {DiscoverScreen} from '../../screens/discover.js';
 import {demoTailnet} from '../../source/core/tailnet/demo.js';
-import {bigTailnet, now} from './fixtures.js';
+import {artifacts, bigTailnet, now} from './fixtures.js';
 import {ARROW_DOWN, ARROW_UP, ENTER, PAGE_DOWN, expectFits, lineOf, render} from './harness.js';
 
 afterEach(() => cleanup());
@@ -141,6 +141,7 @@ describe('Discover without a tailnet', () => {
         discovery={{kind: 'unavailable', reason: 'tailscale is not installed'}}
         loadDemo={loadDemo}
         now={now}
+        generateArtifacts={artifacts}
         writeArtifacts={async () => ''}
       />,
     );
@@ -168,6 +169,7 @@ describe('Discover without a tailnet', () => {
         discovery={{kind: 'unavailable', reason: 'tailscale is not logged in'}}
         loadDemo={loadDemo}
         now={now}
+        generateArtifacts={artifacts}
         writeArtifacts={async () => ''}
       />,
     );

@@ -8,7 +8,7 @@ import {NetworkScreen} from '../../screens/network.js';
 import {endpointKinds} from '../../source/core/plan/endpoint.js';
 import type {Plan} from '../../source/core/plan/types.js';
 import {demoTailnet} from '../../source/core/tailnet/demo.js';
-import {now} from './fixtures.js';
+import {artifacts, now} from './fixtures.js';
 import {
   ARROW_DOWN,
   ARROW_LEFT,
@@ -119,6 +119,7 @@ describe('the endpoint in the app', () => {
         loadDemo={() => tailnet}
         now={now}
         writeArtifacts={async () => 'written'}
+        generateArtifacts={artifacts}
         {...props}
       />,
     );

@@ -1,6 +1,11 @@
 import type {Peer, Tailnet} from '../../source/core/tailnet/types.js';
+import {loaded} from '../../screens/components/loadable.js';
+import {generateArtifacts} from '../../source/core/artifacts/index.js';
 
 export const now = new Date('2026-11-24T12:00:00Z');
+
+/** The real artifact generators, there from the start (the CLI loads them once the user moves past Discover). */
+export const artifacts = loaded(generateArtifacts);
 
 export const peer = (index: number, overrides: Partial<Peer> = {}): Peer => ({
   id: `n${index}`,

@@ -5,7 +5,7 @@ import {afterEach, describe, expect, test, vi} from 'vitest';
 import {App, type AppProps} from '../../screens/app.js';
 import type {Plan} from '../../source/core/plan/types.js';
 import {demoTailnet} from '../../source/core/tailnet/demo.js';
-import {now} from './fixtures.js';
+import {artifacts, now} from './fixtures.js';
 import {
   ARROW_DOWN,
   ARROW_UP,
@@ -31,6 +31,7 @@ const renderApp = (props: Partial<AppProps> = {}, size?: {columns: number; rows:
       discovery={{kind: 'tailnet', tailnet}}
       loadDemo={() => tailnet}
       now={now}
+      generateArtifacts={artifacts}
       writeArtifacts={async () => 'written'}
       {...props}
     />,

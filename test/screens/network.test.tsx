@@ -4,7 +4,7 @@ import {App} from '../../screens/app.js';
 import {NetworkScreen} from '../../screens/network.js';
 import {demoTailnet} from '../../source/core/tailnet/demo.js';
 import type {Finding} from '../../source/core/validate/finding.js';
-import {now} from './fixtures.js';
+import {artifacts, now} from './fixtures.js';
 import {
   ARROW_DOWN,
   ARROW_UP,
@@ -139,6 +139,7 @@ describe('Network, in the app: validation on every keystroke', () => {
         discovery={{kind: 'tailnet', tailnet}}
         loadDemo={() => tailnet}
         now={now}
+        generateArtifacts={artifacts}
         writeArtifacts={async () => ''}
       />,
     );

@@ -5,7 +5,7 @@ import {RolesScreen, type RolesScreenProps} from '../../screens/roles.js';
 import {demoTailnet} from '../../source/core/tailnet/demo.js';
 import {eligibility} from '../../source/core/tailnet/eligibility.js';
 import type {Finding} from '../../source/core/validate/finding.js';
-import {now} from './fixtures.js';
+import {artifacts, now} from './fixtures.js';
 import {
   ARROW_DOWN,
   ARROW_LEFT,
@@ -30,6 +30,7 @@ const openRoles = async () => {
       discovery={{kind: 'tailnet', tailnet}}
       loadDemo={() => tailnet}
       now={now}
+      generateArtifacts={artifacts}
       writeArtifacts={async () => ''}
     />,
   );
@@ -206,6 +207,7 @@ describe('Roles that start where the user would put them', () => {
         discovery={{kind: 'tailnet', tailnet: withRoleTags}}
         loadDemo={() => withRoleTags}
         now={now}
+        generateArtifacts={artifacts}
         writeArtifacts={async () => ''}
       />,
     );

@@ -6,7 +6,9 @@ import {join} from 'node:path';
 import {cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {App, type AppProps} from '../../screens/app.js';
+import {loadable} from '../../screens/components/loadable.js';
 import {createBatcher} from '../../screens/use-run-events.js';
+import {generateArtifacts} from '../../source/core/artifacts/index.js';
 import type {Plan} from '../../source/core/plan/types.js';
 import type {RunEvent, RunOutcome} from '../../source/core/run/events.js';
 import {initialRunState, type RunState} from '../../source/core/run/state.js';
@@ -16,7 +18,7 @@ import type {RunHandle, RunStartOptions} from '../../source/engine/start-run.js'
 import {createStartDemoRun} from '../../source/engine/start-demo-run.js';
 import {eventHub} from '../../source/engine/start-run.js';
 import {demoBanner} from '../../screens/run-rows.js';
-import {now} from './fixtures.js';
+import {artifacts, now} from './fixtures.js';
 import {
   ARROW_DOWN,
   CTRL_C,
@@ -24,6 +26,7 @@ import {
   ENTER,
   ESC,
   PAGE_DOWN,
+  TAB,
   expectFits,
   render,
   type Screen,
@@ -84,6 +87,7 @@ const renderApp = (props: Partial<AppProps>) =>
       discovery={{kind: 'tailnet', tailnet}}
       loadDemo={() => tailnet}
       now={now}
+      generateArtifacts={artifacts}
       writeArtifacts={async () => 'written'}
       {...props}
     />,
@@ -397,5 +401,38 @@ describe('An unfinished run is offered first', () => {
     await screen.waitForText('Run');
     expect(startOver).toHaveBeenCalledWith(savedPlan);
     expect(startRun).not.toHaveBeenCalled();
+  });
+});
+
+describe('The generated files, loaded after the first frame', () => {
+  test('the generators load once past Discover; Review says none are generated until they are, then shows them', async () => {
+    let finish: () => void = () => {};
+    const load = vi.fn(
+      () =>
+        new Promise<typeof generateArtifacts>((resolve) => {
+          finish = () => resolve(generateArtifacts);
+        }),
+    );
+    const screen = await renderApp({generateArtifacts: loadable(load)});
+    await screen.waitForText('1/5 Discover');
+    expect(load).not.toHaveBeenCalled();
+    await toReview(screen);
+    expect(load).toHaveBeenCalledOnce();
+    expect(screen.frame()).toContain('(no artifacts generated yet)');
+    finish();
+    await screen.waitFor((frame) => !frame.includes('(no artifacts generated yet)'));
+    await screen.press(TAB);
+    await screen.waitForText('kubeadm/init.yaml');
+    expectFits(screen);
+  });
+
+  test('generators that fail to load are named on Review, and the plan is still shown', async () => {
+    const screen = await renderApp({
+      generateArtifacts: loadable(() => Promise.reject(new Error('chunk missing'))),
+    });
+    await toReview(screen);
+    await screen.waitForText('✗ artifacts: chunk missing');
+    expect(screen.frame()).toContain('API endpoint');
+    expectFits(screen);
   });
 });

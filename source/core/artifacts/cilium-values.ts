@@ -3,14 +3,7 @@ import type {Plan} from '../plan/types.js';
 import {vipAddress} from './vip.js';
 import {yamlText} from './yaml-text.js';
 
-/**
- * The Cilium chart every run installs. Pinned, so a first install on two days
- * gives the same Cilium and a re-run never moves it (helm without --version
- * takes the newest chart); a new release is a change to this line, shown in the
- * plan. 1.18.x has every key below (boolean kubeProxyReplacement, routingMode,
- * tunnelProtocol, top-level MTU).
- */
-export const ciliumChartVersion = '1.18.6';
+export {ciliumChartVersion} from './cilium-version.js';
 
 // The reasons travel with the file, for whoever reads it on the host later.
 const keyComments = {

@@ -9,12 +9,9 @@ import {parseKubernetesVersion, type KubernetesVersion} from './kubernetes-versi
 import {lanPlaceholders} from './lan-placeholders.js';
 import {yamlText} from './yaml-text.js';
 
-/**
- * The kube-vip every run installs, pinned (as Cilium's chart is) so two runs
- * give the same image; shown on the Review screen. A new release is a change
- * to this line.
- */
-export const kubeVipVersion = 'v1.1.2';
+import {kubeVipVersion} from './kube-vip-version.js';
+
+export {kubeVipVersion};
 export const kubeVipImage = `ghcr.io/kube-vip/kube-vip:${kubeVipVersion}`;
 
 export const kubeVipManifestPath = '/etc/kubernetes/manifests/kube-vip.yaml';

@@ -5,6 +5,11 @@ import {en} from 'zod/locales';
 import * as z from 'zod/mini';
 
 z.config(en());
+// Without zod's compiled parsers: each of these schemas runs once per status
+// (the peers are checked by peer-shape.ts), and compiling a parser with
+// new Function on first use cost more than it ever saves here, before the
+// wizard's first frame. Same checks, same issues.
+z.config({jitless: true});
 
 // `tailscale status --json` is documented as "format subject to change": accept
 // unknown keys (z.object drops them, 4x faster than keeping them, and nothing reads
@@ -59,3 +64,4 @@ export const topSchema = z.extend(statusSchema, {
 export const selfSchema = z.nullish(peerSchema);
 
 export type RawPeer = z.infer<typeof peerSchema>;
+export type TopStatus = z.infer<typeof topSchema>;

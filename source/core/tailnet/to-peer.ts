@@ -33,29 +33,43 @@ const isOwnRoute = (text: string, ip: string): boolean =>
 
 const none: readonly string[] = Object.freeze([]);
 
+/** Whether `text` is one of `ips` as a host route: compared in place, without a closure per entry. */
+const isOwnRouteOf = (text: string, ips: readonly string[]): boolean => {
+  for (let at = 0; at < ips.length; at += 1) if (isOwnRoute(text, ips[at]!)) return true;
+  return false;
+};
+
+/** Adds the routes of `list` that are neither the peer's own addresses nor exit routes. */
+const addRoutes = (
+  list: readonly string[] | null | undefined,
+  ips: readonly string[],
+  routes: Set<string> | undefined,
+): Set<string> | undefined => {
+  if (!list) return routes;
+  let own: Set<string> | undefined;
+  for (let at = 0; at < list.length; at += 1) {
+    const text = list[at]!;
+    if (isOwnRouteOf(text, ips)) continue;
+    const route = normaliseCidr(text);
+    if (route === undefined || exitRoutes.has(route)) continue;
+    own ??= ownRoutes(ips);
+    if (!own.has(route)) (routes ??= new Set()).add(route);
+  }
+  return routes;
+};
+
 const advertisedRoutes = (raw: RawPeer): readonly string[] => {
   const ips = raw.TailscaleIPs ?? none;
-  let own: Set<string> | undefined;
-  let routes: Set<string> | undefined;
-  for (const list of [raw.PrimaryRoutes, raw.AllowedIPs]) {
-    if (!list) continue;
-    for (const text of list) {
-      if (ips.some((ip) => isOwnRoute(text, ip))) continue;
-      const route = normaliseCidr(text);
-      if (route === undefined || exitRoutes.has(route)) continue;
-      own ??= ownRoutes(ips);
-      if (!own.has(route)) (routes ??= new Set()).add(route);
-    }
-  }
+  const routes = addRoutes(raw.AllowedIPs, ips, addRoutes(raw.PrimaryRoutes, ips, undefined));
   return routes ? [...routes] : none;
 };
 
 /** The list itself when every entry is printable (nearly always): no copy to make. */
 const printableList = (list: readonly string[] | null | undefined): readonly string[] => {
   if (!list || list.length === 0) return none;
-  return list.every((text) => printable(text) === text)
-    ? list
-    : list.map((text) => printable(text));
+  for (let at = 0; at < list.length; at += 1)
+    if (printable(list[at]!) !== list[at]) return list.map((text) => printable(text));
+  return list;
 };
 
 /** One `PeerStatus`, already validated, as the wizard sees it. */
