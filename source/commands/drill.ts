@@ -73,6 +73,12 @@ export const runDrillCommand = async (options: DrillOptions, io: ApplyIo): Promi
   const plan = await planOf(options);
   const mode: DrillMode = options.nodeDown === true ? 'node-down' : 'apiserver';
   const maxSeconds = options.maxSeconds ?? defaultMaxSeconds;
+  // Without a terminal the question cannot be asked: say so before contacting anything.
+  if (options.yes !== true && !io.interactive)
+    throw new InputError(
+      `The drill stops a control plane's ${mode === 'apiserver' ? 'apiserver' : 'tailscaled'} and asks first, and there is no terminal to ask on.`,
+      'Add --yes to go ahead without the question.',
+    );
   const asks = io.interactive && options.yes !== true;
   const hosts = await openHosts(plan, options, (message) =>
     asks && options.json !== true ? askYesNo(message) : Promise.resolve(false),
@@ -104,15 +110,8 @@ export const runDrillCommand = async (options: DrillOptions, io: ApplyIo): Promi
       `${holder} holds ${strategy.label} (${strategy.address}); Ready control planes: ${prepared.ready.join(', ')}.`,
     );
     const ask = question(mode, holder, strategy.nodeDown.unit, maxSeconds);
-    if (options.yes !== true) {
-      if (!io.interactive)
-        throw new InputError(
-          `The drill asks "${ask}" first, and there is no terminal to ask on.`,
-          'Add --yes to go ahead without the question.',
-        );
-      if (!(await askYesNo(ask)))
-        throw new InputError('Nothing was stopped: the drill was not confirmed.');
-    }
+    if (options.yes !== true && !(await askYesNo(ask)))
+      throw new InputError('Nothing was stopped: the drill was not confirmed.');
     if (io.signal.aborted)
       throw new InputError('Nothing was stopped: the drill was stopped first.', undefined, 130);
     const outcome = await runDrill(ctx, prepared, settings);
