@@ -63,6 +63,8 @@ export interface AppProps {
   readonly startOver?: StartRun;
   /** Leaves the wizard for `ha-wizard doctor` on this plan's cluster (d after a failed run). */
   readonly openDoctor?: (plan: Plan) => void;
+  /** Leaves the wizard for `ha-wizard drill` on this plan's cluster (f after a successful run). */
+  readonly openDrill?: (plan: Plan) => void;
 }
 
 // The core's rules are pure and should never throw; if one does on some odd
@@ -123,6 +125,7 @@ const Wizard = ({
   unfinished = [],
   startOver,
   openDoctor,
+  openDrill,
 }: AppProps) => {
   // The ref holds the inputs as of the latest key, which `attemptNext` checks.
   const [state, dispatch, stateRef] = useSyncReducer(wizardReducer, () =>
@@ -237,6 +240,15 @@ const Wizard = ({
           ? {
               onDoctor: () => {
                 openDoctor(run.plan);
+                exit();
+              },
+            }
+          : {})}
+        // Nor a failover to drill.
+        {...(openDrill && !run.handle.simulated
+          ? {
+              onDrill: () => {
+                openDrill(run.plan);
                 exit();
               },
             }
