@@ -11,6 +11,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {secondsUntil} from '../lab/drills.js';
 import {cli, cps, labCluster, runProcess, vip} from '../lab/lab-cluster.js';
+import {receivedCommands} from '../lab/received-commands.js';
 import {labSkipReason} from '../lab/skip.js';
 import {writeWorkstationTailscale} from '../lab/tailnet.js';
 
@@ -128,9 +129,12 @@ describe.skipIf(skipReason !== undefined)('ha-wizard drill on the lab (root)', (
     expect(json.downSeconds).toBeGreaterThan(0);
     expect(json.downSeconds).toBeLessThan(30);
     expect(json.restoredSeconds).toBeGreaterThanOrEqual(0);
-    // What moved the manifest is on the holder's record: out, and back.
-    const received = c.calls(json.holderBefore);
-    expect(received).toMatch(/kube-apiserver/);
+    // What the holder received (as its sshd handed it over): the guard, the manifest out and back.
+    const received = receivedCommands(c.lab().labDir, json.holderBefore).filter((line) =>
+      line.includes('kube-apiserver.yaml.ha-wizard-drill-'),
+    );
+    expect(received).toHaveLength(3);
+    expect(received[1]).toMatch(/mv -- \/etc\/kubernetes\/manifests\/kube-apiserver\.yaml /);
     expect(run.stderr).toContain(`${json.holderBefore} holds the Tailscale VIP ${vip}`);
     measured['apiserver stopped'] = json.downSeconds;
     measured['apiserver restored'] = json.restoredSeconds;
