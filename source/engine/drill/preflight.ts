@@ -8,6 +8,7 @@ import {readyNodeNames} from '../../core/drill/ready-nodes.js';
 import {InputError} from '../../core/errors.js';
 import {controlPlanes} from '../../core/plan/build.js';
 import type {PlanNode} from '../../core/plan/types.js';
+import {localAddresses} from '../connect.js';
 import {HostError} from '../host/host.js';
 import {adminConf} from '../phases/kubeadm-init.js';
 import {sudo, type DrillContext, type DrillSettings} from './context.js';
@@ -82,6 +83,10 @@ const requireStoppable = async (ctx: DrillContext, holder: PlanNode, settings: D
     return;
   }
   const unit = ctx.strategy.nodeDown.unit;
+  if (ctx.strategy.nodeDown.cutsAccess && localAddresses().has(holder.ip))
+    throw new InputError(
+      `${holder.name} is this machine: stopping its ${unit} would cut this machine off as well, so the drill could not watch the endpoint; run it from another machine on the tailnet.`,
+    );
   const active = await host.exec(unitActiveArgv(unit), {timeoutMs: 30_000});
   if (active.code !== 0)
     throw new InputError(
