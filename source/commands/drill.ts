@@ -13,7 +13,7 @@ import type {DrillContext, DrillReport, DrillSettings} from '../engine/drill/con
 import {prepareDrill} from '../engine/drill/preflight.js';
 import {runDrill} from '../engine/drill/run.js';
 import {strategyFor} from '../engine/drill/strategies.js';
-import {offSeconds} from '../engine/drill/take-off.js';
+import {offSeconds, unitName} from '../engine/drill/take-off.js';
 import {stateDir} from '../engine/paths.js';
 import {readSavedRun} from '../engine/run-store.js';
 import {openHosts} from './open-hosts.js';
@@ -67,7 +67,7 @@ const reporter = (io: ApplyIo, live: boolean): DrillReport => {
 const question = (mode: DrillMode, holder: string, unit: string, maxSeconds: number) =>
   mode === 'apiserver'
     ? `Stop the apiserver on ${holder}?`
-    : `Stop ${unit} on ${holder} (it starts again by itself after ${offSeconds(maxSeconds)} s)?`;
+    : `Stop ${unitName(unit)} on ${holder} (it starts again by itself after ${offSeconds(maxSeconds)} s)?`;
 
 export const runDrillCommand = async (options: DrillOptions, io: ApplyIo): Promise<number> => {
   const plan = await planOf(options);

@@ -13,6 +13,7 @@ import {HostError} from '../host/host.js';
 import {adminConf} from '../phases/kubeadm-init.js';
 import {sudo, type DrillContext, type DrillSettings} from './context.js';
 import {readyzProbe, type Probe} from './probe.js';
+import {unitName} from './take-off.js';
 
 const caCert = '/etc/kubernetes/pki/ca.crt';
 
@@ -85,12 +86,12 @@ const requireStoppable = async (ctx: DrillContext, holder: PlanNode, settings: D
   const unit = ctx.strategy.nodeDown.unit;
   if (ctx.strategy.nodeDown.cutsAccess && localAddresses().has(holder.ip))
     throw new InputError(
-      `${holder.name} is this machine: stopping its ${unit} would cut this machine off as well, so the drill could not watch the endpoint; run it from another machine on the tailnet.`,
+      `${holder.name} is this machine: stopping its ${unitName(unit)} would cut this machine off as well, so the drill could not watch the endpoint; run it from another machine on the tailnet.`,
     );
   const active = await host.exec(unitActiveArgv(unit), {timeoutMs: 30_000});
   if (active.code !== 0)
     throw new InputError(
-      `${unit} is not active on ${holder.name} (${active.stdout.trim() || 'unknown'}), so there is nothing to stop.`,
+      `${unitName(unit)} is not active on ${holder.name} (${active.stdout.trim() || 'unknown'}), so there is nothing to stop.`,
     );
 };
 

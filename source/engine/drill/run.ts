@@ -12,7 +12,7 @@ import type {Host} from '../host/host.js';
 import {adminConf} from '../phases/kubeadm-init.js';
 import {sudo, type DrillContext, type DrillSettings} from './context.js';
 import type {Prepared} from './preflight.js';
-import {takeOff} from './take-off.js';
+import {takeOff, unitName} from './take-off.js';
 
 export interface DrillOutcome {
   readonly result: DrillResult;
@@ -127,16 +127,13 @@ const settle = async (
     ...(settings.mode === 'node-down'
       ? [
           [
-            `${unit} active on ${node.name}`,
+            `${unitName(unit)} active on ${node.name}`,
             async () => (await host.exec(unitActiveArgv(unit), {timeoutMs: 10_000})).code === 0,
           ] as [string, () => Promise<boolean>],
         ]
       : []),
     [`${node.name} Ready`, () => nodeReady(host, node)],
-    [
-      `${node.name} holding its part of ${ctx.strategy.label} again`,
-      () => ctx.strategy.settled(node, host),
-    ],
+    [`${node.name} holding ${ctx.strategy.label} again`, () => ctx.strategy.settled(node, host)],
   ];
   let all = true;
   for (const [what, check] of checks) {

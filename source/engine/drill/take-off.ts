@@ -24,6 +24,9 @@ export interface TakenOff {
   restore(): Promise<number>;
 }
 
+/** A unit as people say it: `tailscaled`, not `tailscaled.service`. */
+export const unitName = (unit: string) => unit.replace(/\.service$/, '');
+
 /** Seconds after which the node's own guard restores what the drill stopped. */
 export const guardSeconds = (maxSeconds: number) => maxSeconds + 60;
 /** How long --node-down keeps a node whose path it cuts off: past the measurement, then it comes back. */
@@ -95,7 +98,7 @@ const stopNode = async (
   const seconds = offSeconds(settings.maxSeconds);
   checked(
     node,
-    `Stopping ${unit}`,
+    `Stopping ${unitName(unit)}`,
     await sudo(ctx.hosts.get(node), stopUnitForArgv(unit, seconds)),
   );
   const at = ctx.clock.now() + stopLeadSeconds * 1000;
@@ -103,7 +106,7 @@ const stopNode = async (
   let restoredAt: number | undefined;
   return {
     at,
-    what: `${node.name}'s ${unit}`,
+    what: `${node.name}'s ${unitName(unit)}`,
     restore: async () => {
       if (restoredAt !== undefined) return restoredAt;
       if (cutsAccess) {
@@ -111,14 +114,14 @@ const stopNode = async (
         const wait = backAt - ctx.clock.now();
         if (wait > 0) {
           ctx.report.info(
-            `${node.name} starts ${unit} again by itself in ${Math.ceil(wait / 1000)} s (the drill cannot reach it while it is down).`,
+            `${node.name} starts ${unitName(unit)} again by itself in ${Math.ceil(wait / 1000)} s (the drill cannot reach it while it is down).`,
           );
           await ctx.clock.sleep(wait);
         }
         restoredAt = Math.max(backAt, ctx.clock.now());
         return restoredAt;
       }
-      checked(node, `Starting ${unit}`, await persistent(ctx, node, startUnitArgv(unit)));
+      checked(node, `Starting ${unitName(unit)}`, await persistent(ctx, node, startUnitArgv(unit)));
       restoredAt = ctx.clock.now();
       return restoredAt;
     },
