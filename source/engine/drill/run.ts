@@ -123,18 +123,15 @@ const settle = async (
   const {unit, cutsAccess} = ctx.strategy.nodeDown;
   const host =
     settings.mode === 'node-down' && cutsAccess ? ctx.hosts.reopen(node) : ctx.hosts.get(node);
-  const checks: Array<[string, () => Promise<boolean>]> = [
-    ...(settings.mode === 'node-down'
-      ? [
-          [
-            `${unitName(unit)} active on ${node.name}`,
-            async () => (await host.exec(unitActiveArgv(unit), {timeoutMs: 10_000})).code === 0,
-          ] as [string, () => Promise<boolean>],
-        ]
-      : []),
+  const checks: Array<readonly [string, () => Promise<boolean>]> = [
     [`${node.name} Ready`, () => nodeReady(host, node)],
     [`${node.name} holding ${ctx.strategy.label} again`, () => ctx.strategy.settled(node, host)],
   ];
+  if (settings.mode === 'node-down')
+    checks.unshift([
+      `${unitName(unit)} active on ${node.name}`,
+      async () => (await host.exec(unitActiveArgv(unit), {timeoutMs: 10_000})).code === 0,
+    ]);
   let all = true;
   for (const [what, check] of checks) {
     if (await until(ctx, check, restoreTimeoutMs, `waiting for ${what}`)) continue;

@@ -70,23 +70,26 @@ const stopApiserver = async (
     'Arming the guard',
     await sudo(host, apiserverGuardArgv(held, guardSeconds(settings.maxSeconds))),
   );
-  const at = ctx.clock.now();
-  checked(node, 'Moving the apiserver manifest away', await sudo(host, stopApiserverArgv(held)));
   let restoredAt: number | undefined;
-  return {
-    at,
-    what: `${node.name}'s apiserver`,
-    restore: async () => {
-      if (restoredAt !== undefined) return restoredAt;
-      checked(
-        node,
-        'Putting the apiserver manifest back',
-        await persistent(ctx, node, restoreApiserverArgv(held)),
-      );
-      restoredAt = ctx.clock.now();
-      return restoredAt;
-    },
+  const restore = async () => {
+    if (restoredAt !== undefined) return restoredAt;
+    checked(
+      node,
+      'Putting the apiserver manifest back',
+      await persistent(ctx, node, restoreApiserverArgv(held)),
+    );
+    restoredAt = ctx.clock.now();
+    return restoredAt;
   };
+  const at = ctx.clock.now();
+  try {
+    checked(node, 'Moving the apiserver manifest away', await sudo(host, stopApiserverArgv(held)));
+  } catch (error) {
+    // The connection may have dropped after the move: put it back (a no-op when it never left).
+    if (error instanceof HostError) await restore().catch(() => undefined);
+    throw error;
+  }
+  return {at, what: `${node.name}'s apiserver`, restore};
 };
 
 const stopNode = async (
