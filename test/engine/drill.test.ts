@@ -4,6 +4,7 @@
 import {describe, expect, it} from 'vitest';
 import type {Holding} from '../../source/core/drill/holder.js';
 import {InputError} from '../../source/core/errors.js';
+import {HostError} from '../../source/engine/host/host.js';
 import {controlPlanes} from '../../source/core/plan/build.js';
 import type {PlanNode} from '../../source/core/plan/types.js';
 import type {DrillContext, DrillSettings} from '../../source/engine/drill/context.js';
@@ -175,6 +176,17 @@ describe('runDrill', () => {
       'tailscale status failed',
     );
     expect(w.manifestHome()).toBe(true);
+  });
+
+  it('a connection that drops during the manifest move: the manifest is put back at once, the error stands', async () => {
+    const w = world();
+    w.ctx.hosts.get(cp1);
+    const host = w.hosts.get(cp1.name);
+    host?.on(/^mv -- \/etc\/kubernetes\/manifests\/kube-apiserver.yaml /, () => {
+      throw new HostError('connection-lost', cp1.name, 'the connection to rpi4-a dropped');
+    });
+    await expect(runDrill(w.ctx, w.prepared, settings())).rejects.toThrow('dropped');
+    expect(host?.lines().some((l) => l.startsWith('sudo sh -c \'if [ -e "$2" ]'))).toBe(true);
   });
 
   it('Ctrl-C mid-drill: stops watching, puts the manifest back, says so', async () => {
