@@ -74,6 +74,8 @@ export interface AppProps {
   readonly checkApiKeyFile?: (file: string) => string | undefined;
   /** Leaves the wizard for `ha-wizard doctor` on this plan's cluster (d after a failed run). */
   readonly openDoctor?: (plan: Plan) => void;
+  /** Leaves the wizard for `ha-wizard drill` on this plan's cluster (f after a successful run). */
+  readonly openDrill?: (plan: Plan) => void;
 }
 
 // The core's rules are pure and should never throw; if one does on some odd
@@ -139,6 +141,7 @@ const Wizard = ({
   startOver,
   openDoctor,
   checkApiKeyFile,
+  openDrill,
 }: AppProps) => {
   // The ref holds the inputs as of the latest key, which `attemptNext` checks.
   const [state, dispatch, stateRef] = useSyncReducer(wizardReducer, () =>
@@ -290,6 +293,15 @@ const Wizard = ({
           ? {
               onDoctor: () => {
                 openDoctor(run.plan);
+                exit();
+              },
+            }
+          : {})}
+        // Nor a failover to drill.
+        {...(openDrill && !run.handle.simulated
+          ? {
+              onDrill: () => {
+                openDrill(run.plan);
                 exit();
               },
             }

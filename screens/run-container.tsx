@@ -17,6 +17,7 @@ export interface RunContainerProps {
   readonly onBack: () => void;
   readonly onQuit: () => void;
   readonly onDoctor?: () => void;
+  readonly onDrill?: () => void;
 }
 
 /** The Run screen fed from a live run: events folded and throttled, a slow tick for the spinner. */
@@ -30,6 +31,7 @@ export const RunContainer = ({
   onBack,
   onQuit,
   onDoctor,
+  onDrill,
 }: RunContainerProps) => {
   const state = useRunEvents(handle.subscribe, renderInterval);
   const running = state.outcome === undefined;
@@ -56,6 +58,7 @@ export const RunContainer = ({
       onBack={onBack}
       onQuit={onQuit}
       {...(onDoctor ? {onDoctor} : {})}
+      {...(onDrill ? {onDrill} : {})}
     />
   );
 };

@@ -30,6 +30,8 @@ export interface RunScreenProps {
   readonly onBack?: () => void;
   /** d after a failed run: leave for `ha-wizard doctor` on this cluster. */
   readonly onDoctor?: () => void;
+  /** f after a successful run: leave for `ha-wizard drill` (the failover test) on this cluster. */
+  readonly onDrill?: () => void;
   readonly onQuit: () => void;
 }
 
@@ -72,6 +74,7 @@ const keysFor = (
   stopping: boolean,
   canGoBack: boolean,
   canDoctor: boolean,
+  canDrill: boolean,
 ): KeyHint[] => {
   const running = state.outcome === undefined;
   const view: KeyHint[] = expanded
@@ -91,6 +94,9 @@ const keysFor = (
   return [
     ...view,
     ...(failed && canDoctor && !expanded ? [['d', 'diagnose (doctor)'] as KeyHint] : []),
+    ...(state.outcome?.ok === true && canDrill && !expanded
+      ? [['f', 'failover drill'] as KeyHint]
+      : []),
     ...(canGoBack && !expanded ? [['Esc', 'back'] as KeyHint] : []),
     ['q', 'quit'],
   ];
@@ -157,6 +163,7 @@ export const RunScreen = (props: RunScreenProps) => {
       else if (key.escape && !running) props.onBack?.();
       else if (input === 'd' && current.outcome?.ok === false && !current.outcome.aborted)
         props.onDoctor?.();
+      else if (input === 'f' && current.outcome?.ok === true) props.onDrill?.();
       else if (!running && isQuitKey(input, key)) props.onQuit();
     },
     {isActive, onQuit: interrupt},
@@ -174,6 +181,7 @@ export const RunScreen = (props: RunScreenProps) => {
         view.stopping,
         props.onBack !== undefined,
         props.onDoctor !== undefined,
+        props.onDrill !== undefined,
       )}
     >
       <Box flexDirection="column">

@@ -435,6 +435,85 @@ Exit codes: 0 every check passed, 2 a check failed, 1 doctor could not look
     }
   });
 
+program
+  .command('drill')
+  .description(
+    "prove failover on a built cluster: stop the endpoint holder's apiserver (or take the node off), time from here how long the API stays dark, put it back",
+  )
+  .option('--plan <dir>', 'the cluster, from a plan written by `ha-wizard plan --out DIR`')
+  .option(
+    '--node-down',
+    'take the holder off as a node loss would (for the Tailscale VIP: stop its tailscaled) instead of stopping its apiserver',
+  )
+  .option('--max-seconds <n>', 'the endpoint must answer again within N seconds', seconds, 30)
+  .option(
+    '--json',
+    'print one JSON object: {ok, endpoint, holderBefore, holderAfter, downSeconds, restoredSeconds}',
+  )
+  .option(
+    '--yes',
+    'ask no questions: stop the holder without asking (an unknown host key is then refused)',
+  )
+  .option('--identity <file>', 'SSH private key for every node (overrides the plan)')
+  .option('--ssh-user <user>', 'SSH user on every node (overrides the plan)')
+  .option(
+    '--known-hosts <file>',
+    'known_hosts file to check and extend (default ~/.ssh/known_hosts)',
+  )
+  .option('--accept-new-host-keys', "trust hosts' keys on first contact (changed keys still fail)")
+  .option(
+    '--status-file <file>',
+    'read `tailscale status --json` from FILE (read again at every look) instead of running tailscale here',
+  )
+  .addHelpText(
+    'after',
+    `
+Seed 003's failover test, on your cluster. It refuses (changing nothing) unless
+at least two control planes are Ready and the endpoint answers now; it shows
+who holds the endpoint (for the Tailscale VIP: the control plane that is the
+VIP route's primary in this machine's tailscale status) and asks before it
+stops anything.
+
+The apiserver is stopped as a kubelet expects: its manifest leaves
+/etc/kubernetes/manifests and comes back. From here, https://ENDPOINT/readyz
+is polled every 250 ms (verified against the cluster's CA) until another
+control plane serves it: that is the down time. Then the holder is put back
+and the drill waits until it and the endpoint answer again, and until the
+node holds its part of the endpoint again.
+
+--node-down stops the holder's tailscaled, which is also the drill's way to
+the node: the node starts it again by itself after max-seconds + 5 s. Every
+stop has such a guard on the node, so Ctrl-C, an error or a lost workstation
+still leave the cluster as it was; Ctrl-C puts the holder back at once where
+the drill can reach it.
+
+Exit codes: 0 the endpoint came back within --max-seconds, 2 it did not,
+1 the drill could not run (or the holder did not come back as before),
+130 stopped with Ctrl-C (after putting the holder back).`,
+  )
+  .action(async (options: Record<string, string | number | boolean | undefined>) => {
+    const {runDrillCommand} = await import('./commands/drill.js');
+    const text = (key: string) =>
+      typeof options[key] === 'string' ? {[key]: options[key] as string} : {};
+    await onHosts((io) =>
+      runDrillCommand(
+        {
+          ...text('plan'),
+          ...text('identity'),
+          ...text('knownHosts'),
+          ...text('sshUser'),
+          ...text('statusFile'),
+          acceptNewHostKeys: options['acceptNewHostKeys'] === true,
+          nodeDown: options['nodeDown'] === true,
+          maxSeconds: Number(options['maxSeconds']),
+          json: options['json'] === true,
+          yes: options['yes'] === true,
+        },
+        io,
+      ),
+    );
+  });
+
 hostOptions(
   program
     .command('reset')

@@ -29,6 +29,39 @@ const enterAlternateScreen = '\u001b[?1049h\u001b[H';
 const leaveAlternateScreen = '\u001b[?1049l';
 const showCursor = '\u001b[?25h';
 
+/**
+ * f after a successful run: the drill on the cluster just built, on the plain
+ * terminal, asking as on the command line. It reads this machine's live
+ * `tailscale status` (a --status-file is a snapshot: the holder would never
+ * move in it). Ctrl-C puts the holder back first; a second one quits.
+ */
+const drillAfterRun = async (cluster: string, now: Date): Promise<number> => {
+  const {runDrillCommand} = await import('./commands/drill.js');
+  const {processStyles} = await import('./commands/colour.js');
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('ha-wizard drill: putting the holder back (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await runDrillCommand(
+      {cluster},
+      {
+        stdout: (line) => process.stdout.write(`${line}\n`),
+        stderr: (line) => process.stderr.write(`${line}\n`),
+        now,
+        interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+        signal: controller.signal,
+        style: processStyles(),
+      },
+    );
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+};
+
 export const runTui = async ({
   statusFile,
   demo,
@@ -63,6 +96,7 @@ export const runTui = async ({
 
   let written: string | undefined;
   let doctorFor: string | undefined;
+  let drillFor: string | undefined;
   // The generators and the YAML library under them are for Review and for
   // writing: the wizard loads them once the user moves past Discover.
   const generateArtifacts = loadable(
@@ -116,6 +150,9 @@ export const runTui = async ({
       openDoctor={(plan) => {
         doctorFor = plan.clusterName;
       }}
+      openDrill={(plan) => {
+        drillFor = plan.clusterName;
+      }}
     />,
     // Ctrl-C is the screens' own (useKeys): during a run it first stops the
     // engine safely instead of tearing the app down mid-step.
@@ -151,6 +188,7 @@ export const runTui = async ({
       },
     );
   }
+  if (drillFor !== undefined) return drillAfterRun(drillFor, now);
   if (outcome && run?.simulated) {
     process.stdout.write(
       `The demo run ${outcome.ok ? `built the simulated cluster ${outcome.summary.clusterName}` : 'did not finish'}: made-up hosts in memory; nothing was contacted or written.\n`,

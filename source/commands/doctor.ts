@@ -10,12 +10,10 @@ import {InputError} from '../core/errors.js';
 import type {CheckResult} from '../core/doctor/check.js';
 import {advertisersOf, doctorPlan, kubeconfigApiAddress, peerRef} from '../core/doctor/targets.js';
 import {defaults} from '../core/plan/defaults.js';
-import type {Access, Plan, PlanNode} from '../core/plan/types.js';
-import {hostFactory} from '../engine/connect.js';
+import type {Access, Plan} from '../core/plan/types.js';
 import {discover} from '../engine/discover.js';
 import {runDiagnosis, runDoctorSession} from '../engine/doctor/session.js';
-import type {Host} from '../engine/host/host.js';
-import {loadSshEnvironment} from '../engine/host/ssh-environment.js';
+import {openHosts} from './open-hosts.js';
 import {nameList} from './plan.js';
 import {loadPlan} from './shared.js';
 import {stateDir} from '../engine/paths.js';
@@ -151,35 +149,6 @@ const askForPlan = async (options: DoctorOptions, io: DoctorIo): Promise<Plan> =
   )) as Plan;
 };
 
-/** One Host per node for the whole session (connections stay open), closed at the end. */
-const hostsFor = async (
-  plan: Plan,
-  options: DoctorOptions,
-  ask: (q: string) => Promise<boolean>,
-) => {
-  const make = hostFactory(plan, {
-    environment: await loadSshEnvironment(
-      options.knownHosts === undefined ? {} : {knownHostsFile: options.knownHosts},
-    ),
-    ...(options.sshUser === undefined ? {} : {user: options.sshUser}),
-    ...(options.identity === undefined ? {} : {identityFile: options.identity}),
-    acceptNewHostKeys: options.acceptNewHostKeys === true,
-    confirmNewHostKey: (host, fingerprint) =>
-      ask(`${host}'s SSH host key is not known yet: ${fingerprint}. Trust it?`),
-  });
-  const open = new Map<string, Host>();
-  return {
-    hostFor: (node: PlanNode): Host => {
-      const existing = open.get(node.name);
-      if (existing) return existing;
-      const host = make(node);
-      open.set(node.name, host);
-      return host;
-    },
-    close: () => Promise.all([...open.values()].map((host) => host.close().catch(() => undefined))),
-  };
-};
-
 // Hosts are looked at in parallel; their host-key questions must not overlap on the terminal.
 const oneAtATime = () => {
   let chain: Promise<unknown> = Promise.resolve();
@@ -208,7 +177,7 @@ export const runDoctor = async (options: DoctorOptions, io: DoctorIo): Promise<n
   }
   const plan = fromFlags ?? (await askForPlan(options, io));
   const serial = oneAtATime();
-  const hosts = await hostsFor(plan, options, (message) =>
+  const hosts = await openHosts(plan, options, (message) =>
     options.json === true
       ? Promise.resolve(false)
       : serial(() =>

@@ -34,7 +34,6 @@ const isActive = (env: SimEnv, unit: string): boolean => {
     case 'containerd.service':
       return saved?.active ?? true;
     case 'ssh.service':
-    case 'tailscaled.service':
       return true;
     default:
       return env.procs.running(unit);
@@ -49,6 +48,22 @@ const known = (env: SimEnv, unit: string) =>
     'ssh.service',
     'tailscaled.service',
   ].includes(unit) || unitFile(env, unit) !== undefined;
+
+/**
+ * The lab's tailscaled is real: systemctl acts on it through the lab's
+ * helper (test/lab/tools/tailscaled-ctl). Where there is none (the in-process
+ * demo), tailscaled is a unit like any other, running until stopped.
+ */
+const tailscaledCtl = '/usr/lib/hwlab/tailscaled-ctl';
+const tailscaled = async (env: SimEnv, verb: 'is-active' | 'stop' | 'start') => {
+  if (env.fs.read(tailscaledCtl) !== undefined)
+    return (await env.exec([tailscaledCtl, verb])).code === 0;
+  const units = readUnits(env);
+  if (verb === 'is-active') return units['tailscaled.service']?.active ?? true;
+  units['tailscaled.service'] = {...units['tailscaled.service'], active: verb === 'start'};
+  env.fs.write(unitsFile, `${JSON.stringify(units)}\n`);
+  return true;
+};
 
 /** containerd (re)starts: it reads its config again; a config it cannot load leaves it failed. */
 const restartContainerd = async (env: SimEnv): Promise<boolean> => {
@@ -135,19 +150,30 @@ export const systemctl = async (env: SimEnv, argv: readonly string[]): Promise<T
         );
     } else if (unit === 'kubelet.service') {
       if (env.fs.read(kubeadmPaths.kubeletConfig) !== undefined) startKubelet(env);
+    } else if (unit === 'tailscaled.service') {
+      if (!(await tailscaled(env, 'start')))
+        return fail(
+          1,
+          `Job for tailscaled.service failed because the control process exited with error code.\nSee "systemctl status tailscaled.service" and "journalctl -xeu tailscaled.service" for details.\n`,
+        );
     } else {
       const file = unitFile(env, unit);
       if (file && !env.procs.running(unit)) return startFromUnitFile(env, unit, file);
     }
     return undefined;
   };
-  const stop = (unit: string) => {
-    if (unit === 'containerd.service') {
+  const stop = async (unit: string) => {
+    if (unit === 'tailscaled.service') await tailscaled(env, 'stop');
+    else if (unit === 'containerd.service') {
       const table = readUnits(env);
       table[unit] = {...table[unit], active: false};
       env.fs.write(unitsFile, `${JSON.stringify(table)}\n`);
     } else env.procs.stop(unit === 'kubelet.service' ? 'kubelet' : unit);
   };
+  const active = (unit: string) =>
+    unit === 'tailscaled.service'
+      ? tailscaled(env, 'is-active')
+      : Promise.resolve(isActive(env, unit));
   const setEnabled = (unit: string, enabled: boolean) => {
     const table = readUnits(env);
     table[unit] = {...table[unit], enabled};
@@ -155,7 +181,7 @@ export const systemctl = async (env: SimEnv, argv: readonly string[]): Promise<T
   };
   switch (command) {
     case 'is-active': {
-      const states = units.map((u) => isActive(env, u));
+      const states = await Promise.all(units.map((u) => active(u)));
       return {
         code: states.every(Boolean) ? 0 : 3,
         stdout: states.map((s) => (s ? 'active\n' : 'inactive\n')).join(''),
@@ -189,14 +215,14 @@ export const systemctl = async (env: SimEnv, argv: readonly string[]): Promise<T
     case 'reload':
     case 'try-restart': {
       for (const unit of units) {
-        if (command !== 'start' && unit !== 'containerd.service') stop(unit);
+        if (command !== 'start' && unit !== 'containerd.service') await stop(unit);
         const failed = await start(unit);
         if (failed) return failed;
       }
       return ok();
     }
     case 'stop':
-      for (const unit of units) stop(unit);
+      for (const unit of units) await stop(unit);
       return ok();
     case 'enable':
     case 'disable': {
@@ -215,7 +241,7 @@ export const systemctl = async (env: SimEnv, argv: readonly string[]): Promise<T
           if (command === 'enable') {
             const failed = await start(unit);
             if (failed) return failed;
-          } else stop(unit);
+          } else await stop(unit);
         }
       }
       return ok('', err);
@@ -223,10 +249,10 @@ export const systemctl = async (env: SimEnv, argv: readonly string[]): Promise<T
     case 'status': {
       const unit = units[0] ?? '';
       if (!known(env, unit)) return fail(4, `Unit ${unit} could not be found.\n`);
-      const active = isActive(env, unit);
+      const running = await active(unit);
       return {
-        code: active ? 0 : 3,
-        stdout: `${active ? '●' : '○'} ${unit}\n     Loaded: loaded (${unitFile(env, unit) ?? `/lib/systemd/system/${unit}`}; enabled; preset: enabled)\n     Active: ${active ? 'active (running)' : 'inactive (dead)'}\n`,
+        code: running ? 0 : 3,
+        stdout: `${running ? '●' : '○'} ${unit}\n     Loaded: loaded (${unitFile(env, unit) ?? `/lib/systemd/system/${unit}`}; enabled; preset: enabled)\n     Active: ${running ? 'active (running)' : 'inactive (dead)'}\n`,
         stderr: '',
       };
     }

@@ -355,6 +355,7 @@ const installTailscale = () => {
   for (const [tool, to] of [
     ['tailscale-logged', join(paths.usr, 'bin', 'tailscale')],
     ['tailscaled-start', join(paths.usr, 'lib', 'hwlab', 'tailscaled-start')],
+    ['tailscaled-ctl', join(paths.usr, 'lib', 'hwlab', 'tailscaled-ctl')],
   ] as const) {
     copyFileSync(join(sourceDir, 'tools', tool), to);
     chmodSync(to, 0o755);

@@ -121,7 +121,7 @@ const upFlags = (key: string, hostname: string) => [
 ];
 
 /** The workstation's tailscaled: its own namespace, state and socket (in the lab dir); none in the machine's own namespace. */
-const workstationSocket = () => join(paths.workstation, 'tailscaled.sock');
+export const workstationSocket = () => join(paths.workstation, 'tailscaled.sock');
 
 export const workstationTailscale = (args: readonly string[], timeoutMs = 30_000) =>
   runRaw(
@@ -202,6 +202,22 @@ export const workstationStatus = async () => {
   if (result.code !== 0)
     throw new LabError(`tailscale status on the workstation: ${result.stderr}`);
   return result.stdout;
+};
+
+/**
+ * A `tailscale` command in `dir` that is the workstation's own CLI (the real binary, talking to the
+ * workstation's tailscaled): with `dir` first on PATH, the wizard's plain `tailscale status --json`
+ * reads the tailnet as it is at that moment, as on a real workstation.
+ */
+export const writeWorkstationTailscale = (dir: string) => {
+  mkdirSync(dir, {recursive: true});
+  const file = join(dir, 'tailscale');
+  writeFileSync(
+    file,
+    `#!/bin/sh\nexec ${labBinaries().tailscale} --socket=${workstationSocket()} "$@"\n`,
+    {mode: 0o755},
+  );
+  return file;
 };
 
 /** Writes the workstation's current status to the lab's statusFile, and returns it. */

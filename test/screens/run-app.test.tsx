@@ -234,6 +234,38 @@ describe('Review → Run', () => {
     expect(openDoctor).not.toHaveBeenCalled();
   });
 
+  test('a successful run offers the failover drill: f leaves the wizard for it with the plan; a failed one does not', async () => {
+    const run = fakeRun();
+    const openDrill = vi.fn();
+    const screen = await renderApp({startRun: () => run.handle, openDrill});
+    await toReview(screen);
+    await screen.press('r');
+    run.emit(started(threeHosts));
+    run.emit({type: 'run-finished', at: 5000, ...summaryOutcome(threeHosts)});
+    await screen.waitForText('f failover drill');
+    await screen.press('f');
+    expect(openDrill).toHaveBeenCalledTimes(1);
+    expect((openDrill.mock.calls[0]?.[0] as Plan).clusterName).toBe('homelab');
+
+    const failed = fakeRun();
+    const notOffered = vi.fn();
+    const again = await renderApp({startRun: () => failed.handle, openDrill: notOffered});
+    await toReview(again);
+    await again.press('r');
+    failed.emit(started(threeHosts));
+    failed.emit({
+      type: 'run-finished',
+      at: 5000,
+      ...summaryOutcome(threeHosts),
+      ok: false,
+      error: 'Verify failed on rpi4-a: kubectl: connection refused',
+    });
+    await again.waitForText('Verify failed');
+    expect(again.lines().at(-1)).not.toContain('drill');
+    await again.press('f');
+    expect(notOffered).not.toHaveBeenCalled();
+  });
+
   test('on the demo tailnet, whose hosts are made up, r never starts a real run', async () => {
     const startRun = vi.fn((_plan: Plan) => fakeRun().handle);
     const demo = demoTailnet(now);

@@ -1,0 +1,77 @@
+// The remote commands of a failover drill, as argument arrays (quoted by the
+// Host, never pasted into a shell). Values reach the scripts only as
+// positional parameters ("$1"), so the scripts themselves are constants.
+//
+// The apiserver is stopped the way kubeadm's own docs and the lab's drills do
+// it: moving its static-pod manifest out of /etc/kubernetes/manifests (the
+// kubelet reads every file in that directory, so it must leave the directory,
+// not just change its name) and back. The kubelet stops the pod when the file
+// goes and starts it when it returns; the same holds for the lab's simulated
+// kubelet (source/sim/static-pods.ts).
+//
+// Every change has a guard on the node itself: a detached sleeper that puts
+// things back after a deadline, so a workstation that dies mid-drill (or a
+// node the drill cannot reach any more, like one whose tailscaled it stopped)
+// still ends up as it was.
+
+export const apiserverManifest = '/etc/kubernetes/manifests/kube-apiserver.yaml';
+
+/** Where the manifest waits during a drill, outside the manifests directory; one name per drill. */
+export const heldManifest = (drillId: string): string =>
+  `/etc/kubernetes/kube-apiserver.yaml.ha-wizard-drill-${drillId}`;
+
+/** Runs `script` with `args` as $1… in its own session, detached from the SSH channel (which may die). */
+export const detachedArgv = (script: string, args: readonly string[]): string[] => [
+  'sh',
+  '-c',
+  // A background child of a non-interactive sh leads no process group, so setsid execs at once.
+  'setsid sh -c "$0" ha-wizard-drill "$@" </dev/null >/dev/null 2>&1 &',
+  script,
+  ...args,
+];
+
+/** Exit 0 when the apiserver's manifest is in the manifests directory. */
+export const manifestInPlaceArgv = (): string[] => ['test', '-f', apiserverManifest];
+
+/** Stops the apiserver: the manifest leaves the manifests directory (one rename). */
+export const stopApiserverArgv = (held: string): string[] => ['mv', '--', apiserverManifest, held];
+
+const restoreScript =
+  'if [ -e "$2" ]; then exit 0; fi; if [ -e "$1" ]; then exec mv -- "$1" "$2"; fi; echo "neither $1 nor $2 exists" >&2; exit 1';
+
+/** Puts the manifest back (nothing when it is back already); exit 1 when it is nowhere. */
+export const restoreApiserverArgv = (held: string): string[] => [
+  'sh',
+  '-c',
+  restoreScript,
+  'ha-wizard-drill',
+  held,
+  apiserverManifest,
+];
+
+/** The node's own guard: after `seconds`, the manifest goes back unless the drill put it back. */
+export const apiserverGuardArgv = (held: string, seconds: number): string[] =>
+  detachedArgv('sleep "$1"; if [ -e "$2" ] && [ ! -e "$3" ]; then mv -- "$2" "$3"; fi', [
+    String(Math.ceil(seconds)),
+    held,
+    apiserverManifest,
+  ]);
+
+/** The stop comes this long after the command returns, so its SSH channel closes cleanly first. */
+export const stopLeadSeconds = 1;
+
+/**
+ * Stops `unit` (stopLeadSeconds from now) and starts it again `seconds` after the stop, on the
+ * node by itself: stopping tailscaled cuts the tailnet path the drill reaches the node through,
+ * so nobody else can start it again.
+ */
+export const stopUnitForArgv = (unit: string, seconds: number): string[] =>
+  detachedArgv('sleep "$3"; systemctl stop "$1"; sleep "$2"; systemctl start "$1"', [
+    unit,
+    String(Math.ceil(seconds)),
+    String(stopLeadSeconds),
+  ]);
+
+export const startUnitArgv = (unit: string): string[] => ['systemctl', 'start', unit];
+
+export const unitActiveArgv = (unit: string): string[] => ['systemctl', 'is-active', unit];

@@ -1,0 +1,28 @@
+// The endpoint kinds a drill knows, by the name a plan gives them.
+import {InputError} from '../../core/errors.js';
+import {endpointTitles, type EndpointKind} from '../../core/plan/endpoint.js';
+import type {Plan} from '../../core/plan/types.js';
+import type {EndpointStrategy} from './strategy.js';
+import {tailscaleVip, type TailscaleVipOptions} from './tailscale-vip.js';
+
+/** What the strategies need from the workstation (each kind takes its part). */
+export type StrategyOptions = TailscaleVipOptions;
+
+/** The endpoint kind of a plan (old plans load as the Tailscale VIP). */
+export const endpointKind = (plan: Plan): EndpointKind => plan.network.endpoint;
+
+const strategies: Partial<
+  Record<EndpointKind, (plan: Plan, options: StrategyOptions) => EndpointStrategy>
+> = {
+  'tailscale-vip': tailscaleVip,
+};
+
+export const strategyFor = (plan: Plan, options: StrategyOptions): EndpointStrategy => {
+  const kind = endpointKind(plan);
+  const make = strategies[kind];
+  if (make === undefined)
+    throw new InputError(
+      `The drill does not know the ${endpointTitles[kind]} endpoint yet (only the Tailscale VIP); test its failover by hand, as seed 003 does: take the node that holds the VIP down and watch https://VIP:${kind === 'keepalived-haproxy' ? '8443' : '6443'}/readyz.`,
+    );
+  return make(plan, options);
+};

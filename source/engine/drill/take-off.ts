@@ -1,0 +1,137 @@
+// Taking the holder off the endpoint, and the one way back. Each kind of
+// take-off first arms a guard on the node itself (commands.ts), so the node
+// comes back even when the workstation never gets to restore it.
+import {
+  apiserverGuardArgv,
+  heldManifest,
+  restoreApiserverArgv,
+  startUnitArgv,
+  stopApiserverArgv,
+  stopLeadSeconds,
+  stopUnitForArgv,
+} from '../../core/drill/commands.js';
+import {InputError} from '../../core/errors.js';
+import type {PlanNode} from '../../core/plan/types.js';
+import {HostError, type ExecResult} from '../host/host.js';
+import {sudo, type DrillContext, type DrillSettings} from './context.js';
+
+export interface TakenOff {
+  /** Clock time (ms) the holder went off. */
+  readonly at: number;
+  /** What was stopped, for people: `cp1's apiserver`. */
+  readonly what: string;
+  /** Puts it back; resolves with the clock time it was put back. Safe to call twice. */
+  restore(): Promise<number>;
+}
+
+/** A unit as people say it: `tailscaled`, not `tailscaled.service`. */
+export const unitName = (unit: string) => unit.replace(/\.service$/, '');
+
+/** Seconds after which the node's own guard restores what the drill stopped. */
+export const guardSeconds = (maxSeconds: number) => maxSeconds + 60;
+/** How long --node-down keeps a node whose path it cuts off: past the measurement, then it comes back. */
+export const offSeconds = (maxSeconds: number) => maxSeconds + 5;
+
+const checked = (node: PlanNode, what: string, result: ExecResult) => {
+  if (result.code !== 0)
+    throw new InputError(
+      `${what} failed on ${node.name}: ${result.stderr.trim().split('\n')[0] || `exit code ${String(result.code)}`}.`,
+    );
+};
+
+/** Runs `argv` as root, trying a new connection when the old one broke; at most `tries` times. */
+const persistent = async (
+  ctx: DrillContext,
+  node: PlanNode,
+  argv: readonly string[],
+  tries = 4,
+) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const host = attempt === 1 ? ctx.hosts.get(node) : ctx.hosts.reopen(node);
+      return await sudo(host, argv);
+    } catch (error) {
+      if (!(error instanceof HostError) || attempt >= tries) throw error;
+      ctx.report.warn(`${node.name}: ${error.message}; trying again`);
+      await ctx.clock.sleep(2000);
+    }
+  }
+};
+
+const stopApiserver = async (
+  ctx: DrillContext,
+  node: PlanNode,
+  settings: DrillSettings,
+): Promise<TakenOff> => {
+  const held = heldManifest(settings.drillId);
+  const host = ctx.hosts.get(node);
+  checked(
+    node,
+    'Arming the guard',
+    await sudo(host, apiserverGuardArgv(held, guardSeconds(settings.maxSeconds))),
+  );
+  let restoredAt: number | undefined;
+  const restore = async () => {
+    if (restoredAt !== undefined) return restoredAt;
+    checked(
+      node,
+      'Putting the apiserver manifest back',
+      await persistent(ctx, node, restoreApiserverArgv(held)),
+    );
+    restoredAt = ctx.clock.now();
+    return restoredAt;
+  };
+  const at = ctx.clock.now();
+  try {
+    checked(node, 'Moving the apiserver manifest away', await sudo(host, stopApiserverArgv(held)));
+  } catch (error) {
+    // The connection may have dropped after the move: put it back (a no-op when it never left).
+    if (error instanceof HostError) await restore().catch(() => undefined);
+    throw error;
+  }
+  return {at, what: `${node.name}'s apiserver`, restore};
+};
+
+const stopNode = async (
+  ctx: DrillContext,
+  node: PlanNode,
+  settings: DrillSettings,
+): Promise<TakenOff> => {
+  const {unit, cutsAccess} = ctx.strategy.nodeDown;
+  const seconds = offSeconds(settings.maxSeconds);
+  checked(
+    node,
+    `Stopping ${unitName(unit)}`,
+    await sudo(ctx.hosts.get(node), stopUnitForArgv(unit, seconds)),
+  );
+  const at = ctx.clock.now() + stopLeadSeconds * 1000;
+  const backAt = at + seconds * 1000;
+  let restoredAt: number | undefined;
+  return {
+    at,
+    what: `${node.name}'s ${unitName(unit)}`,
+    restore: async () => {
+      if (restoredAt !== undefined) return restoredAt;
+      if (cutsAccess) {
+        // The drill cannot reach the node while the unit is down: its own timer starts it.
+        const wait = backAt - ctx.clock.now();
+        if (wait > 0) {
+          ctx.report.info(
+            `${node.name} starts ${unitName(unit)} again by itself in ${Math.ceil(wait / 1000)} s (the drill cannot reach it while it is down).`,
+          );
+          await ctx.clock.sleep(wait);
+        }
+        restoredAt = Math.max(backAt, ctx.clock.now());
+        return restoredAt;
+      }
+      checked(node, `Starting ${unitName(unit)}`, await persistent(ctx, node, startUnitArgv(unit)));
+      restoredAt = ctx.clock.now();
+      return restoredAt;
+    },
+  };
+};
+
+export const takeOff = (ctx: DrillContext, node: PlanNode, settings: DrillSettings) =>
+  settings.mode === 'apiserver'
+    ? stopApiserver(ctx, node, settings)
+    : stopNode(ctx, node, settings);

@@ -1,0 +1,268 @@
+// The drill's flow against fake hosts, a fake probe and a virtual clock: what
+// it runs on the holder, what it measures, and that the holder is put back
+// after an error and after Ctrl-C. (The real thing runs in drill.lab.test.ts.)
+import {describe, expect, it} from 'vitest';
+import type {Holding} from '../../source/core/drill/holder.js';
+import {InputError} from '../../source/core/errors.js';
+import {HostError} from '../../source/engine/host/host.js';
+import {controlPlanes} from '../../source/core/plan/build.js';
+import type {PlanNode} from '../../source/core/plan/types.js';
+import type {DrillContext, DrillSettings} from '../../source/engine/drill/context.js';
+import {prepareDrill, type Prepared} from '../../source/engine/drill/preflight.js';
+import {runDrill} from '../../source/engine/drill/run.js';
+import type {EndpointStrategy} from '../../source/engine/drill/strategy.js';
+import {FakeHost} from '../support/fake-host.js';
+import {demoPlan} from '../support/demo-plan.js';
+
+const plan = demoPlan(new Date('2026-11-24T00:00:00Z'));
+const [cp1, cp2] = controlPlanes(plan) as [PlanNode, PlanNode, PlanNode];
+const address = '10.200.0.1:6443';
+
+const nodeList = (ready: readonly string[]) =>
+  JSON.stringify({
+    items: controlPlanes(plan).map((node) => ({
+      metadata: {name: node.name},
+      status: {conditions: [{type: 'Ready', status: ready.includes(node.name) ? 'True' : 'False'}]},
+    })),
+  });
+
+/** A small world: who holds the VIP, whether the holder's apiserver runs, a virtual clock. */
+const world = (
+  options: {ready?: readonly string[]; failoverMs?: number; holderThrowsAfterStop?: boolean} = {},
+) => {
+  let time = 0;
+  let holder: PlanNode | undefined = cp1;
+  let stoppedAt: number | undefined;
+  let manifestHome = true;
+  const failoverMs = options.failoverMs ?? 4000;
+  const hosts = new Map<string, FakeHost>();
+  const reopened: string[] = [];
+  const created: FakeHost[] = [];
+  const make = (node: PlanNode) => {
+    const host = new FakeHost(node.name, {'/etc/kubernetes/pki/ca.crt': 'CA'})
+      .on(/kubectl --kubeconfig \/etc\/kubernetes\/admin.conf get nodes -o json/, () => ({
+        stdout: nodeList(options.ready ?? controlPlanes(plan).map((n) => n.name)),
+      }))
+      .on(['test', '-f', '/etc/kubernetes/manifests/kube-apiserver.yaml'], () => ({
+        code: manifestHome ? 0 : 1,
+      }))
+      .on(/^sh -c 'setsid/, (call) => {
+        if (call.argv.includes('tailscaled.service')) stoppedAt = time;
+        return {};
+      })
+      .on(/^mv -- \/etc\/kubernetes\/manifests\/kube-apiserver.yaml /, () => {
+        manifestHome = false;
+        stoppedAt = time;
+        return {};
+      })
+      .on(/^sh -c 'if \[ -e "\$2" \]/, () => {
+        manifestHome = true;
+        return {};
+      })
+      .on(['systemctl', 'is-active', 'tailscaled.service'], {stdout: 'active\n'})
+      .on(['ip', '-j', 'addr', 'show', 'dev', 'lo1'], {
+        stdout: '[{"addr_info":[{"local":"10.200.0.1"}]}]',
+      });
+    hosts.set(node.name, host);
+    created.push(host);
+    return host;
+  };
+  const strategy: EndpointStrategy = {
+    kind: 'tailscale-vip',
+    address,
+    label: 'the Tailscale VIP 10.200.0.1',
+    holder: async (): Promise<Holding> => {
+      if (options.holderThrowsAfterStop && stoppedAt !== undefined)
+        throw new Error('tailscale status failed');
+      if (stoppedAt !== undefined && time - stoppedAt >= failoverMs) holder = cp2;
+      return holder ? {kind: 'node', node: holder} : {kind: 'none'};
+    },
+    movedFrom: (before, now) => now.kind === 'node' && now.node.name !== before.name,
+    nodeDown: {unit: 'tailscaled.service', cutsAccess: true},
+    settled: async () => true,
+  };
+  const controller = new AbortController();
+  const lines: string[] = [];
+  const ctx: DrillContext = {
+    plan,
+    strategy,
+    hosts: {
+      get: (node) => hosts.get(node.name) ?? make(node),
+      reopen: (node) => {
+        reopened.push(node.name);
+        return make(node);
+      },
+    },
+    signal: controller.signal,
+    clock: {
+      now: () => time,
+      sleep: async (ms) => {
+        time += ms;
+      },
+    },
+    report: {
+      info: (l) => lines.push(l),
+      warn: (l) => lines.push(`warning: ${l}`),
+      waiting: () => undefined,
+    },
+  };
+  const prepared: Prepared = {
+    holder: cp1,
+    ready: ['cp1', 'cp2', 'cp3'],
+    // The endpoint is dark from the stop until the failover; the holder's own address while stopped.
+    probe: async (target) => {
+      if (stoppedAt === undefined) return true;
+      if (target === address) return time - stoppedAt >= failoverMs;
+      return manifestHome;
+    },
+  };
+  return {
+    ctx,
+    prepared,
+    hosts,
+    created,
+    reopened,
+    controller,
+    lines,
+    time: () => time,
+    manifestHome: () => manifestHome,
+  };
+};
+
+const settings = (over: Partial<DrillSettings> = {}): DrillSettings => ({
+  mode: 'apiserver',
+  maxSeconds: 30,
+  pollMs: 250,
+  drillId: 'feedbeef',
+  ...over,
+});
+
+describe('runDrill', () => {
+  it("stops the holder's apiserver (guard first), measures the failover, puts the manifest back", async () => {
+    const w = world();
+    const outcome = await runDrill(w.ctx, w.prepared, settings());
+    expect(outcome.aborted).toBe(false);
+    expect(outcome.restored).toBe(true);
+    expect(outcome.result).toMatchObject({
+      ok: true,
+      holderBefore: cp1.name,
+      holderAfter: cp2.name,
+      downSeconds: 4,
+    });
+    expect(outcome.result.restoredSeconds).toBe(0);
+    const lines = w.hosts.get(cp1.name)?.lines() ?? [];
+    const guard = lines.findIndex((l) => l.startsWith("sudo sh -c 'setsid"));
+    const stop = lines.findIndex((l) =>
+      l.startsWith('sudo mv -- /etc/kubernetes/manifests/kube-apiserver.yaml'),
+    );
+    const restore = lines.findIndex((l) => l.startsWith('sudo sh -c \'if [ -e "$2" ]'));
+    expect(guard).toBeGreaterThan(-1);
+    expect(stop).toBeGreaterThan(guard);
+    expect(restore).toBeGreaterThan(stop);
+    expect(lines[guard]).toContain('kube-apiserver.yaml.ha-wizard-drill-feedbeef');
+    expect(w.manifestHome()).toBe(true);
+  });
+
+  it('exit 2 material: the endpoint never came back within max-seconds; the manifest is put back anyway', async () => {
+    const w = world({failoverMs: 60_000});
+    const outcome = await runDrill(w.ctx, w.prepared, settings({maxSeconds: 5}));
+    expect(outcome.result).toMatchObject({ok: false, downSeconds: null, holderAfter: null});
+    expect(w.manifestHome()).toBe(true);
+  });
+
+  it('puts the manifest back when something fails mid-drill, and rethrows', async () => {
+    const w = world({holderThrowsAfterStop: true});
+    await expect(runDrill(w.ctx, w.prepared, settings())).rejects.toThrow(
+      'tailscale status failed',
+    );
+    expect(w.manifestHome()).toBe(true);
+  });
+
+  it('a connection that drops during the manifest move: the manifest is put back at once, the error stands', async () => {
+    const w = world();
+    w.ctx.hosts.get(cp1);
+    const host = w.hosts.get(cp1.name);
+    host?.on(/^mv -- \/etc\/kubernetes\/manifests\/kube-apiserver.yaml /, () => {
+      throw new HostError('connection-lost', cp1.name, 'the connection to rpi4-a dropped');
+    });
+    await expect(runDrill(w.ctx, w.prepared, settings())).rejects.toThrow('dropped');
+    expect(host?.lines().some((l) => l.startsWith('sudo sh -c \'if [ -e "$2" ]'))).toBe(true);
+  });
+
+  it('Ctrl-C mid-drill: stops watching, puts the manifest back, says so', async () => {
+    const w = world({failoverMs: 60_000});
+    const sleep = w.ctx.clock.sleep;
+    const ctx: DrillContext = {
+      ...w.ctx,
+      clock: {
+        ...w.ctx.clock,
+        sleep: async (ms) => {
+          await sleep(ms);
+          if (w.time() > 2000) w.controller.abort();
+        },
+      },
+    };
+    const outcome = await runDrill(ctx, w.prepared, settings());
+    expect(outcome.aborted).toBe(true);
+    expect(outcome.restored).toBe(true);
+    expect(w.manifestHome()).toBe(true);
+  });
+
+  it('--node-down: stops the unit with its own restart timer, waits for it (the node cannot be reached), then reconnects', async () => {
+    const w = world();
+    const outcome = await runDrill(
+      w.ctx,
+      w.prepared,
+      settings({mode: 'node-down', maxSeconds: 30}),
+    );
+    const lines = w.created.filter((h) => h.name === cp1.name).flatMap((h) => h.lines());
+    expect(
+      lines.some(
+        (l) => l.startsWith("sudo sh -c 'setsid") && l.endsWith('tailscaled.service 35 1'),
+      ),
+    ).toBe(true);
+    // Nothing starts tailscaled from here: its own timer does, max-seconds + 5 after the stop.
+    expect(lines.some((l) => l.startsWith('sudo systemctl start'))).toBe(false);
+    expect(w.time()).toBeGreaterThanOrEqual(36_000);
+    expect(w.lines.some((l) => /starts tailscaled again by itself in \d+ s/.test(l))).toBe(true);
+    expect(w.reopened).toEqual([cp1.name]);
+    expect(outcome.result.ok).toBe(true);
+  });
+});
+
+describe('prepareDrill refuses, changing nothing', () => {
+  const noStop = (w: ReturnType<typeof world>) =>
+    expect(
+      [...w.hosts.values()].flatMap((h) => h.lines()).filter((l) => /mv --|setsid/.test(l)),
+    ).toEqual([]);
+
+  it('when fewer than two control planes are Ready', async () => {
+    const w = world({ready: [cp1.name]});
+    const refused = prepareDrill(w.ctx, settings());
+    await expect(refused).rejects.toBeInstanceOf(InputError);
+    await expect(refused).rejects.toThrow(
+      `Only ${cp1.name} of the control planes rpi4-a, rpi4-b, opi5 is Ready; a drill needs two, or it would take the API down.`,
+    );
+    noStop(w);
+  });
+
+  it('when the plan has one control plane', async () => {
+    const w = world();
+    const single = {
+      ...plan,
+      nodes: plan.nodes.filter((n) => n.role === 'worker' || n.name === cp1.name),
+    };
+    await expect(prepareDrill({...w.ctx, plan: single}, settings())).rejects.toThrow(
+      /one control plane; with nowhere to fail over to/,
+    );
+  });
+
+  it('when the endpoint does not answer now (the CA check fails, or nothing listens)', async () => {
+    // The CA here is no certificate: the real probe cannot verify anything, so nothing answers.
+    const w = world();
+    await expect(prepareDrill(w.ctx, settings())).rejects.toThrow(
+      /The endpoint https:\/\/10\.200\.0\.1:6443\/readyz does not answer ok from here now/,
+    );
+    noStop(w);
+  });
+});
