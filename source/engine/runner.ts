@@ -13,7 +13,13 @@ import type {RunEvent, RunOutcome, RunSummary, StepFailure} from '../core/run/ev
 import {HostCommands} from './host-commands.js';
 import type {Host} from './host/host.js';
 import {newRunMemory, type RunMemory} from './phases/memory.js';
-import type {EventWithoutTime, Phase, RunContext, StepContext} from './phases/phase.js';
+import {
+  phaseApplies,
+  type EventWithoutTime,
+  type Phase,
+  type RunContext,
+  type StepContext,
+} from './phases/phase.js';
 import {controlApiFor, type ControlApiConfig} from './control/control-api.js';
 import {initNode} from '../core/plan/build.js';
 import {parsePrefs} from '../core/tailnet/prefs.js';
@@ -101,7 +107,9 @@ export const failureMessage = (
 };
 
 export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => {
-  const {plan, phases} = options;
+  const {plan} = options;
+  // A phase of another endpoint is not part of this run at all (not even shown as skipped).
+  const phases = options.phases.filter((phase) => phaseApplies(phase, plan));
   const signal = options.signal ?? new AbortController().signal;
   // Every command in flight listens for the stop: with more than ten hosts at
   // once Node would print a leak warning on the user's screen for a normal run.

@@ -92,7 +92,18 @@ export type HostChange =
       readonly backupPath?: string;
     }
   /** A NetworkManager connection profile the wizard added (`nmcli connection add`). */
-  | {readonly kind: 'nm-connection'; readonly name: string};
+  | {readonly kind: 'nm-connection'; readonly name: string}
+  /**
+   * A systemd service the wizard started or enabled (keepalived, haproxy), as
+   * it was before: reset stops and disables it again only where it was not
+   * running or enabled.
+   */
+  | {
+      readonly kind: 'service';
+      readonly name: string;
+      readonly previousActive: boolean;
+      readonly previousEnabled: boolean;
+    };
 
 export type RunEvent =
   | {
