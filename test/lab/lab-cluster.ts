@@ -61,6 +61,8 @@ export const labCluster = (options: {
   prepare?: (ok: (host: string, script: string) => Promise<string>) => Promise<void>;
   /** Leave helm off the init node (it starts as the kubeadm install guide leaves a node). */
   withoutHelm?: boolean;
+  /** More `ha-wizard plan` arguments, from up's JSON line (the LAN endpoints take its `lan.vip`). */
+  planArgs?: (up: {readonly lan?: {readonly cidr: string; readonly vip: string}}) => string[];
 }) => {
   const hosts = [...cps, ...options.workers];
   let releaseLab: (() => Promise<void>) | undefined;
@@ -125,6 +127,7 @@ export const labCluster = (options: {
       knownHostsFile: string;
       sshUser: string;
       hosts: Array<{name: string; role: string}>;
+      lan?: {cidr: string; vip: string};
     };
     expect(summary.hosts.map((h) => h.name)).toEqual(hosts);
     lab = readLab();
@@ -156,6 +159,7 @@ export const labCluster = (options: {
         summary.identityFile,
         '--out',
         planDir,
+        ...(options.planArgs?.(summary) ?? []),
       ],
       env,
       30_000,
