@@ -5,6 +5,7 @@
 // wizard reports. Then the VRRP failover (the holder's keepalived stopped),
 // timed, and a reset that leaves the hosts as they were. Needs root and a
 // built dist/; holds the lab lock (test/lab/lock.ts) while the lab is up.
+import {spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -105,6 +106,16 @@ describe.skipIf(skipReason !== undefined)(
       expect(cluster.etcdMembers).toHaveLength(3);
       expect(cluster.nodes).toHaveLength(4);
       expect(await readyzFrom('w1')).toBe(true);
+      // The workstation (this machine's namespace, through hwlab-ws) reaches the endpoint too,
+      // where the kubeconfig context the run merged points.
+      expect(
+        spawnSync('curl', ['-sk', '--max-time', '2', `https://${vip}:8443/readyz`], {
+          encoding: 'utf8',
+        }).stdout,
+      ).toBe('ok');
+      expect(readFileSync(c.env()['KUBECONFIG'] ?? '', 'utf8')).toContain(
+        `server: https://${vip}:8443`,
+      );
     }, 240_000);
 
     it('a second apply exits 0, says nothing needed changing, and runs nothing that changes a host', async () => {
