@@ -87,9 +87,21 @@ export const resetKeepalivedHaproxy = (changes: readonly RecordedChange[] | unde
   hosts: (plan) => resetOrder(plan).filter((node) => node.role === 'control-plane'),
   async check(step) {
     const found = await inspect(step, changes);
-    return found.pending.length === 0 && found.undos.every((undo) => undo.action === 'none')
-      ? 'no keepalived or HAProxy setup of ha-wizard'
-      : false;
+    if (found.pending.length > 0 || found.undos.some((undo) => undo.action !== 'none'))
+      return false;
+    // Without a record a config is left where it is; say so, as reset's other steps do.
+    const notes = found.undos.flatMap((undo) =>
+      undo.action === 'none' && undo.note ? [undo.note] : [],
+    );
+    for (const message of notes)
+      step.emit({
+        type: 'notice',
+        phase: step.phase,
+        host: step.node.name,
+        level: 'warning',
+        message,
+      });
+    return notes.length > 0 ? notes.join('; ') : 'no keepalived or HAProxy setup of ha-wizard';
   },
   async apply(step) {
     const {host} = step;
