@@ -7,7 +7,8 @@
 // one "failed on N hosts" error (habit 5).
 import {setMaxListeners} from 'node:events';
 import {setTimeout as delay} from 'node:timers/promises';
-import {vipAddress} from '../core/artifacts/vip.js';
+import {apiEndpoint, vipAddress} from '../core/artifacts/vip.js';
+import {isLanEndpoint} from '../core/plan/endpoint.js';
 import type {Plan, PlanNode} from '../core/plan/types.js';
 import type {RunEvent, RunOutcome, RunSummary, StepFailure} from '../core/run/events.js';
 import {HostCommands} from './host-commands.js';
@@ -82,6 +83,8 @@ const summaryOf = (plan: Plan, memory: RunMemory, options: RunnerOptions): RunSu
   clusterName: plan.clusterName,
   nodes: plan.nodes.map((node) => ({name: node.name, role: node.role, ip: node.ip})),
   vip: vipAddress(plan.network.vip),
+  apiEndpoint: apiEndpoint(plan),
+  ...(isLanEndpoint(plan.network.endpoint) ? {lanEndpoint: true} : {}),
   ...(memory.primaryRouter === undefined ? {} : {primaryRouter: memory.primaryRouter}),
   ...(memory.kubeconfigContext === undefined
     ? {}

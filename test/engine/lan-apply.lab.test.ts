@@ -63,6 +63,9 @@ describe.skipIf(skipReason !== undefined)(
       const run = await apply();
       expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
       expect(run.stdout + run.stderr).toContain('cluster homelab is ready');
+      expect(run.stdout + run.stderr).toMatch(
+        new RegExp(`API at https://${vip.replaceAll('.', '\\.')}:8443 \\(VIP held by cp\\d\\)`),
+      );
       // Preflight names the interface it uses on each control plane.
       for (const host of cps)
         expect(run.stdout).toMatch(

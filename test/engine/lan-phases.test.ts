@@ -174,6 +174,11 @@ describe('keepalived + HAProxy phases', () => {
     const first = await run(cluster);
     expect(first.outcome.error).toBeUndefined();
     expect(first.outcome).toMatchObject({ok: true, changed: true});
+    expect(first.outcome.summary).toMatchObject({
+      apiEndpoint: `${lanVip}:8443`,
+      lanEndpoint: true,
+      primaryRouter: 'rpi4-a',
+    });
     expect(first.notes).toEqual(
       expect.arrayContaining([
         'rpi4-a: preflight: LAN eth0 192.168.1.11/24',
