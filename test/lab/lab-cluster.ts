@@ -20,6 +20,13 @@ export const cps = ['cp1', 'cp2', 'cp3'];
 export const mutating =
   /uid=\d+ (tailscale (set|up|down)|kubeadm (init|join|reset|token create|init phase)|systemctl (start|stop|restart|enable|disable|daemon-reload|reload)|networkctl (reload|delete)|nmcli (connection|con|c) (add|up|down|delete|modify)|helm (upgrade|install|uninstall)|containerd config default)\b/;
 
+/** The calls in a host's calls.log past `from` (its length earlier) that changed the host. */
+export const mutatingCallsSince = (log: string, from: number | undefined): string[] =>
+  log
+    .slice(from)
+    .split('\n')
+    .filter((line) => mutating.test(line));
+
 export interface Proc {
   code: number | null;
   stdout: string;
