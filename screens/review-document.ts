@@ -1,7 +1,7 @@
 import {ciliumChartVersion} from '../source/core/artifacts/cilium-version.js';
 import {kubeVipVersion} from '../source/core/artifacts/kube-vip-version.js';
 import {apiEndpoint} from '../source/core/artifacts/vip.js';
-import {endpointTitles, type EndpointKind} from '../source/core/plan/endpoint.js';
+import {endpointTitles, isLanEndpoint, type EndpointKind} from '../source/core/plan/endpoint.js';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {controlPlanes} from '../source/core/plan/build.js';
 import {quorumLine} from '../source/core/plan/quorum.js';
@@ -115,14 +115,16 @@ export const planDocument = (
   for (const node of overrides) {
     if (node.access) lines.push(line(`  ${pad(node.name, 18)}${describeAuth(node.access)}`));
   }
-  lines.push(
-    line(
-      apiKeyFile
-        ? `Route approval: through the API, key file ${apiKeyFile}`
-        : 'Route approval: by hand (the run shows the command for each control plane)',
-      'heading',
-    ),
-  );
+  // Only the Tailscale VIP is a route to approve; a LAN endpoint's VIP moves by ARP.
+  if (!isLanEndpoint(plan.network.endpoint))
+    lines.push(
+      line(
+        apiKeyFile
+          ? `Route approval: through the API, key file ${apiKeyFile}`
+          : 'Route approval: by hand (the run shows the command for each control plane)',
+        'heading',
+      ),
+    );
   if (plan.allowEvenControlPlanes) {
     lines.push(line(''));
     lines.push(

@@ -407,7 +407,7 @@ const endRows = (input: RunLayoutInput, budget: number): Row[] => {
     ...(workers > 0 ? labelled('Workers', list('worker')).slice(0, 3) : []),
     ...labelled(
       'VIP',
-      `${summary.vip}${summary.primaryRouter === undefined ? '' : ` — primary router ${summary.primaryRouter} ★`}`,
+      `${summary.vip}${summary.primaryRouter === undefined ? '' : ` — ${summary.lanEndpoint ? 'held by' : 'primary router'} ${summary.primaryRouter} ★`}`,
     ),
     ...(context === undefined
       ? []

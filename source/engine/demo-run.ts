@@ -15,7 +15,7 @@ import {SimHost} from './host/sim-host.js';
 import {phases} from './phases/index.js';
 import {abortableSleep, runPhases} from './runner.js';
 import {SecretStore} from './secrets.js';
-import {unbuiltEndpoint} from './unbuilt-endpoint.js';
+import {undemoableEndpoint} from './unbuilt-endpoint.js';
 
 /** The machine running the wizard, inside the world (the demo tailnet's Self). */
 export const demoWorkstation = {name: 'workstation', address: '100.101.7.10', home: '/home/demo'};
@@ -82,7 +82,7 @@ export const runDemo = (
   {world, pace}: DemoWorld,
   options: DemoRunOptions,
 ): Promise<RunOutcome> => {
-  const unbuilt = unbuiltEndpoint(plan);
+  const unbuilt = undemoableEndpoint(plan);
   if (unbuilt) return Promise.reject(unbuilt);
   return runPhases({
     plan,

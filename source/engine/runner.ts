@@ -7,13 +7,20 @@
 // one "failed on N hosts" error (habit 5).
 import {setMaxListeners} from 'node:events';
 import {setTimeout as delay} from 'node:timers/promises';
-import {vipAddress} from '../core/artifacts/vip.js';
+import {apiEndpoint, vipAddress} from '../core/artifacts/vip.js';
+import {isLanEndpoint} from '../core/plan/endpoint.js';
 import type {Plan, PlanNode} from '../core/plan/types.js';
 import type {RunEvent, RunOutcome, RunSummary, StepFailure} from '../core/run/events.js';
 import {HostCommands} from './host-commands.js';
 import type {Host} from './host/host.js';
 import {newRunMemory, type RunMemory} from './phases/memory.js';
-import type {EventWithoutTime, Phase, RunContext, StepContext} from './phases/phase.js';
+import {
+  phaseApplies,
+  type EventWithoutTime,
+  type Phase,
+  type RunContext,
+  type StepContext,
+} from './phases/phase.js';
 import {controlApiFor, type ControlApiConfig} from './control/control-api.js';
 import {initNode} from '../core/plan/build.js';
 import {parsePrefs} from '../core/tailnet/prefs.js';
@@ -76,6 +83,8 @@ const summaryOf = (plan: Plan, memory: RunMemory, options: RunnerOptions): RunSu
   clusterName: plan.clusterName,
   nodes: plan.nodes.map((node) => ({name: node.name, role: node.role, ip: node.ip})),
   vip: vipAddress(plan.network.vip),
+  apiEndpoint: apiEndpoint(plan),
+  ...(isLanEndpoint(plan.network.endpoint) ? {lanEndpoint: true} : {}),
   ...(memory.primaryRouter === undefined ? {} : {primaryRouter: memory.primaryRouter}),
   ...(memory.kubeconfigContext === undefined
     ? {}
@@ -101,7 +110,9 @@ export const failureMessage = (
 };
 
 export const runPhases = async (options: RunnerOptions): Promise<RunOutcome> => {
-  const {plan, phases} = options;
+  const {plan} = options;
+  // A phase of another endpoint is not part of this run at all (not even shown as skipped).
+  const phases = options.phases.filter((phase) => phaseApplies(phase, plan));
   const signal = options.signal ?? new AbortController().signal;
   // Every command in flight listens for the stop: with more than ten hosts at
   // once Node would print a leak warning on the user's screen for a normal run.

@@ -20,6 +20,13 @@ export const cps = ['cp1', 'cp2', 'cp3'];
 export const mutating =
   /uid=\d+ (tailscale (set|up|down)|kubeadm (init|join|reset|token create|init phase)|systemctl (start|stop|restart|enable|disable|daemon-reload|reload)|networkctl (reload|delete)|nmcli (connection|con|c) (add|up|down|delete|modify)|helm (upgrade|install|uninstall)|containerd config default)\b/;
 
+/** The calls in a host's calls.log past `from` (its length earlier) that changed the host. */
+export const mutatingCallsSince = (log: string, from: number | undefined): string[] =>
+  log
+    .slice(from)
+    .split('\n')
+    .filter((line) => mutating.test(line));
+
 export interface Proc {
   code: number | null;
   stdout: string;
@@ -61,6 +68,8 @@ export const labCluster = (options: {
   prepare?: (ok: (host: string, script: string) => Promise<string>) => Promise<void>;
   /** Leave helm off the init node (it starts as the kubeadm install guide leaves a node). */
   withoutHelm?: boolean;
+  /** More `ha-wizard plan` arguments, from up's JSON line (the LAN endpoints take its `lan.vip`). */
+  planArgs?: (up: {readonly lan?: {readonly cidr: string; readonly vip: string}}) => string[];
 }) => {
   const hosts = [...cps, ...options.workers];
   let releaseLab: (() => Promise<void>) | undefined;
@@ -125,6 +134,7 @@ export const labCluster = (options: {
       knownHostsFile: string;
       sshUser: string;
       hosts: Array<{name: string; role: string}>;
+      lan?: {cidr: string; vip: string};
     };
     expect(summary.hosts.map((h) => h.name)).toEqual(hosts);
     lab = readLab();
@@ -156,6 +166,7 @@ export const labCluster = (options: {
         summary.identityFile,
         '--out',
         planDir,
+        ...(options.planArgs?.(summary) ?? []),
       ],
       env,
       30_000,

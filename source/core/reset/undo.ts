@@ -5,6 +5,7 @@
 import {vipRoute} from '../artifacts/vip.js';
 import {healthGatePaths} from '../artifacts/health-gate.js';
 import {controlPlanes, initNode} from '../plan/build.js';
+import {isLanEndpoint} from '../plan/endpoint.js';
 import type {Plan, PlanNode} from '../plan/types.js';
 import {changesOf, type RecordedChange} from '../run/changes.js';
 import type {HostChange} from '../run/events.js';
@@ -135,10 +136,18 @@ export const describeReset = (
     const file = (path: string) => fileRecord(changes, node.name, path);
     const what: string[] = [];
     const cp = node.role === 'control-plane';
-    if (cp || (records ?? []).some((c) => c.kind === 'file' && c.path === healthGatePaths.unit))
+    const lan = isLanEndpoint(plan.network.endpoint);
+    if (cp && plan.network.endpoint === 'keepalived-haproxy')
+      what.push(
+        'stop keepalived and haproxy where ha-wizard started them, put back or remove their configs (the packages stay installed)',
+      );
+    if (
+      (cp && !lan) ||
+      (records ?? []).some((c) => c.kind === 'file' && c.path === healthGatePaths.unit)
+    )
       what.push('stop and remove the health gate');
     what.push('kubeadm reset -f');
-    if (cp) {
+    if (cp && !lan) {
       const routes = records?.find((c) => c.kind === 'advertise-routes');
       const others = routes?.kind === 'advertise-routes' ? routes.previous : undefined;
       what.push(

@@ -22,6 +22,8 @@ export const changeKey = (host: string, change: HostChange): string => {
       return `${host}\0file\0${change.path}`;
     case 'nm-connection':
       return `${host}\0nm\0${change.name}`;
+    case 'service':
+      return `${host}\0service\0${change.name}`;
   }
 };
 
@@ -100,6 +102,17 @@ export const parseChanges = (value: unknown): RecordedChange[] => {
       }
       case 'nm-connection':
         return typeof c['name'] === 'string' ? ok({kind: 'nm-connection', name: c['name']}) : [];
+      case 'service':
+        return typeof c['name'] === 'string' &&
+          typeof c['previousActive'] === 'boolean' &&
+          typeof c['previousEnabled'] === 'boolean'
+          ? ok({
+              kind: 'service',
+              name: c['name'],
+              previousActive: c['previousActive'],
+              previousEnabled: c['previousEnabled'],
+            })
+          : [];
       default:
         return [];
     }
@@ -119,5 +132,7 @@ export const describeChange = (change: HostChange): string => {
         : `${change.path} replaced${change.backupPath ? ` (backup ${change.backupPath})` : ''}`;
     case 'nm-connection':
       return `NetworkManager connection ${change.name} added`;
+    case 'service':
+      return `${change.name} was ${change.previousActive ? 'running' : 'stopped'} and ${change.previousEnabled ? 'enabled' : 'disabled'}`;
   }
 };

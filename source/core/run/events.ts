@@ -46,7 +46,11 @@ export interface RunSummary {
   readonly clusterName: string;
   readonly nodes: ReadonlyArray<{readonly name: string; readonly role: Role; readonly ip: string}>;
   readonly vip: string;
-  /** The node that is the tailnet's primary router for `VIP/32`, when known. */
+  /** The API's `VIP:port` (6443, or HAProxy's 8443); absent in runs saved before issue 11. */
+  readonly apiEndpoint?: string;
+  /** True for a LAN endpoint, whose VIP a control plane holds rather than routes. */
+  readonly lanEndpoint?: boolean;
+  /** The node that is the tailnet's primary router for `VIP/32` (LAN: the node holding the VIP), when known. */
   readonly primaryRouter?: string;
   /** Where the workstation's kubeconfig now has the cluster, and the context name. */
   readonly kubeconfigPath?: string;
@@ -92,7 +96,18 @@ export type HostChange =
       readonly backupPath?: string;
     }
   /** A NetworkManager connection profile the wizard added (`nmcli connection add`). */
-  | {readonly kind: 'nm-connection'; readonly name: string};
+  | {readonly kind: 'nm-connection'; readonly name: string}
+  /**
+   * A systemd service the wizard started or enabled (keepalived, haproxy), as
+   * it was before: reset stops and disables it again only where it was not
+   * running or enabled.
+   */
+  | {
+      readonly kind: 'service';
+      readonly name: string;
+      readonly previousActive: boolean;
+      readonly previousEnabled: boolean;
+    };
 
 export type RunEvent =
   | {

@@ -9,6 +9,7 @@ export const healthGate: Phase = {
   id: 'health-gate',
   title: 'Health gate',
   mode: 'serial',
+  endpoints: ['tailscale-vip'],
   hosts: (plan) => {
     const first = initNode(plan);
     return first ? [first] : [];

@@ -2,10 +2,13 @@
 // membership changes are serial). A joining node must NOT hold the VIP yet:
 // Linux would deliver the VIP's traffic to its own, not yet running,
 // apiserver. Only once its own /readyz passes does it get lo1 + VIP, the
-// route and its health gate.
+// route and its health gate. For the LAN endpoints keepalived + HAProxy
+// already run here (set up before init): HAProxy sends the VIP's traffic to
+// the apiservers that answer, so joining is all there is.
 import {kubeadmJoinYaml} from '../../core/artifacts/kubeadm-join.js';
 import {fillPlaceholders} from '../../core/artifacts/placeholders.js';
 import {controlPlanes} from '../../core/plan/build.js';
+import {isLanEndpoint} from '../../core/plan/endpoint.js';
 import type {Phase, StepContext} from './phase.js';
 import {approvalNeeded, ensureApproval} from './steps/approval.js';
 import {ensureHealthGate, healthGateInSync} from './steps/health-gate.js';
@@ -27,13 +30,16 @@ export const joinControlPlanes: Phase = {
   title: 'Join control planes',
   mode: 'serial',
   hosts: (plan) => controlPlanes(plan).slice(1),
-  check: async (step) =>
-    (await joined(step)) &&
-    (await vipInPlace(step)) &&
-    (await healthGateInSync(step)) &&
-    !(await approvalNeeded(step))
+  check: async (step) => {
+    if (isLanEndpoint(step.plan.network.endpoint))
+      return (await joined(step)) ? 'already a control plane' : false;
+    return (await joined(step)) &&
+      (await vipInPlace(step)) &&
+      (await healthGateInSync(step)) &&
+      !(await approvalNeeded(step))
       ? 'already a control plane with the VIP and its health gate'
-      : false,
+      : false;
+  },
   async apply(step) {
     if (!(await joined(step))) {
       const material = await mintJoinMaterial(step, {controlPlane: true});
@@ -49,6 +55,7 @@ export const joinControlPlanes: Phase = {
       });
     }
     await waitReady(step, step.host);
+    if (isLanEndpoint(step.plan.network.endpoint)) return 'joined';
     await ensureVipAddress(step);
     await ensureVipRoute(step);
     const approval = await ensureApproval(step);

@@ -1,6 +1,7 @@
 // What phases learn and hand on within one run. Preflight always runs, so
 // every later phase finds its host's facts here, on a re-run too; nothing in
 // it is persisted (join material especially).
+import type {LanSide} from '../../core/net/lan-side.js';
 
 export type NetworkManager = 'systemd-networkd' | 'NetworkManager';
 
@@ -27,6 +28,8 @@ export interface RunMemory {
    * distribution (preflight's `command -v`): they are called by absolute path.
    */
   readonly commandPaths: Map<string, ReadonlyMap<string, string>>;
+  /** Per control plane, its side of a LAN endpoint's VIP subnet (preflight reads it). */
+  readonly lanSides: Map<string, LanSide>;
   /** Minted once for all the workers (they join in parallel). */
   workerJoin: JoinMaterial | undefined;
   /** The node the tailnet routes VIP/32 to, as last seen. */
@@ -37,6 +40,7 @@ export interface RunMemory {
 export const newRunMemory = (): RunMemory => ({
   facts: new Map(),
   commandPaths: new Map(),
+  lanSides: new Map(),
   workerJoin: undefined,
   primaryRouter: undefined,
   kubeconfigContext: undefined,

@@ -3,6 +3,7 @@
 // already true here?"), and only the hosts that still need work get `apply`
 // and `verify`. The runner does the rest: order, concurrency, events,
 // failures. A phase never renders and never catches its own errors.
+import type {EndpointKind} from '../../core/plan/endpoint.js';
 import type {Plan, PlanNode} from '../../core/plan/types.js';
 import type {RunEvent} from '../../core/run/events.js';
 import type {ControlApi} from '../control/control-api.js';
@@ -49,6 +50,8 @@ export interface Phase {
   readonly title: string;
   /** `serial`: one host at a time, stopping at the first failure (etcd joins). */
   readonly mode: 'parallel' | 'serial';
+  /** Only for plans with one of these endpoints (issue 11); every plan when absent. */
+  readonly endpoints?: readonly EndpointKind[];
   /** The hosts this phase concerns, in order. */
   hosts(plan: Plan): PlanNode[];
   /** Already true on this host? A string is a note saying so. Read-only. */
@@ -60,3 +63,7 @@ export interface Phase {
   /** Prove it is true now (after apply). */
   verify?(step: StepContext): Promise<void>;
 }
+
+/** Whether `phase` is part of a run of `plan` (its endpoint's phases only). */
+export const phaseApplies = (phase: Phase, plan: Plan): boolean =>
+  phase.endpoints === undefined || phase.endpoints.includes(plan.network.endpoint);

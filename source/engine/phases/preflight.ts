@@ -12,7 +12,9 @@ import {needsAbsolutePath, parseWhich, whichArgv} from '../../core/remote/which.
 import {StepError} from '../step-error.js';
 import type {NetworkManager} from './memory.js';
 import type {Phase, StepContext} from './phase.js';
+import {checkLanSide} from './preflight-lan.js';
 import {checkControlPlanePaths, checkOwnKey} from './preflight-tailnet.js';
+import {isLanEndpoint} from '../../core/plan/endpoint.js';
 
 const kubeletConf = '/etc/kubernetes/kubelet.conf';
 
@@ -125,7 +127,9 @@ export const preflight: Phase = {
         : units[1] === 'active'
           ? 'NetworkManager'
           : undefined;
-    if (node.role === 'control-plane' && networkManager === undefined) {
+    // lo1 is the Tailscale VIP's; keepalived and kube-vip put the VIP on the LAN interface.
+    const needsLo1 = !isLanEndpoint(step.plan.network.endpoint);
+    if (node.role === 'control-plane' && needsLo1 && networkManager === undefined) {
       fail(
         `${host.name} runs neither systemd-networkd nor NetworkManager; a control plane needs one of them for lo1 and the VIP`,
         'Enable one (sudo systemctl enable --now systemd-networkd) and run ha-wizard apply again.',
@@ -168,6 +172,7 @@ export const preflight: Phase = {
     const kubeadmVersion = await tool(step, ['kubeadm', 'version', '-o', 'short'], 'kubeadm');
     await tool(step, ['kubelet', '--version'], 'kubelet');
     checkKubeadmSkew(step, kubeadmVersion);
+    const lan = await checkLanSide(step);
     step.memory.facts.set(node.name, {
       os,
       arch,
@@ -183,6 +188,7 @@ export const preflight: Phase = {
       networkManager ?? 'no network manager',
       `tailscale ${tailscaleVersion}`,
       `kubeadm ${kubeadmVersion}`,
+      ...(lan ? [lan] : []),
     ].join(', ');
   },
 };

@@ -51,6 +51,7 @@ export const routeApproval: Phase = {
   id: 'route-approval',
   title: 'Route approval',
   mode: 'serial',
+  endpoints: ['tailscale-vip'],
   hosts: (plan) => {
     const first = initNode(plan);
     return first ? [first] : [];

@@ -1,7 +1,8 @@
 // DOMAIN.md phase 12: the cluster works as a whole. Read-only, so it runs on
 // every apply; `apply` exits 0 only when this passed. (The failover drill is
 // for the lab and `ha-wizard doctor`: it stops an apiserver on purpose.)
-import {vipAddress, vipRoute} from '../../core/artifacts/vip.js';
+import {apiEndpoint, vipRoute} from '../../core/artifacts/vip.js';
+import {isLanEndpoint} from '../../core/plan/endpoint.js';
 import {vipProber} from '../../core/plan/binaries.js';
 import {controlPlanes, initNode} from '../../core/plan/build.js';
 import {StepError} from '../step-error.js';
@@ -10,6 +11,7 @@ import type {Phase, StepContext} from './phase.js';
 import {seen} from './route-approval.js';
 import {approvedThroughApi} from './steps/approval.js';
 import {isReady} from './steps/readyz.js';
+import {verifyLanEndpoint} from './verify-lan.js';
 
 interface NodeList {
   readonly items?: ReadonlyArray<{
@@ -125,9 +127,10 @@ export const verify: Phase = {
           'A control plane that failed to join may have left a stale member: etcdctl member list.',
       });
     }
-    // Through the VIP from a node that does not hold it, when there is one.
+    // Through the endpoint (VIP:6443, or HAProxy's VIP:8443) from a node that does not hold it, when there is one.
     const prober = vipProber(plan);
-    const url = `https://${vipAddress(plan.network.vip)}:6443/readyz`;
+    const url = `https://${apiEndpoint(plan)}/readyz`;
+    const lan = isLanEndpoint(plan.network.endpoint);
     if (prober) {
       const from = step.on(prober.name);
       await until(
@@ -138,14 +141,16 @@ export const verify: Phase = {
             message: `${url} does not answer ok from ${prober.name}`,
             command: `curl -sk --max-time 2 ${url}`,
             stderrTail: [],
-            suggestion:
-              'Check that the route is approved and the tailnet policy accepts traffic to the VIP on port 6443 (tailscale/policy.hujson).',
+            suggestion: lan
+              ? `Check that ${prober.name} is on the control planes' LAN and that HAProxy runs on the VIP's holder (systemctl status haproxy).`
+              : 'Check that the route is approved and the tailnet policy accepts traffic to the VIP on port 6443 (tailscale/policy.hujson).',
           }),
         60_000,
       );
     }
-    await seen(step);
-    const approval = await everyRouteApproved(step);
-    return `${names.length} nodes Ready, ${etcd} etcd members${prober ? `, VIP answers from ${prober.name}` : ''}${approval}`;
+    const endpoint = lan ? await verifyLanEndpoint(step) : '';
+    if (!lan) await seen(step);
+    const approval = lan ? '' : await everyRouteApproved(step);
+    return `${names.length} nodes Ready, ${etcd} etcd members${prober ? `, ${lan ? apiEndpoint(plan) : 'VIP'} answers from ${prober.name}` : ''}${endpoint}${approval}`;
   },
 };

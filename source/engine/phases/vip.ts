@@ -9,6 +9,7 @@ export const vipOnFirst: Phase = {
   id: 'vip',
   title: 'VIP on the first control plane',
   mode: 'serial',
+  endpoints: ['tailscale-vip'],
   hosts: (plan) => {
     const first = initNode(plan);
     return first ? [first] : [];

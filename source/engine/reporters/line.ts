@@ -63,8 +63,10 @@ export const outcomeLines = (outcome: RunOutcome, style: Style = plainStyle): st
     for (const node of summary.nodes)
       lines.push(`${me}:   ${style.bold(node.name)} ${node.role} ${style.dim(node.ip)}`);
     lines.push(
-      `${me}: API at https://${summary.vip}:6443${
-        summary.primaryRouter === undefined ? '' : ` (routed to ${summary.primaryRouter})`
+      `${me}: API at https://${summary.apiEndpoint ?? `${summary.vip}:6443`}${
+        summary.primaryRouter === undefined
+          ? ''
+          : ` (${summary.lanEndpoint ? 'VIP held by' : 'routed to'} ${summary.primaryRouter})`
       }`,
     );
     if (summary.kubeconfigContext !== undefined) {

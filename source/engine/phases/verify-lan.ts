@@ -1,0 +1,52 @@
+// Verify's part for keepalived + HAProxy (issue 11): exactly one control
+// plane holds the VIP, and keepalived and HAProxy run on every one (a node
+// without them could not take the VIP over when the holder goes).
+import {keepalivedHaproxyServices} from '../../core/artifacts/keepalived-haproxy-files.js';
+import {lanVip} from '../../core/artifacts/lan-vip.js';
+import {controlPlanes} from '../../core/plan/build.js';
+import {StepError} from '../step-error.js';
+import type {StepContext} from './phase.js';
+import {lanVipHolders} from './steps/lan-vip.js';
+
+const inactiveServices = async (step: StepContext): Promise<string[]> => {
+  const down: string[] = [];
+  for (const node of controlPlanes(step.plan)) {
+    const result = await step
+      .on(node.name)
+      .run(['systemctl', 'is-active', ...keepalivedHaproxyServices], {allowFailure: true});
+    const states = result.stdout.split('\n').map((line) => line.trim());
+    keepalivedHaproxyServices.forEach((name, index) => {
+      if (states[index] !== 'active') down.push(`${name} on ${node.name}`);
+    });
+  }
+  return down;
+};
+
+/** A note for verify's line; a StepError when the endpoint is not whole. */
+export const verifyLanEndpoint = async (step: StepContext): Promise<string> => {
+  if (step.plan.network.endpoint !== 'keepalived-haproxy') return '';
+  const vip = lanVip(step.plan.network.vip) ?? step.plan.network.vip;
+  const holders = await lanVipHolders(step);
+  if (holders.length !== 1)
+    throw new StepError({
+      message:
+        holders.length === 0
+          ? `no control plane holds the VIP ${vip}`
+          : `${holders.join(' and ')} all hold the VIP ${vip}`,
+      command: 'ip -4 -o addr show',
+      stderrTail: [],
+      suggestion:
+        'journalctl -u keepalived on the control planes says why; their keepalived must hear each other (VRRP, IP protocol 112).',
+    });
+  step.memory.primaryRouter = holders[0];
+  const down = await inactiveServices(step);
+  if (down.length > 0)
+    throw new StepError({
+      message: `not running: ${down.join(', ')}`,
+      command: `systemctl is-active ${keepalivedHaproxyServices.join(' ')}`,
+      stderrTail: [],
+      suggestion:
+        'journalctl -u keepalived / -u haproxy there says why; ha-wizard apply starts them again.',
+    });
+  return `, ${vip} held by ${holders[0]}, keepalived and haproxy running on ${controlPlanes(step.plan).length} control planes`;
+};
