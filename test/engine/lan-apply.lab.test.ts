@@ -20,12 +20,12 @@ const skipReason = labSkipReason('test/engine/lan-apply.lab.test.ts', {
 
 const workers = ['w1'];
 const all = [...cps, ...workers];
-/** `up --lan` leaves 10.98.0.250 free for the VIP (test/lab/README.md); the test reads it from up's JSON. */
+/** `up --lan` leaves 10.77.0.250 free for the VIP (test/lab/README.md); the test reads it from up's JSON. */
 let vip = '';
 const lanAddress: Record<string, string> = {
-  cp1: '10.98.0.11',
-  cp2: '10.98.0.12',
-  cp3: '10.98.0.13',
+  cp1: '10.77.0.11',
+  cp2: '10.77.0.12',
+  cp3: '10.77.0.13',
 };
 
 describe.skipIf(skipReason !== undefined)(
@@ -37,9 +37,8 @@ describe.skipIf(skipReason !== undefined)(
       upArgs: ['--control-planes', '3', '--workers', '1', '--lan'],
       planArgs: (up) => {
         vip = up.lan?.vip ?? '';
-        // The lab's LAN 10.98.0.0/24 lies inside Kubernetes' default service range
-        // 10.96.0.0/12, which the plan rightly refuses for the VIP: services move aside.
-        return ['--endpoint', 'keepalived-haproxy', '--vip', vip, '--service-cidr', '10.43.0.0/16'];
+        // The default pod and service ranges: the lab's LAN lies outside both, as a home LAN does.
+        return ['--endpoint', 'keepalived-haproxy', '--vip', vip];
       },
       // What the hosts had before the wizard: Debian's haproxy.cfg, no keepalived.conf.
       prepare: async (ok) => {
@@ -75,7 +74,7 @@ describe.skipIf(skipReason !== undefined)(
       (await sh(host, `curl -sk --max-time 1 https://${vip}:8443/readyz`)).stdout === 'ok';
 
     it('apply brings 3 control planes + 1 worker to a verified cluster behind VIP:8443', async () => {
-      expect(vip).toMatch(/^10\.98\.0\.\d+$/);
+      expect(vip).toMatch(/^10\.77\.0\.\d+$/);
       const run = await apply();
       expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
       expect(run.stdout + run.stderr).toContain('cluster homelab is ready');
@@ -90,7 +89,7 @@ describe.skipIf(skipReason !== undefined)(
             'm',
           ),
         );
-      expect(run.stdout).toMatch(/lan-preflight: done \(10\.98\.0\.250 unused on 10\.98\.0\.0\/24/);
+      expect(run.stdout).toMatch(/lan-preflight: done \(10\.77\.0\.250 unused on 10\.77\.0\.0\/24/);
       // The Tailscale VIP's phases are not part of the run.
       expect(run.stdout).not.toMatch(/route-approval|health-gate|: vip:/);
       for (const host of cps) {
@@ -145,7 +144,7 @@ describe.skipIf(skipReason !== undefined)(
       );
       const run = await apply();
       expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-      expect(run.stdout + run.stderr).toContain('nothing needed changing');
+      expect(run.stdout + run.stderr, run.stdout + run.stderr).toContain('nothing needed changing');
       for (const host of all)
         expect(mutatingCallsSince(calls(host), before.get(host)), host).toEqual([]);
       expect(

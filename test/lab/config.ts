@@ -55,14 +55,14 @@ export const serviceRange = '10.96.0.0/12';
  * every host and the workstation get a second link `lan0` on it. The VIP is a
  * free address of that LAN.
  */
-export const lanRange = '10.98.0.0/24';
+export const lanRange = '10.77.0.0/24';
 export const lanPrefixLength = 24;
 export const lanBridge = `${prefix}-lan`;
 /** The router's end of a member's LAN veth (its own end is `lan0`). */
 export const lanLink = (name: string) => `${prefix}-l-${name}`;
 export const lanInterface = 'lan0';
-export const workstationLanIp = '10.98.0.3';
-export const lanVip = '10.98.0.250';
+export const workstationLanIp = '10.77.0.3';
+export const lanVip = '10.77.0.250';
 
 export const routeTable = 5100;
 export const rulePriority = 5100;
@@ -157,7 +157,7 @@ export const planHosts = (options: LabOptions): HostPlan[] => {
     hosts.push({
       name,
       underlay,
-      ...(options.lan ? {lan: underlay.replace(/^10\.99\.0\./, '10.98.0.')} : {}),
+      ...(options.lan ? {lan: underlay.replace(/^10\.99\.0\./, '10.77.0.')} : {}),
       role,
       tags: [role === 'control-plane' ? 'tag:k8s-control-plane' : 'tag:k8s-worker'],
       networkManager: pick(

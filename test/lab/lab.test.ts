@@ -220,7 +220,7 @@ describe.skipIf(skipReason !== undefined)('the lab (root)', () => {
       '10.96.0.10',
       '100.64.10.250',
       '10.99.0.2',
-      '10.98.0.77',
+      '10.77.0.77',
     ]) {
       const result = spawnSync('ip', ['route', 'get', address], {encoding: 'utf8'});
       const text = `${result.stdout}${result.stderr}`;

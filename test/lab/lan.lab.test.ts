@@ -130,17 +130,17 @@ describe.skipIf(skipReason !== undefined)('the lab with --lan (root)', () => {
     expect(upSummary['lan']).toEqual({cidr: lanRange, vip: lanVip});
     expect(Object.keys(upSummary).at(-1)).toBe('lan');
     for (const [host, address] of [
-      ['cp1', '10.98.0.11'],
-      ['cp2', '10.98.0.12'],
-      ['cp3', '10.98.0.13'],
-      ['w1', '10.98.0.101'],
+      ['cp1', '10.77.0.11'],
+      ['cp2', '10.77.0.12'],
+      ['cp3', '10.77.0.13'],
+      ['w1', '10.77.0.101'],
     ] as const) {
       const addr = await hostExec(lab, host, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'lan0']);
       expect(addr.stdout, host).toContain(` ${address}/24 `);
     }
     // One L2 segment: cp1 reaches w1's LAN address directly (a neighbour, not a route).
-    expect(connectTo('hwlab-cp1', '10.98.0.101').stdout).toBe('SSH-2.0');
-    const neigh = await hostExec(lab, 'cp1', ['ip', 'neigh', 'show', '10.98.0.101']);
+    expect(connectTo('hwlab-cp1', '10.77.0.101').stdout).toBe('SSH-2.0');
+    const neigh = await hostExec(lab, 'cp1', ['ip', 'neigh', 'show', '10.77.0.101']);
     expect(neigh.stdout).toMatch(/dev lan0 lladdr /);
     // Nobody holds the VIP yet.
     for (const host of ['cp1', 'cp2', 'cp3']) expect(await holdsVip(host), host).toBe(false);
@@ -163,7 +163,7 @@ describe.skipIf(skipReason !== undefined)('the lab with --lan (root)', () => {
     }
     const probe = await hostExec(lab, 'cp1', ['ip', 'route', 'get', '192.168.1.1']);
     expect(`${probe.stdout}${probe.stderr}`).toMatch(/unreachable/i);
-    const fromRoot = spawnSync('ip', ['route', 'get', '10.98.0.77'], {encoding: 'utf8'});
+    const fromRoot = spawnSync('ip', ['route', 'get', '10.77.0.77'], {encoding: 'utf8'});
     expect(`${fromRoot.stdout}${fromRoot.stderr}`).toMatch(/dev hwlab-op0/);
   });
 

@@ -20,7 +20,7 @@ export interface LanSide {
   /** The node's own (primary) address in the VIP's subnet. */
   readonly address: string;
   readonly prefix: number;
-  /** The subnet, e.g. `10.98.0.0/24`. */
+  /** The subnet, e.g. `10.77.0.0/24`. */
   readonly subnet: string;
   /** The VIP is on this node now (keepalived put it there). */
   readonly holdsVip: boolean;
