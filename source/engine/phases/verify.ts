@@ -10,16 +10,13 @@ import {adminConf} from './kubeadm-init.js';
 import type {Phase, StepContext} from './phase.js';
 import {seen} from './route-approval.js';
 import {approvedThroughApi} from './steps/approval.js';
+import {readyNodeNames} from '../../core/drill/ready-nodes.js';
 import {isReady} from './steps/readyz.js';
 import {verifyLanEndpoint} from './verify-lan.js';
 
-interface NodeList {
-  readonly items?: ReadonlyArray<{
-    readonly metadata?: {readonly name?: string};
-    readonly status?: {
-      readonly conditions?: ReadonlyArray<{readonly type?: string; readonly status?: string}>;
-    };
-  }>;
+/** A kubectl list, for its length. */
+interface List {
+  readonly items?: readonly unknown[];
 }
 
 const kubectl = (...args: string[]) => ['kubectl', '--kubeconfig', adminConf, ...args];
@@ -29,14 +26,7 @@ const readyNodes = async (step: StepContext): Promise<Set<string>> => {
     sudo: true,
     quiet: true,
   });
-  const list = JSON.parse(stdout) as NodeList;
-  return new Set(
-    (list.items ?? [])
-      .filter((item) =>
-        item.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-      )
-      .map((item) => item.metadata?.name ?? ''),
-  );
+  return readyNodeNames(stdout);
 };
 
 /** Polls until `probe` holds; a StepError with `failure()` after `timeoutMs`. */
@@ -116,7 +106,7 @@ export const verify: Phase = {
       kubectl('-n', 'kube-system', 'get', 'pods', '-l', 'component=etcd', '-o', 'json'),
       {sudo: true, quiet: true},
     );
-    const etcd = (JSON.parse(stdout) as NodeList).items?.length ?? 0;
+    const etcd = (JSON.parse(stdout) as List).items?.length ?? 0;
     const expected = controlPlanes(plan).length;
     if (etcd !== expected) {
       throw new StepError({
