@@ -3,6 +3,7 @@ import {useCallback, useMemo, useRef, useState} from 'react';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {buildPlan} from '../source/core/plan/build.js';
 import type {Plan} from '../source/core/plan/types.js';
+import {canDrill} from '../source/core/drill/endpoints.js';
 import {eligibility} from '../source/core/tailnet/eligibility.js';
 import type {Tailnet} from '../source/core/tailnet/types.js';
 import type {Finding} from '../source/core/validate/finding.js';
@@ -297,8 +298,8 @@ const Wizard = ({
               },
             }
           : {})}
-        // Nor a failover to drill.
-        {...(openDrill && !run.handle.simulated
+        // Nor a failover to drill; and the drill knows only some endpoints so far.
+        {...(openDrill && !run.handle.simulated && canDrill(run.plan.network.endpoint)
           ? {
               onDrill: () => {
                 openDrill(run.plan);

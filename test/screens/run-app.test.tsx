@@ -266,6 +266,24 @@ describe('Review → Run', () => {
     expect(notOffered).not.toHaveBeenCalled();
   });
 
+  test('after a successful run of an endpoint the drill does not know yet (keepalived + HAProxy), f is not offered', async () => {
+    const run = fakeRun();
+    const openDrill = vi.fn();
+    const screen = await renderApp({
+      startRun: () => run.handle,
+      openDrill,
+      initial: {endpoint: 'keepalived-haproxy', vip: '192.168.1.250'},
+    });
+    await toReview(screen);
+    await screen.press('r');
+    run.emit(started(threeHosts));
+    run.emit({type: 'run-finished', at: 5000, ...summaryOutcome(threeHosts)});
+    await screen.waitForText('kubectl --context homelab get nodes');
+    expect(screen.lines().at(-1)).not.toContain('drill');
+    await screen.press('f');
+    expect(openDrill).not.toHaveBeenCalled();
+  });
+
   test('on the demo tailnet, whose hosts are made up, r never starts a real run', async () => {
     const startRun = vi.fn((_plan: Plan) => fakeRun().handle);
     const demo = demoTailnet(now);

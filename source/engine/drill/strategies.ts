@@ -1,4 +1,5 @@
 // The endpoint kinds a drill knows, by the name a plan gives them.
+import {canDrill, drillableEndpoints} from '../../core/drill/endpoints.js';
 import {InputError} from '../../core/errors.js';
 import {endpointTitles, type EndpointKind} from '../../core/plan/endpoint.js';
 import type {Plan} from '../../core/plan/types.js';
@@ -11,15 +12,16 @@ export type StrategyOptions = TailscaleVipOptions;
 /** The endpoint kind of a plan (old plans load as the Tailscale VIP). */
 export const endpointKind = (plan: Plan): EndpointKind => plan.network.endpoint;
 
-const strategies: Partial<
-  Record<EndpointKind, (plan: Plan, options: StrategyOptions) => EndpointStrategy>
+const strategies: Record<
+  (typeof drillableEndpoints)[number],
+  (plan: Plan, options: StrategyOptions) => EndpointStrategy
 > = {
   'tailscale-vip': tailscaleVip,
 };
 
 export const strategyFor = (plan: Plan, options: StrategyOptions): EndpointStrategy => {
   const kind = endpointKind(plan);
-  const make = strategies[kind];
+  const make = canDrill(kind) ? strategies[kind as keyof typeof strategies] : undefined;
   if (make === undefined)
     throw new InputError(
       `The drill does not know the ${endpointTitles[kind]} endpoint yet (only the Tailscale VIP); test its failover by hand, as seed 003 does: take the node that holds the VIP down and watch https://VIP:${kind === 'keepalived-haproxy' ? '8443' : '6443'}/readyz.`,
