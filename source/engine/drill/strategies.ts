@@ -1,5 +1,6 @@
 // The endpoint kinds a drill knows, by the name a plan gives them.
-import {canDrill, drillableEndpoints} from '../../core/drill/endpoints.js';
+import type {drillableEndpoints} from '../../core/drill/endpoints.js';
+import {canDrill} from '../../core/drill/endpoints.js';
 import {InputError} from '../../core/errors.js';
 import {endpointTitles, type EndpointKind} from '../../core/plan/endpoint.js';
 import type {Plan} from '../../core/plan/types.js';
