@@ -6,12 +6,11 @@
 // before its first `down` until after its last.
 import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import type {Client} from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {parseStatus} from '../../source/core/tailnet/parse-status.js';
 import {runCli} from '../support/cli.js';
-import {defaultVip, hostNs, repoDir} from './config.js';
+import {defaultVip, hostNs} from './config.js';
 import {
   alive,
   down,
@@ -23,18 +22,12 @@ import {
   type LabState,
 } from './lab.js';
 import {refreshStatusFile} from './tailnet.js';
+import {labCli} from './lab-cli.js';
 import {labSetupTimeoutMs, lockLab} from './lock.js';
 import {connect, exec} from './ssh.js';
 import {labSkipReason} from './skip.js';
 
 const skipReason = labSkipReason('test/lab/lab.test.ts');
-
-const labCli = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(repoDir, 'test/lab/cli.ts'), ...args], {
-    cwd: repoDir,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const askVip = "timeout 2 bash -c 'exec 3<>/dev/tcp/10.200.0.1/6443 && head -c 100 <&3' 2>&1";

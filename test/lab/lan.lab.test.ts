@@ -5,21 +5,14 @@
 // a gratuitous ARP when the holder's keepalived stops. Needs root; holds the
 // lab lock like every lab test file.
 import {spawnSync} from 'node:child_process';
-import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {lanRange, lanVip, repoDir, workstationNs} from './config.js';
+import {lanRange, lanVip, workstationNs} from './config.js';
 import {cutHost, down, hostExec, mendHost, readLab, type LabState} from './lab.js';
+import {labCli} from './lab-cli.js';
 import {labSetupTimeoutMs, lockLab} from './lock.js';
 import {labSkipReason} from './skip.js';
 
 const skipReason = labSkipReason('test/lab/lan.lab.test.ts');
-
-const labCli = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(repoDir, 'test/lab/cli.ts'), ...args], {
-    cwd: repoDir,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -25,21 +25,16 @@ export interface Prepared {
 
 const failure = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** The node list as a control plane's admin sees it (the refusal rule and the restore both read it). */
+export const getNodesArgv = ['kubectl', '--kubeconfig', adminConf, 'get', 'nodes', '-o', 'json'];
+
 /** The Ready nodes and the cluster CA, from the first control plane whose kubectl answers. */
 const lookAtCluster = async (ctx: DrillContext) => {
   const tried: string[] = [];
   for (const node of controlPlanes(ctx.plan)) {
     const host = ctx.hosts.get(node);
     try {
-      const listed = await sudo(host, [
-        'kubectl',
-        '--kubeconfig',
-        adminConf,
-        'get',
-        'nodes',
-        '-o',
-        'json',
-      ]);
+      const listed = await sudo(host, getNodesArgv);
       if (listed.code !== 0) {
         tried.push(`${node.name}: ${listed.stderr.trim().split('\n')[0] ?? `exit ${listed.code}`}`);
         continue;

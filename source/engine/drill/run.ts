@@ -9,9 +9,8 @@ import {drillResult, type DrillResult} from '../../core/drill/result.js';
 import {defaults} from '../../core/plan/defaults.js';
 import type {PlanNode} from '../../core/plan/types.js';
 import type {Host} from '../host/host.js';
-import {adminConf} from '../phases/kubeadm-init.js';
 import {sudo, type DrillContext, type DrillSettings} from './context.js';
-import type {Prepared} from './preflight.js';
+import {getNodesArgv, type Prepared} from './preflight.js';
 import {takeOff, unitName} from './take-off.js';
 
 export interface DrillOutcome {
@@ -102,15 +101,7 @@ const measureRestored = async (
 };
 
 const nodeReady = async (host: Host, node: PlanNode) => {
-  const listed = await sudo(host, [
-    'kubectl',
-    '--kubeconfig',
-    adminConf,
-    'get',
-    'nodes',
-    '-o',
-    'json',
-  ]);
+  const listed = await sudo(host, getNodesArgv);
   return listed.code === 0 && readyNodeNames(listed.stdout).has(node.name);
 };
 
