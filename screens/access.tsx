@@ -13,7 +13,7 @@ import {
 } from './access-state.js';
 import {useSyncReducer} from './components/use-sync-reducer.js';
 import {stepBlockers, type AccessDraft, type AuthKind} from './app-state.js';
-import {Cell} from './components/cell.js';
+import {TableRow} from './components/table-row.js';
 import {Choice} from './components/choice.js';
 import {SelectList} from './components/select-list.js';
 import {ContinueLine} from './components/continue-line.js';
@@ -265,20 +265,24 @@ export const AccessScreen = (props: AccessScreenProps) => {
           const override = hostAccess[node.id];
           const isCursor = typeof row === 'object' && row.host === node.id;
           return (
-            <Box key={node.id}>
-              <Pointer on={isCursor} />
-              <Cell width={nameWidth} bold={isCursor}>
-                {node.name}
-              </Cell>
-              <Cell width={15} dim>
-                {node.role === 'control-plane' ? 'control plane' : 'worker'}
-              </Cell>
-              <Text wrap="truncate-end" dimColor={!override}>
-                {override
-                  ? `${describeAccess(override)} (override)`
-                  : `${describeAccess(access)} (default)`}
-              </Text>
-            </Box>
+            <TableRow
+              key={node.id}
+              cells={[
+                {text: isCursor ? symbols.pointer : ' ', width: 2, color: theme.cursor},
+                {text: node.name, width: nameWidth, bold: isCursor},
+                {
+                  text: node.role === 'control-plane' ? 'control plane' : 'worker',
+                  width: 15,
+                  dim: true,
+                },
+                {
+                  text: override
+                    ? `${describeAccess(override)} (override)`
+                    : `${describeAccess(access)} (default)`,
+                  dim: !override,
+                },
+              ]}
+            />
           );
         })}
       </Box>

@@ -3,12 +3,12 @@ import {useMemo} from 'react';
 import {eligibility} from '../source/core/tailnet/eligibility.js';
 import type {Peer, Tailnet} from '../source/core/tailnet/types.js';
 import type {Finding} from '../source/core/validate/finding.js';
-import {Cell} from './components/cell.js';
 import {Frame, type KeyHint} from './components/frame.js';
 import {useCursor} from './components/use-cursor.js';
 import {isContinueKey, isQuitKey, useKeys} from './components/keys.js';
 import {bodyRows, type Size} from './components/layout.js';
 import {clamp, windowAround} from './components/scroll.js';
+import {TableRow, type RowCell} from './components/table-row.js';
 import {plural, wrapWords} from './components/text.js';
 import {symbols, theme} from './theme.js';
 
@@ -76,73 +76,38 @@ const Row = ({
   const dim = !verdict.eligible;
   const host = `${peer.isSelf ? symbols.self : ''}${peer.hostName}`;
   const reason = verdict.eligible ? '' : `not a node: ${verdict.reason}`;
-  return (
-    <Box>
-      <Box width={marker} flexShrink={0}>
-        <Text color={theme.cursor}>{isCursor ? symbols.pointer : ' '}</Text>
-      </Box>
-      <Cell width={columns.host} dim={dim} bold={isCursor}>
-        {host}
-      </Cell>
-      <Cell width={columns.os} dim={dim}>
-        {peer.os || '?'}
-      </Cell>
-      <Cell width={columns.ip} dim={dim}>
-        {peer.ipv4 ?? '—'}
-      </Cell>
-      <Cell width={columns.online} dim={dim}>
-        {peer.online ? 'online' : 'offline'}
-      </Cell>
-      {columns.note === 0 && !verdict.eligible ? (
-        <Cell width={columns.tags + columns.routes} dim>
-          {reason}
-        </Cell>
-      ) : (
-        <>
-          <Cell width={columns.tags} dim={dim}>
-            {list(peer.tags)}
-          </Cell>
-          <Cell width={columns.routes} dim={dim}>
-            {list(peer.advertisedRoutes)}
-          </Cell>
-          {columns.note > 0 ? (
-            <Cell width={columns.note} dim>
-              {reason}
-            </Cell>
-          ) : null}
-        </>
-      )}
-    </Box>
-  );
+  const cells: RowCell[] = [
+    {text: isCursor ? symbols.pointer : ' ', width: marker, color: theme.cursor},
+    {text: host, width: columns.host, dim, bold: isCursor},
+    {text: peer.os || '?', width: columns.os, dim},
+    {text: peer.ipv4 ?? '—', width: columns.ip, dim},
+    {text: peer.online ? 'online' : 'offline', width: columns.online, dim},
+  ];
+  if (columns.note === 0 && !verdict.eligible)
+    cells.push({text: reason, width: columns.tags + columns.routes, dim: true});
+  else {
+    cells.push(
+      {text: list(peer.tags), width: columns.tags, dim},
+      {text: list(peer.advertisedRoutes), width: columns.routes, dim},
+    );
+    if (columns.note > 0) cells.push({text: reason, width: columns.note, dim: true});
+  }
+  return <TableRow cells={cells} />;
 };
 
 const HeaderRow = ({columns}: {readonly columns: Columns}) => (
-  <Box>
-    <Box width={marker} flexShrink={0} />
-    <Cell width={columns.host} bold>
-      Host
-    </Cell>
-    <Cell width={columns.os} bold>
-      OS
-    </Cell>
-    <Cell width={columns.ip} bold>
-      Tailscale IPv4
-    </Cell>
-    <Cell width={columns.online} bold>
-      Online
-    </Cell>
-    <Cell width={columns.tags} bold>
-      Tags
-    </Cell>
-    <Cell width={columns.routes} bold>
-      Routes
-    </Cell>
-    {columns.note > 0 ? (
-      <Cell width={columns.note} bold>
-        Note
-      </Cell>
-    ) : null}
-  </Box>
+  <TableRow
+    cells={[
+      {text: '', width: marker},
+      {text: 'Host', width: columns.host, bold: true},
+      {text: 'OS', width: columns.os, bold: true},
+      {text: 'Tailscale IPv4', width: columns.ip, bold: true},
+      {text: 'Online', width: columns.online, bold: true},
+      {text: 'Tags', width: columns.tags, bold: true},
+      {text: 'Routes', width: columns.routes, bold: true},
+      ...(columns.note > 0 ? [{text: 'Note', width: columns.note, bold: true}] : []),
+    ]}
+  />
 );
 
 /** Everything about the highlighted device, untruncated where the table had to cut. */
@@ -258,7 +223,8 @@ export const DiscoverScreen = ({
   const current = peers[position];
   const scrolled = peers.length > listHeight ? `  ${position + 1}/${peers.length}` : '';
   return (
-    <Frame size={size} step="discover" keys={tableKeys}>
+    // Every line below is cut to the width already (truncate-end), so the body need not clip.
+    <Frame size={size} step="discover" keys={tableKeys} clipWidth={false}>
       <Text wrap="truncate-end">
         {plural(peers.length, 'device')} from {tailnet.source} · {eligibleCount} can be nodes ·{' '}
         {symbols.self} this machine

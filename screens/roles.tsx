@@ -5,7 +5,7 @@ import {quorumLine} from '../source/core/plan/quorum.js';
 import type {Peer} from '../source/core/tailnet/types.js';
 import type {Finding} from '../source/core/validate/finding.js';
 import {roleOf, stepBlockers, type RoleChoice} from './app-state.js';
-import {Cell} from './components/cell.js';
+import {TableRow} from './components/table-row.js';
 import {ContinueLine} from './components/continue-line.js';
 import {FindingList, findingsHeight} from './components/finding-lines.js';
 import {Frame, type KeyHint} from './components/frame.js';
@@ -165,21 +165,15 @@ export const RolesScreen = (props: RolesScreenProps) => {
       <Text bold wrap="truncate-end">
         {quorumLine(controlPlanes.length)}
       </Text>
-      <Box>
-        <Box width={2} flexShrink={0} />
-        <Cell width={hostWidth} bold>
-          Host
-        </Cell>
-        <Cell width={16} bold>
-          Tailscale IPv4
-        </Cell>
-        <Cell width={24} bold>
-          Role
-        </Cell>
-        <Cell width={tagsWidth} bold>
-          Tags
-        </Cell>
-      </Box>
+      <TableRow
+        cells={[
+          {text: '', width: 2},
+          {text: 'Host', width: hostWidth, bold: true},
+          {text: 'Tailscale IPv4', width: 16, bold: true},
+          {text: 'Role', width: 24, bold: true},
+          {text: 'Tags', width: tagsWidth, bold: true},
+        ]}
+      />
       <Box flexDirection="column" height={listHeight}>
         {peers.length === 0 ? (
           <Text color={theme.error} wrap="wrap">
@@ -191,21 +185,25 @@ export const RolesScreen = (props: RolesScreenProps) => {
           const role = roleOf({controlPlanes, workers}, peer.id);
           const isCursor = window.start + offset === position;
           return (
-            <Box key={peer.id}>
-              <Box width={2} flexShrink={0}>
-                <Text color={theme.cursor}>{isCursor ? symbols.pointer : ' '}</Text>
-              </Box>
-              <Cell width={hostWidth} bold={isCursor}>
-                {`${peer.isSelf ? symbols.self : ''}${peer.hostName}`}
-              </Cell>
-              <Cell width={16}>{peer.ipv4 ?? '—'}</Cell>
-              <Cell width={24} color={roleColor(role)} dim={role === 'none'}>
-                {roleText(role, controlPlanes[0] === peer.id)}
-              </Cell>
-              <Cell width={tagsWidth} dim>
-                {peer.tags.join(',') || '—'}
-              </Cell>
-            </Box>
+            <TableRow
+              key={peer.id}
+              cells={[
+                {text: isCursor ? symbols.pointer : ' ', width: 2, color: theme.cursor},
+                {
+                  text: `${peer.isSelf ? symbols.self : ''}${peer.hostName}`,
+                  width: hostWidth,
+                  bold: isCursor,
+                },
+                {text: peer.ipv4 ?? '—', width: 16},
+                {
+                  text: roleText(role, controlPlanes[0] === peer.id),
+                  width: 24,
+                  color: roleColor(role),
+                  dim: role === 'none',
+                },
+                {text: peer.tags.join(',') || '—', width: tagsWidth, dim: true},
+              ]}
+            />
           );
         })}
       </Box>
