@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import {describe, expect, it} from 'vitest';
-import {isPeerShape, peerFields} from '../../source/core/tailnet/peer-shape.js';
-import {peerSchema} from '../../source/core/tailnet/status-schema.js';
+import {isPeerShape, isTopShape, peerFields} from '../../source/core/tailnet/peer-shape.js';
+import {peerSchema, selfSchema, topSchema} from '../../source/core/tailnet/status-schema.js';
 import {parseStatus} from '../../source/core/tailnet/parse-status.js';
 
 const anything = fc.oneof(
@@ -46,6 +46,36 @@ describe('the per-peer check', () => {
     };
     expect(() => parseStatus(JSON.stringify(status), 'status.json')).toThrow(
       /status\.json is not `tailscale status --json` output \(Peer\.bad\.Tags\[1\]: .*expected string/i,
+    );
+  });
+});
+
+describe('the top-level check', () => {
+  const tops = fc.oneof(
+    fc.record(
+      {
+        Version: anything,
+        BackendState: fc.oneof(fc.constant('Running'), anything),
+        Self: fc.oneof(peerLike, fc.record({HostName: fc.string(), Tags: anything})),
+        Peer: fc.oneof(fc.constant({}), anything),
+        MagicDNSSuffix: anything,
+        CurrentTailnet: fc.oneof(fc.record({MagicDNSSuffix: anything}), anything),
+        Unknown: anything,
+      },
+      {requiredKeys: []},
+    ),
+    anything,
+  );
+
+  it('accepts and refuses exactly what zod does (topSchema, then Self by selfSchema)', () => {
+    fc.assert(
+      fc.property(tops, (value) => {
+        const zod = z.safeParse(topSchema, value);
+        const expected =
+          zod.success && z.safeParse(selfSchema, (value as {Self?: unknown}).Self).success;
+        expect(isTopShape(value)).toBe(expected);
+      }),
+      {numRuns: 5000},
     );
   });
 });

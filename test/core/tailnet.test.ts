@@ -1,7 +1,7 @@
 import {readFileSync, readdirSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {InputError} from '../../source/core/errors.js';
-import {demoTailnet} from '../../source/core/tailnet/demo.js';
+import {demoStatus, demoTailnet} from '../../source/core/tailnet/demo.js';
 import {eligibility} from '../../source/core/tailnet/eligibility.js';
 import {parseStatus} from '../../source/core/tailnet/parse-status.js';
 
@@ -175,6 +175,11 @@ describe('the demo tailnet', () => {
     expect(tailnet.peers.find((peer) => peer.os === 'android')).toBeDefined();
     expect(tailnet.peers.find((peer) => peer.os === 'linux' && !peer.online)).toBeDefined();
     expect(tailnet.peers[0]?.isSelf).toBe(true);
+  });
+
+  it('reads as parseStatus reads the same status, zod and all', () => {
+    const now = new Date('2026-11-24T00:00:00Z');
+    expect(demoTailnet(now)).toEqual(parseStatus(JSON.stringify(demoStatus(now)), 'demo'));
   });
 });
 

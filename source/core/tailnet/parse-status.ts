@@ -1,22 +1,11 @@
 import * as z from 'zod/mini';
 import {InputError} from '../errors.js';
-import {decodeStatusBytes} from './decode.js';
-import {printable} from './printable.js';
 import {isPeerShape} from './peer-shape.js';
-import {parseEachPeer} from './split-status.js';
-import {
-  peerSchema,
-  selfSchema,
-  statusSchema,
-  topSchema,
-  type RawPeer,
-  type TopStatus,
-} from './status-schema.js';
+import {printable} from './printable.js';
+import {readGoodStatus, statusText, tailnetOf} from './read-status.js';
+import {peerSchema, selfSchema, statusSchema, topSchema, type RawPeer} from './status-schema.js';
 import {toPeer} from './to-peer.js';
 import type {Peer, Tailnet} from './types.js';
-
-// One collator for the whole sort: localeCompare sets one up on every call.
-const byName = new Intl.Collator('en');
 
 const jsonErrorPlace = (text: string, error: unknown): string => {
   const message = error instanceof Error ? error.message : String(error);
@@ -38,59 +27,19 @@ const describeIssue = (issue: z.core.$ZodIssue): string => {
   return `${printable(path.replace(/^\./, '')) || 'the top level'}: ${issue.message}`;
 };
 
-const tailnetOf = (
-  status: TopStatus,
-  self: Peer | undefined,
-  others: Peer[],
-  source: string,
-): Tailnet => {
-  others.sort((a, b) => byName.compare(a.hostName, b.hostName) || byName.compare(a.id, b.id));
-  return {
-    source,
-    backendState: status.BackendState,
-    version: printable(status.Version ?? ''),
-    magicDnsSuffix: printable(status.CurrentTailnet?.MagicDNSSuffix ?? status.MagicDNSSuffix ?? ''),
-    peers: self ? [self, ...others] : others,
-  };
-};
-
-/**
- * A good status, read a peer at a time (split-status.ts): each peer's tree is
- * parsed, checked, converted and dropped before the next, so a large tailnet
- * never has all of its parsed JSON alive at once. Undefined for anything else
- * (text it cannot split, JSON.parse refusing a part, any check failing, a
- * backend not running): parseWholeStatus then says what is wrong, exactly as it
- * would have without this.
- */
-const parseByPeer = (text: string, source: string): Tailnet | undefined => {
-  const others: Peer[] = [];
-  const rest = parseEachPeer(text, (key, raw) => {
-    if (!isPeerShape(raw)) return false;
-    others.push(toPeer(raw as RawPeer, key, false));
-    return true;
-  });
-  if (!rest) return undefined;
-  const top = z.safeParse(topSchema, rest.value);
-  if (!top.success) return undefined;
-  const status = top.data;
-  if (!z.validate(selfSchema, status.Self) || status.BackendState !== 'Running') return undefined;
-  const self = status.Self ? toPeer(status.Self, 'self', true) : undefined;
-  return tailnetOf(status, self, others, source);
-};
-
 /**
  * Parses `tailscale status --json` output (bytes as written, any BOM) into a
  * Tailnet. Throws InputError with one sentence when the input cannot be used.
  */
 export const parseStatus = (input: Uint8Array | string, source: string): Tailnet => {
-  const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : decodeStatusBytes(input);
+  const text = statusText(input);
   if (text.trim() === '')
     throw new InputError(`${source} is empty: expected the output of \`tailscale status --json\`.`);
-  return parseByPeer(text, source) ?? parseWholeStatus(text, source);
+  return readGoodStatus(text, source) ?? parseWholeStatus(text, source);
 };
 
 /**
- * The whole text parsed at once: every status parseByPeer declines, and each
+ * The whole text parsed at once: every status readGoodStatus (read-status.ts) declines, and each
  * message. Exported for the test that holds the two readings to one answer.
  */
 export const parseWholeStatus = (text: string, source: string): Tailnet => {

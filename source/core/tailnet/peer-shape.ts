@@ -73,3 +73,30 @@ export const isPeerShape = (value: unknown): boolean => {
     flag(peer['ExitNodeOption'])
   );
 };
+
+const record = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Whether `value` passes status-schema.ts's topSchema and its Self selfSchema:
+ * the top level of a good status, whose peers were checked one at a time.
+ * zod stays the reference here too (test/core/peer-shape.test.ts); by hand,
+ * a good status is read without loading zod before the wizard's first frame.
+ */
+export const isTopShape = (value: unknown): boolean => {
+  if (!record(value)) return false;
+  const top = value as Record<string, unknown>;
+  const tailnet = top['CurrentTailnet'];
+  const peers = top['Peer'];
+  const self = top['Self'];
+  return (
+    text(top['Version']) &&
+    typeof top['BackendState'] === 'string' &&
+    (peers === undefined || peers === null || record(peers)) &&
+    text(top['MagicDNSSuffix']) &&
+    (tailnet === undefined ||
+      tailnet === null ||
+      (record(tailnet) && text((tailnet as Record<string, unknown>)['MagicDNSSuffix']))) &&
+    (self === undefined || self === null || isPeerShape(self))
+  );
+};
