@@ -10,7 +10,7 @@ import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
 import {stripVTControlCharacters} from 'node:util';
 import {build} from 'esbuild';
-import {fastStringWidth} from '../scripts/fast-string-width.mjs';
+import {inkFastPaths} from '../scripts/ink-fast-paths.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bridge = join(root, 'test/support/pty-bridge.py');
@@ -35,7 +35,7 @@ export const buildHello = async (): Promise<string> => {
     minifySyntax: true,
     jsx: 'automatic',
     alias: {'react-devtools-core': './scripts/stubs/react-devtools-core.js'},
-    plugins: [fastStringWidth],
+    plugins: inkFastPaths,
     define: {'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"'},
     banner: {
       js: "import {createRequire as __cr} from 'node:module';const require = __cr(import.meta.url);",

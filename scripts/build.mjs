@@ -3,7 +3,7 @@
 import {build} from 'esbuild';
 import {rename, rm} from 'node:fs/promises';
 import {fileURLToPath} from 'node:url';
-import {fastStringWidth} from './fast-string-width.mjs';
+import {inkFastPaths} from './ink-fast-paths.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Build beside dist/ and swap it in, so a test run using dist/ never sees it half-built.
@@ -26,8 +26,8 @@ await build({
   // ssh2's native speed-ups are optional: it falls back to pure JS without them.
   external: ['cpu-features', '*.node'],
   alias: {'react-devtools-core': './scripts/stubs/react-devtools-core.js'},
-  // Ink measures plain one-column text without string-width's emoji pattern.
-  plugins: [fastStringWidth],
+  // Ink measures plain one-column text and joins a frame's rows by fast paths of ours.
+  plugins: inkFastPaths,
   define: {'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"'},
   banner: {
     js: "import {createRequire as __createRequire} from 'node:module';import {fileURLToPath as __fileURLToPath} from 'node:url';import {dirname as __dirnameOf} from 'node:path';const require = __createRequire(import.meta.url);const __filename = __fileURLToPath(import.meta.url);const __dirname = __dirnameOf(__filename);",
