@@ -355,6 +355,18 @@ describe('haproxy-backend', () => {
     );
   });
 
+  it('a backend HAProxy is marking up again (DOWN 1/2 after good checks) is named as coming up', () => {
+    const comingUp = allUp.replace(
+      /^apiserverbackend,cp3,(.*?),UP,/m,
+      'apiserverbackend,cp3,$1,DOWN 1/2,',
+    );
+    const hosts = healthy().map((host) => ({...host, haproxyStats: out(comingUp)}));
+    const [result] = only(diagnose(lanCluster(hosts)), 'haproxy-backend', 'cp3');
+    expect(result?.status).toBe('fail');
+    expect(result?.evidence).toContain('on cp1: DOWN 1/2 (L7OK)');
+    expect(result?.explanation).toContain("is marking cp3's apiserver up again");
+  });
+
   it('a HAProxy with no server for a control plane says its config is not the plan’s', () => {
     const hosts = healthy().map((host) =>
       host.host === 'cp1'

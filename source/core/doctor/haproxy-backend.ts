@@ -64,6 +64,17 @@ const judgeBackend = (
       ]),
     );
   const everywhere = down.length === seen.length;
+  // `DOWN 1/2`: the checks pass again and HAProxy counts them up to `rise` (src/stats.c, v2.6.0).
+  const comingUp = down.every((entry) => entry.row?.status.startsWith('DOWN ') === true);
+  if (comingUp)
+    return result(
+      id,
+      target.host,
+      'fail',
+      evidence,
+      `HAProxy on ${readers} is marking ${target.host}'s apiserver up again (its checks pass again; HAProxy waits for two in a row, its default rise) and sends it no connections until then; right after an apply or a restart this passes within seconds.`,
+      manualFix('Run doctor again in a few seconds.', ['ha-wizard doctor --json --plan DIR']),
+    );
   return result(
     id,
     target.host,
