@@ -9,6 +9,7 @@
 // Each must be named by `doctor --json` with its fix; then doctor passes again.
 // Needs root and dist/; skipped with the reason printed otherwise.
 import {describe, expect, it} from 'vitest';
+import {checksFor} from '../../source/core/doctor/index.js';
 import {secondsUntil, startApiserver, stopApiserver} from '../lab/drills.js';
 import {cli, cps, labCluster} from '../lab/lab-cluster.js';
 import {labSkipReason} from '../lab/skip.js';
@@ -18,17 +19,6 @@ const skipReason = labSkipReason('test/doctor/doctor-lan.lab.test.ts', {
   path: cli,
   reason: 'dist/cli.js is missing: npm run build first',
 });
-
-/** The Tailscale VIP's checks: none may run for a LAN endpoint. */
-const tailscaleVipChecks = [
-  'vip-primary-apiserver',
-  'health-gate',
-  'lo1-vip',
-  'vip-advertised',
-  'accept-routes',
-  'route-approved',
-  'route-approved-each',
-];
 
 describe.skipIf(skipReason !== undefined)(
   'ha-wizard doctor on a keepalived + HAProxy lab cluster (root)',
@@ -97,8 +87,11 @@ describe.skipIf(skipReason !== undefined)(
       ).toEqual([]);
       expect(code).toBe(0);
       expect(report.ok).toBe(true);
-      const ids = new Set(report.checks.map((entry) => entry.id));
-      for (const id of tailscaleVipChecks) expect(ids.has(id), id).toBe(false);
+      // Exactly the checks of keepalived + HAProxy ran: none of the Tailscale VIP's (lo1, routes, gate).
+      expect(new Set(report.checks.map((entry) => entry.id))).toEqual(
+        new Set(checksFor('keepalived-haproxy').map((entry) => entry.id)),
+      );
+      expect(report.checks.map((entry) => entry.id)).not.toContain('lo1-vip');
       expect(check(report, 'lan-vip-holder', holder)?.evidence).toBe(
         `ip -4 addr show: ${vip} on ${holder} on lan0; not on ${others.join(', ')}`,
       );

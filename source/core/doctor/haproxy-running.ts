@@ -4,7 +4,7 @@
 // keepalived's check moves it). Its stats listener on 127.0.0.1 is where
 // haproxy-backend reads the backends. keepalived + HAProxy only.
 import {haproxyConfigPath, haproxyStatsCsvUrl} from '../artifacts/haproxy.js';
-import {commandFix, firstLine, manualFix, result} from './check.js';
+import {commandFix, journalText, firstLine, manualFix, result} from './check.js';
 import {parseHaproxyCsv} from './haproxy-stats.js';
 import {couldNotRun, onlyFor, perHost} from './per-host.js';
 
@@ -39,10 +39,7 @@ export const haproxyRunning = onlyFor(
         commandFix(
           'Start HAProxy; its journal says why it stopped, and haproxy -c checks its config.',
           [['systemctl', 'start', 'haproxy']],
-          [
-            'sudo journalctl -u haproxy -n 30 --no-pager',
-            `sudo haproxy -c -f ${haproxyConfigPath}`,
-          ],
+          [journalText('haproxy'), `sudo haproxy -c -f ${haproxyConfigPath}`],
         ),
       );
     if (servers === undefined)

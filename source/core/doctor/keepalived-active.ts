@@ -1,7 +1,7 @@
 // keepalived running on every control plane (issue 11): a node whose
 // keepalived is stopped cannot take the VIP over when the holder goes, so the
 // endpoint is one failure closer to dark. keepalived + HAProxy only.
-import {commandFix, result} from './check.js';
+import {commandFix, journalText, result} from './check.js';
 import {couldNotRun, onlyFor, perHost} from './per-host.js';
 
 const id = 'keepalived-active';
@@ -25,7 +25,7 @@ export const keepalivedActive = onlyFor(
       commandFix(
         'Start keepalived; its journal says why it stopped.',
         [['systemctl', 'start', 'keepalived']],
-        ['sudo journalctl -u keepalived -n 30 --no-pager'],
+        [journalText('keepalived')],
       ),
     );
   }),

@@ -8,13 +8,13 @@ import {keepalivedPaths} from '../artifacts/keepalived.js';
 import {kubeVipManifestPath} from '../artifacts/kube-vip.js';
 import {holdingText, lanHolders, type AddressReading} from '../net/lan-holder.js';
 import {endpointPort, type EndpointKind} from '../plan/endpoint.js';
-import {manualFix, result, type CheckResult, type Fix} from './check.js';
+import {journalText, manualFix, result, type CheckResult, type Fix} from './check.js';
 import type {ClusterEvidence} from './evidence.js';
 import type {Check} from './per-host.js';
 
 const id = 'lan-vip-holder';
 
-const journal = 'sudo journalctl -u keepalived -n 30 --no-pager';
+const journal = journalText('keepalived');
 const kubeVipLogs = 'sudo crictl logs --tail 30 $(sudo crictl ps -q --name kube-vip)';
 
 const darkFix = (endpoint: EndpointKind, names: string): Fix =>
