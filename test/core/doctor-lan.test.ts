@@ -405,7 +405,7 @@ describe('kube-vip-manifest', () => {
     );
   });
 
-  it('super-admin.conf left behind after init fails, and the fix writes the manifest back to admin.conf', () => {
+  it('super-admin.conf left behind after init fails, and the fix puts admin.conf back with the backup outside the manifests directory', () => {
     const during = kubeVipManifest(node('cp1'), vip, '/etc/kubernetes/super-admin.conf');
     const results = diagnose(
       lanCluster(
@@ -416,13 +416,20 @@ describe('kube-vip-manifest', () => {
     expect(failures(results)).toEqual(['kube-vip-manifest@cp1', 'kube-vip-manifest@cp3']);
     const [cp1] = only(results, 'kube-vip-manifest', 'cp1');
     expect(cp1?.explanation).toContain('system:masters');
+    // Backed up outside the manifests directory (kubelet would run a copy inside it), then sed.
     expect(cp1?.fix?.commands).toEqual([
+      'sudo cp -p --backup=numbered /etc/kubernetes/manifests/kube-vip.yaml /etc/kubernetes/kube-vip.yaml.ha-wizard.bak',
       "sudo sed -i 's#/etc/kubernetes/super-admin.conf#/etc/kubernetes/admin.conf#' /etc/kubernetes/manifests/kube-vip.yaml",
     ]);
-    const action = cp1?.fix?.actions[0];
-    expect(action?.kind).toBe('write');
-    const written = action?.kind === 'write' ? action.content : '';
-    expect(kubeVipKubeconfig(written)).toBe('/etc/kubernetes/admin.conf');
+    expect(
+      cp1?.fix?.actions.map((action) => (action.kind === 'run' ? action.argv[0] : '')),
+    ).toEqual(['cp', 'sed']);
+    // What that sed leaves passes the check.
+    expect(
+      kubeVipKubeconfig(
+        during.replaceAll('/etc/kubernetes/super-admin.conf', '/etc/kubernetes/admin.conf'),
+      ),
+    ).toBe('/etc/kubernetes/admin.conf');
     const [cp3] = only(results, 'kube-vip-manifest', 'cp3');
     expect(cp3?.evidence).toBe('/etc/kubernetes/manifests/kube-vip.yaml: missing');
     expect(cp3?.fix?.commands).toEqual(['ha-wizard apply --plan DIR']);

@@ -6,12 +6,14 @@
 // and which kubeadm's 1.29 split of admin.conf was made to avoid. kube-vip only.
 import {parse} from 'yaml';
 import {kubeVipManifestPath} from '../artifacts/kube-vip.js';
-import {manualFix, result, type Fix} from './check.js';
+import {commandFix, manualFix, result, type Fix} from './check.js';
 import {onlyFor, perHost} from './per-host.js';
 
 const id = 'kube-vip-manifest';
 const adminConf = '/etc/kubernetes/admin.conf';
 const superAdminConf = '/etc/kubernetes/super-admin.conf';
+/** Outside /etc/kubernetes/manifests, where kubelet would run it (see backToAdminConf). */
+export const kubeVipBackupPath = '/etc/kubernetes/kube-vip.yaml.ha-wizard.bak';
 
 interface PodManifest {
   readonly kind?: string;
@@ -49,19 +51,21 @@ export const kubeVipKubeconfig = (text: string): string | 'none' | undefined => 
 
 /**
  * Back to admin.conf once init is done, as kube-vip issues #684 and #938 and
- * cluster-api-provider-ionoscloud#103 (a sed in postKubeadmCommands) do.
+ * cluster-api-provider-ionoscloud#103 (a sed in postKubeadmCommands) do. The
+ * backup goes next to the manifests directory, not into it: kubelet reads
+ * every file there whose name does not start with a dot
+ * (pkg/kubelet/config/file.go, extractFromDir's glob `[^.]*`), so a copy there
+ * would run as a second kube-vip, and the copy sorts after the manifest and
+ * would win.
  */
-const backToAdminConf = (manifest: string): Fix => ({
-  summary: `Mount ${adminConf} in kube-vip's pod instead of ${superAdminConf} (the manifest is backed up; kubelet restarts the pod).`,
-  commands: [`sudo sed -i 's#${superAdminConf}#${adminConf}#' ${kubeVipManifestPath}`],
-  actions: [
-    {
-      kind: 'write',
-      path: kubeVipManifestPath,
-      content: manifest.replaceAll(superAdminConf, adminConf),
-    },
-  ],
-});
+const backToAdminConf = (): Fix =>
+  commandFix(
+    `Mount ${adminConf} in kube-vip's pod instead of ${superAdminConf} (the manifest is copied to ${kubeVipBackupPath} first; kubelet restarts the pod).`,
+    [
+      ['cp', '-p', '--backup=numbered', kubeVipManifestPath, kubeVipBackupPath],
+      ['sed', '-i', `s#${superAdminConf}#${adminConf}#`, kubeVipManifestPath],
+    ],
+  );
 
 export const kubeVipManifest = onlyFor(
   ['kube-vip'],
@@ -101,7 +105,7 @@ export const kubeVipManifest = onlyFor(
         'fail',
         evidence,
         `kube-vip on ${host.host} still reads super-admin.conf, which kubeadm init needed only until it was done: that identity is in system:masters, so a pod on the host network holds rights no RBAC rule can take back.`,
-        backToAdminConf(manifest),
+        backToAdminConf(),
       );
     return result(
       id,
