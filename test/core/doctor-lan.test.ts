@@ -202,7 +202,7 @@ describe('lan-vip-holder', () => {
     expect(result?.evidence).toBe(
       `ip -4 addr show: ${vip} on cp1 on lan0, cp3 on lan0; not on cp2`,
     );
-    expect(result?.explanation).toContain('Split brain: cp1 and cp3 all hold the VIP');
+    expect(result?.explanation).toContain('Split brain: cp1 and cp3 both hold the VIP');
     expect(result?.fix?.summary).toContain('IP protocol 112');
   });
 

@@ -91,7 +91,7 @@ const judge = (cluster: ClusterEvidence): CheckResult[] => {
         holder.node,
         'fail',
         evidence,
-        `Split brain: ${names} all hold the VIP ${vip}. Each answers ARP for it, so clients on the LAN reach whichever answered last, and the endpoint changes node under them.`,
+        `Split brain: ${names} ${holders.length === 2 ? 'both' : 'all'} hold the VIP ${vip}. Each answers ARP for it, so clients on the LAN reach whichever answered last, and the endpoint changes node under them.`,
         splitFix(endpoint, names),
       ),
     ];
