@@ -141,6 +141,14 @@ describe('haproxy.cfg', () => {
     ]);
   });
 
+  it('serves its stats (CSV for doctor) on the loopback only, never on the LAN', () => {
+    expect(sections.get('frontend stats')).toEqual([
+      'bind 127.0.0.1:8404',
+      'mode http',
+      'stats uri /stats',
+    ]);
+  });
+
   it('names a server with a hostile host name as one clean word', () => {
     const hostile = {
       ...demo,

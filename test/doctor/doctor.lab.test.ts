@@ -15,23 +15,12 @@ import {cli, cps, labCluster, runProcess, vip} from '../lab/lab-cluster.js';
 import {labSkipReason} from '../lab/skip.js';
 import {sleep} from '../lab/system.js';
 import {closeTerminals, openTerminal} from '../support/pty.js';
+import {check, doctorArgs as reportArgs, failing, runDoctorJson, type Report} from './report.js';
 
 const skipReason = labSkipReason('test/doctor/doctor.lab.test.ts', {
   path: cli,
   reason: 'dist/cli.js is missing: npm run build first',
 });
-
-interface Report {
-  ok: boolean;
-  checks: Array<{
-    id: string;
-    host: string;
-    status: 'pass' | 'fail' | 'unknown';
-    evidence: string;
-    explanation: string;
-    fix: {summary: string; commands: string[]; automatic: boolean} | null;
-  }>;
-}
 
 describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (root)', () => {
   const c = labCluster({
@@ -42,27 +31,8 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
   const state = c.lab;
   let planDir = '';
   let env: NodeJS.ProcessEnv = {};
-  const doctorArgs = () => [
-    'doctor',
-    '--plan',
-    planDir,
-    '--known-hosts',
-    state().knownHostsFile,
-    '--sample-seconds',
-    '4',
-  ];
-  const doctorJson = async () => {
-    const run = await runProcess(['node', cli, ...doctorArgs(), '--json'], env, 120_000);
-    expect(run.stderr).toBe('');
-    return {code: run.code, report: JSON.parse(run.stdout) as Report};
-  };
-  const failing = (report: Report) =>
-    report.checks
-      .filter((c) => c.status !== 'pass')
-      .map((c) => `${c.id}@${c.host}`)
-      .sort();
-  const check = (report: Report, id: string, host: string) =>
-    report.checks.find((c) => c.id === id && c.host === host);
+  const doctorArgs = () => reportArgs(planDir, state().knownHostsFile);
+  const doctorJson = () => runDoctorJson(doctorArgs(), env);
   const until = async (pass: () => Promise<boolean> | boolean, timeoutMs: number, what: string) => {
     const start = performance.now();
     while (!(await pass())) {

@@ -1,5 +1,6 @@
 // What doctor's collection reads for the MTU check: tailscale0 on every node,
-// and Cilium's Helm values from the first control plane that can give them.
+// and Cilium's Helm values from the first control plane that can give them;
+// and per endpoint (issue 11), what else a control plane is asked.
 import {describe, expect, test} from 'vitest';
 import {diagnose} from '../../source/core/doctor/index.js';
 import {collectEvidence} from '../../source/engine/doctor/collect.js';
@@ -62,5 +63,59 @@ describe('doctor collection', () => {
     const [mtu] = diagnose(evidence).filter((result) => result.id === 'mtu');
     expect(mtu).toMatchObject({status: 'unknown', host: init.name});
     expect(mtu?.evidence).toContain(`Kubernetes cluster unreachable (${init.name})`);
+  });
+
+  test('a keepalived + HAProxy plan: addresses, keepalived, HAProxy and its stats on control planes; nothing of the Tailscale VIP', async () => {
+    const base = demoPlan(new Date('2026-11-24T00:00:00Z'));
+    const plan = {
+      ...base,
+      network: {...base.network, endpoint: 'keepalived-haproxy' as const, vip: '192.168.1.250'},
+    };
+    const hosts = new Map(plan.nodes.map((node) => [node.name, new FakeHost(node.name)]));
+    const evidence = await collectEvidence(plan, {
+      hostFor: (node) => hosts.get(node.name)!,
+      sampleSeconds: 0,
+    });
+    expect(evidence.endpoint).toBe('keepalived-haproxy');
+    expect(evidence.status).toBeUndefined();
+    const [cp] = plan.nodes.filter((node) => node.role === 'control-plane');
+    const lines = hosts.get(cp!.name)!.lines();
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'ip -j -4 addr show',
+        'systemctl is-active keepalived',
+        'systemctl is-active haproxy',
+        "curl -sS --max-time 5 'http://127.0.0.1:8404/stats;csv'",
+      ]),
+    );
+    expect(lines.join('\n')).not.toMatch(/lo1|ha-wizard-health-gate/);
+    const worker = plan.nodes.find((node) => node.role === 'worker')!;
+    expect(hosts.get(worker.name)!.lines().join('\n')).not.toMatch(/keepalived|haproxy|8404/);
+  });
+
+  test("a kube-vip plan reads the manifest and the addresses, not keepalived's or HAProxy's", async () => {
+    const base = demoPlan(new Date('2026-11-24T00:00:00Z'));
+    const plan = {
+      ...base,
+      network: {...base.network, endpoint: 'kube-vip' as const, vip: '192.168.1.250'},
+    };
+    const [cp] = plan.nodes.filter((node) => node.role === 'control-plane');
+    const hosts = new Map(
+      plan.nodes.map((node) => [
+        node.name,
+        new FakeHost(
+          node.name,
+          node === cp ? {'/etc/kubernetes/manifests/kube-vip.yaml': 'kind: Pod\n'} : {},
+        ),
+      ]),
+    );
+    const evidence = await collectEvidence(plan, {
+      hostFor: (node) => hosts.get(node.name)!,
+      sampleSeconds: 0,
+    });
+    const planes = evidence.hosts.filter((host) => host.role === 'control-plane');
+    expect(planes.map((host) => host.kubeVipManifest)).toEqual(['kind: Pod\n', null, null]);
+    expect(hosts.get(cp!.name)!.lines()).toContain('ip -j -4 addr show');
+    expect(hosts.get(cp!.name)!.lines().join('\n')).not.toMatch(/keepalived|haproxy/);
   });
 });

@@ -81,9 +81,10 @@ const failover = async (
   return {victim, seconds};
 };
 
-const stopApiserver =
+/** A control plane's apiserver stopped as a drill does it: its static pod manifest moved out (kubelet stops the pod). */
+export const stopApiserver =
   'mv /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/kube-apiserver.yaml.drill';
-const startApiserver =
+export const startApiserver =
   'mv /etc/kubernetes/kube-apiserver.yaml.drill /etc/kubernetes/manifests/kube-apiserver.yaml';
 
 /**

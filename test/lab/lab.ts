@@ -624,11 +624,20 @@ export const alive = (pid: number) => {
   }
 };
 
+/** A process may exit between `alive` and the signal (a lab test's teardown met ESRCH): gone is done. */
+const signal = (pid: number, name: NodeJS.Signals) => {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+};
+
 const killAll = async (pids: readonly number[]) => {
-  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGTERM');
+  for (const pid of pids) if (alive(pid)) signal(pid, 'SIGTERM');
   const deadline = Date.now() + 2000;
   while (pids.some(alive) && Date.now() < deadline) await sleep(20);
-  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of pids) if (alive(pid)) signal(pid, 'SIGKILL');
 };
 
 const labNamespaces = async () =>

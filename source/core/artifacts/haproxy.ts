@@ -13,6 +13,17 @@ import {shellText} from './shell-text.js';
 
 export const haproxyConfigPath = '/etc/haproxy/haproxy.cfg';
 
+/**
+ * HAProxy's own view of its backends, for `ha-wizard doctor` (issue 11): the
+ * stats page on a listener bound to the loopback only, read with curl (on
+ * every node already; socat for the stats socket is not on a default Debian).
+ * 8404 is a port no Kubernetes component takes. `;csv` in the URI
+ * asks for the CSV export (src/http_ana.c, v2.6.0, http_handle_stats), whose
+ * columns doc/management.txt section 9.1 lists.
+ */
+export const haproxyStats = {address: '127.0.0.1', port: 8404, path: '/stats'} as const;
+export const haproxyStatsCsvUrl = `http://${haproxyStats.address}:${haproxyStats.port}${haproxyStats.path};csv`;
+
 /** A server name HAProxy takes as one word; unique, as names from the tailnet may clash once cleaned. */
 const serverNames = (names: readonly string[]): string[] => {
   const used = new Set<string>();
@@ -25,6 +36,21 @@ const serverNames = (names: readonly string[]): string[] => {
   });
 };
 
+/** The backend of the apiservers, as HAProxy's stats name it (`pxname`). */
+export const haproxyBackendName = 'apiserverbackend';
+
+/**
+ * HAProxy's `server` name for each control plane, by node name, as
+ * haproxy.cfg lists them: those with an IPv4 address, in plan order.
+ */
+export const haproxyServerNames = (
+  nodes: ReadonlyArray<{readonly name: string; readonly ip: string}>,
+): ReadonlyMap<string, string> => {
+  const listed = nodes.filter((node) => isDottedIpv4(node.ip));
+  const names = serverNames(listed.map((node) => node.name));
+  return new Map(listed.map((node, index) => [node.name, names[index] ?? node.name]));
+};
+
 /**
  * `haproxy/haproxy.cfg`, the same on every control plane. The backends are
  * the apiservers' Tailscale addresses, which the plan knows and which every
@@ -35,7 +61,7 @@ const serverNames = (names: readonly string[]): string[] => {
  */
 export const haproxyCfg = (plan: Plan): string => {
   const cps = controlPlanes(plan).filter((node) => isDottedIpv4(node.ip));
-  const names = serverNames(cps.map((node) => node.name));
+  const names = haproxyServerNames(cps);
   return shellText([
     '# HAProxy for the Kubernetes API (ha-wizard): the VIP and every control plane',
     `# listen on ${haproxyPort} and balance to every kube-apiserver on ${defaults.apiServerPort}.`,
@@ -58,16 +84,22 @@ export const haproxyCfg = (plan: Plan): string => {
     `    bind *:${haproxyPort}`,
     '    mode tcp',
     '    option tcplog',
-    '    default_backend apiserverbackend',
+    `    default_backend ${haproxyBackendName}`,
     '',
-    'backend apiserverbackend',
+    `backend ${haproxyBackendName}`,
     '    mode tcp',
     '    option httpchk GET /healthz',
     '    http-check expect status 200',
     '    balance roundrobin',
     ...cps.map(
-      (node, index) =>
-        `    server ${names[index]} ${node.ip}:${defaults.apiServerPort} check check-ssl verify none`,
+      (node) =>
+        `    server ${names.get(node.name) ?? node.name} ${node.ip}:${defaults.apiServerPort} check check-ssl verify none`,
     ),
+    '',
+    "# HAProxy's view of the backends above, for ha-wizard doctor: this node only.",
+    'frontend stats',
+    `    bind ${haproxyStats.address}:${haproxyStats.port}`,
+    '    mode http',
+    `    stats uri ${haproxyStats.path}`,
   ]);
 };

@@ -1,17 +1,18 @@
 // accept-routes on every node (DOMAIN.md "Target topology"): the VIP is a
 // subnet route, and a node that does not accept routes cannot reach it.
+// Tailscale VIP only: a LAN endpoint's VIP is reached over the LAN, not as a
+// subnet route, so a node that does not accept routes still reaches the API
+// (the nodes reach each other at their own Tailscale addresses, no route needed).
 import {acceptRoutesArgv} from '../artifacts/tailscale-routes.js';
 import {parsePrefs} from '../tailnet/prefs.js';
 import {commandFix, result} from './check.js';
-import {couldNotRun, perHost} from './per-host.js';
+import {couldNotRun, onlyFor, perHost} from './per-host.js';
 
 const id = 'accept-routes';
 
-export const acceptRoutes = perHost(
-  id,
-  'Tailscale accept-routes',
-  ['control-plane', 'worker'],
-  (host, cluster) => {
+export const acceptRoutes = onlyFor(
+  ['tailscale-vip'],
+  perHost(id, 'Tailscale accept-routes', ['control-plane', 'worker'], (host, cluster) => {
     const prefs = host.prefs?.code === 0 ? parsePrefs(host.prefs.stdout) : undefined;
     if (prefs === undefined) return couldNotRun(id, host.host, 'tailscale debug prefs', host.prefs);
     const evidence = `tailscale debug prefs: "RouteAll": ${prefs.routeAll}`;
@@ -31,5 +32,5 @@ export const acceptRoutes = perHost(
         acceptRoutesArgv(),
       ]),
     );
-  },
+  }),
 );

@@ -3,6 +3,8 @@
 // address it dialled; without the VIP in it every such call fails with an x509
 // error. Parsing a certificate is computation, not I/O: node:crypto's
 // X509Certificate, as the run's CA hash does.
+// Every endpoint: the LAN endpoints' VIP is in certSANs too, and kubectl
+// through it checks the certificate the same way.
 import {X509Certificate} from 'node:crypto';
 import {vipAddress} from '../artifacts/vip.js';
 import {manualFix, result} from './check.js';

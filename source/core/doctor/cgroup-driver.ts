@@ -1,6 +1,7 @@
 // containerd's SystemdCgroup against the kubelet's cgroupDriver (DOMAIN.md,
 // seed 001): when they disagree, etcd and kube-apiserver restart in a loop and
 // kubectl answers "connection refused" on and off.
+// Every endpoint: the refusals come from the node itself.
 import {parse} from 'yaml';
 import {
   effectiveSystemdCgroup,

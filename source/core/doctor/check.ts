@@ -40,6 +40,10 @@ export interface CheckResult {
 
 export const sudoText = (argv: readonly string[]): string => `sudo ${quoteCommand(argv)}`;
 
+/** Where to read why a service stopped: its last lines in the journal. */
+export const journalText = (unit: string, lines = 30): string =>
+  sudoText(['journalctl', '-u', unit, '-n', String(lines), '--no-pager']);
+
 /** A fix made only of root commands: shown as they run. */
 export const commandFix = (
   summary: string,

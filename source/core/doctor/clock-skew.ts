@@ -2,6 +2,7 @@
 // between members, and certificates just issued look "not yet valid" on a
 // host whose clock is behind. Each host's clock is compared with the median
 // of all of them, so a wrong clock on the workstation blames nobody.
+// Every endpoint: etcd and the certificates do not care how the API is reached.
 import {manualFix, result, type CheckResult} from './check.js';
 import type {ClusterEvidence} from './evidence.js';
 import type {Check} from './per-host.js';

@@ -2,6 +2,7 @@
 // each file held. The engine fills it (source/engine/doctor/collect.ts); the
 // checks read it. Undefined means "not collected" (not this host's role, or
 // the host could not be reached).
+import type {EndpointKind} from '../plan/endpoint.js';
 import type {Role} from '../plan/types.js';
 
 export interface CommandOutput {
@@ -55,12 +56,24 @@ export interface HostEvidence {
   readonly pings?: ReadonlyArray<{readonly peer: string; readonly output: CommandOutput}>;
   /** `ip -j link show dev tailscale0`: its MTU, which Cilium's VXLAN must fit. */
   readonly tailscaleLink?: CommandOutput;
+  /** `ip -j -4 addr show` (control planes, LAN endpoints): whether the LAN VIP is here. */
+  readonly lanAddresses?: CommandOutput;
+  /** `systemctl is-active keepalived` (control planes, keepalived + HAProxy). */
+  readonly keepalivedActive?: CommandOutput;
+  /** `systemctl is-active haproxy` (control planes, keepalived + HAProxy). */
+  readonly haproxyActive?: CommandOutput;
+  /** HAProxy's CSV stats from its localhost-only listener (control planes, keepalived + HAProxy). */
+  readonly haproxyStats?: CommandOutput;
+  /** /etc/kubernetes/manifests/kube-vip.yaml; null when missing (control planes, kube-vip). */
+  readonly kubeVipManifest?: string | null;
   /** `date +%s.%N` on the host and this machine's clock around it, in seconds. */
   readonly clock?: {readonly remote: number; readonly sentAt: number; readonly receivedAt: number};
 }
 
 export interface ClusterEvidence {
   readonly vip: string;
+  /** How the API gets its address; absent means the Tailscale VIP (plans before issue 11). */
+  readonly endpoint?: EndpointKind;
   /** The cluster's service CIDR (its first address is the `kubernetes` service IP, a SAN). */
   readonly serviceCidr?: string;
   /** When it was collected (ms since the epoch): the checks' "now" (key expiry). */

@@ -1,5 +1,7 @@
 // A node whose Tailscale key expires drops off the tailnet, and the cluster
 // loses it (DOMAIN.md: node key expiry). Read from the node's own status.
+// Every endpoint: with a LAN endpoint too, the nodes reach each other (etcd,
+// kubelet, Cilium's VXLAN) at their Tailscale addresses.
 import {parseStatus} from '../tailnet/parse-status.js';
 import {keyExpiryFinding} from '../validate/key-expiry.js';
 import {manualFix, result} from './check.js';

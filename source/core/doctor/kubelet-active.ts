@@ -1,4 +1,5 @@
 // The kubelet runs the static pods; when it is down, nothing restarts them.
+// Every endpoint: the static pods (kube-vip's too) need the kubelet.
 import {commandFix, result} from './check.js';
 import {couldNotRun, perHost} from './per-host.js';
 

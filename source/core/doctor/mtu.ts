@@ -3,6 +3,7 @@
 // an MTU setting Cilium takes the default route's device, usually 1500: small
 // requests work and large answers (a kubectl get of many pods, an image pull
 // through a pod) hang, because the tunnel's packets do not fit tailscale0.
+// Every endpoint: Cilium's VXLAN rides on tailscale0 with a LAN endpoint too.
 import {commandFix, firstLine, result, type CheckResult} from './check.js';
 import type {ClusterEvidence, CommandOutput, HostEvidence} from './evidence.js';
 import type {Check} from './per-host.js';

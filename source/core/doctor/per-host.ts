@@ -1,6 +1,7 @@
 // Most checks judge each host of a role on its own evidence. This runs one
 // such judgement over the hosts it concerns and turns an unreachable host or
 // evidence that was never collected into `unknown`, in one place.
+import type {EndpointKind} from '../plan/endpoint.js';
 import type {Role} from '../plan/types.js';
 import {firstLine, result, type CheckResult} from './check.js';
 import type {ClusterEvidence, CommandOutput, HostEvidence} from './evidence.js';
@@ -10,7 +11,15 @@ export interface Check {
   /** A few words for headings: "containerd and kubelet cgroup driver". */
   readonly title: string;
   readonly run: (cluster: ClusterEvidence) => CheckResult[];
+  /** Only for clusters with one of these endpoints (issue 11); every cluster when absent. */
+  readonly endpoints?: readonly EndpointKind[];
 }
+
+/** The same check, run only for clusters whose API endpoint is one of `endpoints`. */
+export const onlyFor = (endpoints: readonly EndpointKind[], check: Check): Check => ({
+  ...check,
+  endpoints,
+});
 
 export const perHost = (
   id: string,

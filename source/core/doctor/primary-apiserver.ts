@@ -2,6 +2,8 @@
 // failover is not health-aware). A primary whose apiserver is down but whose
 // tailscaled is alive black-holes the whole API; withdrawing its route lets
 // the tailnet move the VIP to another control plane.
+// Tailscale VIP only: on a LAN the holder is keepalived's or kube-vip's
+// choice, which lan-vip-holder and the HAProxy checks look at.
 import {withdrawRouteArgv} from '../artifacts/tailscale-routes.js';
 import {vipRoute} from '../artifacts/vip.js';
 import {parsePrefs} from '../tailnet/prefs.js';
@@ -76,6 +78,7 @@ const judge = (cluster: ClusterEvidence): CheckResult[] => {
 
 export const primaryApiserver: Check = {
   id,
+  endpoints: ['tailscale-vip'],
   title: "the VIP's primary router and its apiserver",
   run: judge,
 };

@@ -1,5 +1,7 @@
 // etcd between control planes over a DERP relay is slow and flaps (DOMAIN.md:
 // a relayed path between CPs). `tailscale ping` says which path is in use.
+// Every endpoint: etcd's peers are the control planes' Tailscale addresses
+// whichever endpoint the API has.
 import {parsePing} from '../tailnet/ping.js';
 import {manualFix, result, type CheckResult} from './check.js';
 import type {Check} from './per-host.js';

@@ -1,6 +1,7 @@
 // Restart counts of kube-apiserver and etcd (`crictl ps -a`, DOMAIN.md). A high
 // ATTEMPT alone is history; doctor looks twice, a few seconds apart, and calls
 // it a fault only when a container is not running now or restarted meanwhile.
+// Every endpoint: a crash-looping apiserver or etcd breaks any of them.
 import {manualFix, result, type CheckResult} from './check.js';
 import {newest, parseCrictlPs} from './crictl.js';
 import {couldNotRun, perHost} from './per-host.js';

@@ -2,6 +2,7 @@
 // PrimaryRoutes in `tailscale status --json`. Until then nothing outside a
 // control plane can reach the VIP. Only a tailnet admin can approve, so the
 // fix is shown, not applied.
+// Tailscale VIP only: the LAN endpoints have no route to approve.
 import {vipRoute} from '../artifacts/vip.js';
 import {headscaleApproveCommand} from '../tailnet/control-api.js';
 import {nodeName} from '../tailnet/node-name.js';
@@ -94,6 +95,7 @@ const judge = (cluster: ClusterEvidence): CheckResult => {
 
 export const routeApproved: Check = {
   id,
+  endpoints: ['tailscale-vip'],
   title: 'VIP route approved',
   run: (cluster) => [judge(cluster)],
 };

@@ -4,6 +4,7 @@
 // tell. Only the control server's API can; doctor asks it when given a key
 // (--headscale-api-key-file, --tailscale-api-key-file) and otherwise leaves
 // this check out (apply's verify says so in its run).
+// Tailscale VIP only: the LAN endpoints have no route to approve.
 import {vipRoute} from '../artifacts/vip.js';
 import {headscaleApproveCommand} from '../tailnet/control-api.js';
 import {manualFix, result, type CheckResult} from './check.js';
@@ -52,6 +53,7 @@ const judge = (cluster: ClusterEvidence): CheckResult[] => {
 
 export const standbyApproved: Check = {
   id,
+  endpoints: ['tailscale-vip'],
   title: "Each control plane's VIP route approved",
   run: judge,
 };

@@ -1,4 +1,5 @@
 // The kubelet refuses to start with swap on (unless configured for it).
+// Every endpoint.
 import {commandFix, result} from './check.js';
 import {couldNotRun, perHost} from './per-host.js';
 

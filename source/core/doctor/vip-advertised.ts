@@ -1,18 +1,18 @@
 // Every healthy control plane advertises VIP/32 (DOMAIN.md phase 6), so the
 // tailnet has somewhere to fail over to.
+// Tailscale VIP only: the LAN endpoints advertise no route (keepalived or
+// kube-vip moves their VIP by ARP).
 import {advertiseRoutesArgv} from '../artifacts/tailscale-routes.js';
 import {vipRoute} from '../artifacts/vip.js';
 import {parsePrefs} from '../tailnet/prefs.js';
 import {commandFix, result} from './check.js';
-import {couldNotRun, perHost, withdrawnOnPurpose} from './per-host.js';
+import {couldNotRun, onlyFor, perHost, withdrawnOnPurpose} from './per-host.js';
 
 const id = 'vip-advertised';
 
-export const vipAdvertised = perHost(
-  id,
-  'VIP route advertised',
-  ['control-plane'],
-  (host, cluster) => {
+export const vipAdvertised = onlyFor(
+  ['tailscale-vip'],
+  perHost(id, 'VIP route advertised', ['control-plane'], (host, cluster) => {
     const prefs = host.prefs?.code === 0 ? parsePrefs(host.prefs.stdout) : undefined;
     if (prefs === undefined) return couldNotRun(id, host.host, 'tailscale debug prefs', host.prefs);
     const route = vipRoute(cluster.vip);
@@ -32,5 +32,5 @@ export const vipAdvertised = perHost(
         [advertiseRoutesArgv(prefs.advertiseRoutes, cluster.vip)],
       ),
     );
-  },
+  }),
 );

@@ -2,7 +2,9 @@
 // argv arrays only, files read with sudo where kubeadm keeps them 0600. Every
 // command is read-only. A host that cannot be reached is recorded as such, so
 // the report says "could not look" for it instead of failing as a whole.
+import {haproxyStatsCsvUrl} from '../../core/artifacts/haproxy.js';
 import {healthGateUnitName} from '../../core/artifacts/health-gate.js';
+import {kubeVipManifestPath} from '../../core/artifacts/kube-vip.js';
 import {lo1Interface} from '../../core/artifacts/networkd.js';
 import {apiserverCertPath} from '../../core/doctor/certificate-san.js';
 import {kubeletConfigPath} from '../../core/doctor/cgroup-driver.js';
@@ -13,6 +15,7 @@ import type {
   HostEvidence,
   NetworkManagerName,
 } from '../../core/doctor/evidence.js';
+import {isLanEndpoint, type EndpointKind} from '../../core/plan/endpoint.js';
 import type {Plan, PlanNode} from '../../core/plan/types.js';
 import {pathPingArgv} from '../../core/tailnet/ping.js';
 import {parsePrefs} from '../../core/tailnet/prefs.js';
@@ -20,6 +23,7 @@ import {ControlApiError, controlApiFor, type ControlApiConfig} from '../control/
 import {withCommandPaths} from '../host/command-paths.js';
 import type {Host} from '../host/host.js';
 import {helmGetValuesArgv} from '../phases/cilium.js';
+import {addressesArgv} from '../phases/preflight-lan.js';
 import {observersOf} from '../phases/route-approval.js';
 import {localReadyz, readyzArgv} from '../phases/steps/readyz.js';
 
@@ -65,30 +69,58 @@ const networkManagerOf = (output: CommandOutput): NetworkManagerName | 'none' =>
   return networkd === 'active' ? 'systemd-networkd' : nm === 'active' ? 'NetworkManager' : 'none';
 };
 
+/** The Tailscale VIP's own evidence on a control plane: lo1, its health gate, who manages lo1. */
+const collectTailscaleVip = async (
+  host: Host,
+  signal: AbortSignal | undefined,
+): Promise<Partial<HostEvidence>> => ({
+  lo1: await run(host, ['ip', '-j', 'addr', 'show', 'dev', lo1Interface], signal),
+  healthGate: await run(host, ['systemctl', 'is-active', healthGateUnitName], signal),
+  networkManager: networkManagerOf(
+    await run(host, ['systemctl', 'is-active', 'systemd-networkd', 'NetworkManager'], signal),
+  ),
+});
+
+/**
+ * A LAN endpoint's evidence on a control plane (issue 11): its addresses (the
+ * VIP on it or not), and keepalived, HAProxy and HAProxy's own view of its
+ * backends, or kube-vip's manifest.
+ */
+const collectLanEndpoint = async (
+  host: Host,
+  endpoint: EndpointKind,
+  signal: AbortSignal | undefined,
+): Promise<Partial<HostEvidence>> => {
+  const lanAddresses = await run(host, addressesArgv(), signal);
+  if (endpoint === 'kube-vip')
+    return {
+      lanAddresses,
+      kubeVipManifest: (await host.readFile(kubeVipManifestPath, {sudo: true})) ?? null,
+    };
+  return {
+    lanAddresses,
+    keepalivedActive: await run(host, ['systemctl', 'is-active', 'keepalived'], signal),
+    haproxyActive: await run(host, ['systemctl', 'is-active', 'haproxy'], signal),
+    haproxyStats: await run(host, ['curl', '-sS', '--max-time', '5', haproxyStatsCsvUrl], signal),
+  };
+};
+
 const collectControlPlane = async (
   host: Host,
+  endpoint: EndpointKind,
   signal: AbortSignal | undefined,
   sampleSeconds: number,
 ): Promise<Partial<HostEvidence>> => {
   const started = Date.now();
   const first = await run(host, ['crictl', 'ps', '-a'], signal, true);
-  const lo1 = await run(host, ['ip', '-j', 'addr', 'show', 'dev', lo1Interface], signal);
   const readyz = await run(host, readyzArgv(localReadyz), signal);
   const apiserverCert = (await host.readFile(apiserverCertPath, {sudo: true})) ?? null;
-  const healthGate = await run(host, ['systemctl', 'is-active', healthGateUnitName], signal);
-  const networkManager = networkManagerOf(
-    await run(host, ['systemctl', 'is-active', 'systemd-networkd', 'NetworkManager'], signal),
-  );
+  const endpointEvidence = isLanEndpoint(endpoint)
+    ? await collectLanEndpoint(host, endpoint, signal)
+    : await collectTailscaleVip(host, signal);
   await wait(Math.max(0, sampleSeconds * 1000 - (Date.now() - started)), signal);
   const second = await run(host, ['crictl', 'ps', '-a'], signal, true);
-  return {
-    crictl: {first, second, sampleSeconds},
-    lo1,
-    readyz,
-    apiserverCert,
-    healthGate,
-    networkManager,
-  };
+  return {crictl: {first, second, sampleSeconds}, readyz, apiserverCert, ...endpointEvidence};
 };
 
 /** Everything doctor reads on one host; `unreachable` when the host could not be reached. */
@@ -98,6 +130,8 @@ export const collectHost = async (
   options: Pick<CollectOptions, 'sampleSeconds' | 'signal'> & {
     /** The other control planes' addresses (pinged from a control plane). */
     readonly peers?: readonly string[];
+    /** The cluster's API endpoint: what else a control plane is asked (the Tailscale VIP's when absent). */
+    readonly endpoint?: EndpointKind;
   } = {},
 ): Promise<HostEvidence> => {
   const base = {host: node.name, role: node.role, ip: node.ip, dnsName: node.dnsName};
@@ -125,7 +159,12 @@ export const collectHost = async (
     };
     const controlPlane =
       node.role === 'control-plane'
-        ? await collectControlPlane(host, signal, options.sampleSeconds ?? 5)
+        ? await collectControlPlane(
+            host,
+            options.endpoint ?? 'tailscale-vip',
+            signal,
+            options.sampleSeconds ?? 5,
+          )
         : {};
     // The path to each other control plane, as etcd's traffic takes it.
     const pings =
@@ -149,11 +188,13 @@ export const collectEvidence = async (
   options: CollectOptions,
 ): Promise<ClusterEvidence> => {
   const collectedAt = Date.now();
+  const {endpoint} = plan.network;
   const controlPlanes = plan.nodes.filter((node) => node.role === 'control-plane');
   const hosts = await Promise.all(
     plan.nodes.map((node) =>
       collectHost(options.hostFor(node), node, {
         ...options,
+        endpoint,
         peers: controlPlanes
           .filter((other) => other.name !== node.name)
           .map((other) => other.ip || other.dnsName),
@@ -165,7 +206,8 @@ export const collectEvidence = async (
   const candidates = observersOf(plan).filter(
     (node) => hosts.find((entry) => entry.host === node.name)?.unreachable === undefined,
   );
-  const observer = candidates[0];
+  // A LAN endpoint's VIP is no subnet route: nobody routes it, and no route needs approving.
+  const observer = endpoint === 'tailscale-vip' ? candidates[0] : undefined;
   let status: ClusterEvidence['status'];
   if (observer) {
     try {
@@ -181,18 +223,19 @@ export const collectEvidence = async (
       status = undefined;
     }
   }
-  const approvals = options.controlApi
-    ? await collectApprovals(controlPlanes, options.controlApi, async () => {
-        const first = controlPlanes[0];
-        if (!first) return undefined;
-        const prefs = await run(
-          options.hostFor(first),
-          ['tailscale', 'debug', 'prefs'],
-          options.signal,
-        );
-        return parsePrefs(prefs.stdout)?.controlUrl;
-      })
-    : undefined;
+  const approvals =
+    options.controlApi && endpoint === 'tailscale-vip'
+      ? await collectApprovals(controlPlanes, options.controlApi, async () => {
+          const first = controlPlanes[0];
+          if (!first) return undefined;
+          const prefs = await run(
+            options.hostFor(first),
+            ['tailscale', 'debug', 'prefs'],
+            options.signal,
+          );
+          return parsePrefs(prefs.stdout)?.controlUrl;
+        })
+      : undefined;
   const cilium = await ciliumValuesFrom(
     controlPlanes.filter(
       (node) => hosts.find((entry) => entry.host === node.name)?.unreachable === undefined,
@@ -201,6 +244,7 @@ export const collectEvidence = async (
   );
   return {
     vip: plan.network.vip,
+    endpoint,
     serviceCidr: plan.network.serviceCidr,
     collectedAt,
     hosts,
