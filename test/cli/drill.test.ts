@@ -61,7 +61,7 @@ describe('ha-wizard drill', () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^ha-wizard: The drill does not know the kube-vip endpoint yet \(only the Tailscale VIP\); test its failover by hand, as seed 003 does: take the node that holds the VIP down and watch https:\/\/VIP:6443\/readyz\.\n$/,
+      /^ha-wizard: The drill does not know the kube-vip endpoint yet \(it tests these: Tailscale VIP, keepalived \+ HAProxy\); test its failover by hand, as seed 003 does: take the node that holds the VIP down and watch https:\/\/VIP:6443\/readyz\.\n$/,
     );
   });
 
