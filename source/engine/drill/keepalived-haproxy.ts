@@ -74,12 +74,17 @@ export const keepalivedHaproxy = (plan: Plan): EndpointStrategy => {
     // Two rounds of HAProxy's round robin over every apiserver without a failure.
     steadyLooks: 2 * cps.length,
     nodeDown: {kind: 'unit', unit: 'keepalived.service', cutsAccess: false},
-    settledWhat: 'keepalived and haproxy active, and one holder of the VIP',
+    // The holder was the healthy control plane of the highest priority, so with preemption it
+    // takes the VIP back once its keepalived runs again: a second hand-over, which a drill that
+    // returned before it would leave to the next drill to stumble on.
+    settledWhat: 'keepalived and haproxy active, and the VIP back on it alone',
     settled: async (node: PlanNode, on: (node: PlanNode) => Host) => {
       const active = await on(node).exec(['systemctl', 'is-active', ...keepalivedHaproxyServices], {
         timeoutMs: lookTimeoutMs,
       });
-      return active.code === 0 && (await holder(on)).kind === 'node';
+      if (active.code !== 0) return false;
+      const now = await holder(on);
+      return now.kind === 'node' && now.node.name === node.name;
     },
   };
 };

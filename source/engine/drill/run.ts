@@ -67,7 +67,7 @@ const measureDown = async (
         holderAfter: lastSeen?.kind === 'node' ? lastSeen.node.name : null,
       };
     const elapsed = seconds(offAt, clock.now());
-    // A run of good looks under way may finish past maxSeconds; it then counts as late.
+    // A run of good looks under way may finish past maxSeconds: downSeconds is when it began.
     if (elapsed > settings.maxSeconds && run === undefined)
       return {downSeconds: null, holderAfter: null, ...(lastSeen ? {lastSeen} : {})};
     ctx.report.waiting(
