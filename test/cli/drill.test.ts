@@ -44,6 +44,19 @@ describe('ha-wizard drill', () => {
     );
   });
 
+  it('--node-down without a terminal names what it would stop on this endpoint: keepalived for keepalived + HAProxy', () => {
+    const result = runCli([
+      'drill',
+      '--plan',
+      planDir(['rpi4-a', 'rpi4-b', 'opi5'], 'keepalived-haproxy'),
+      '--node-down',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "ha-wizard: The drill stops a control plane's keepalived and asks first, and there is no terminal to ask on.\nAdd --yes to go ahead without the question.\n",
+    );
+  });
+
   it('a plan with one control plane: nothing to fail over to, exit 1', () => {
     const result = runCli(['drill', '--plan', planDir(['rpi4-a']), '--yes', '--node-down']);
     expect(result.code).toBe(1);
