@@ -27,37 +27,55 @@ const nodeList = (ready: readonly string[]) =>
     })),
   });
 
+/** Where a control plane's apiserver manifest is, and when the drill moved it away. */
+interface Apiserver {
+  home: boolean;
+  stoppedAt?: number;
+}
+
+/** A control plane whose kubectl lists `ready` and whose apiserver manifest the drill moves out and back. */
+const controlPlaneHost = (
+  node: PlanNode,
+  ready: readonly string[],
+  apiserver: Apiserver,
+  now: () => number,
+) =>
+  new FakeHost(node.name, {'/etc/kubernetes/pki/ca.crt': 'CA'})
+    .on(/kubectl --kubeconfig \/etc\/kubernetes\/admin.conf get nodes -o json/, () => ({
+      stdout: nodeList(ready),
+    }))
+    .on(['test', '-f', '/etc/kubernetes/manifests/kube-apiserver.yaml'], () => ({
+      code: apiserver.home ? 0 : 1,
+    }))
+    .on(/^mv -- \/etc\/kubernetes\/manifests\/kube-apiserver.yaml /, () => {
+      apiserver.home = false;
+      apiserver.stoppedAt = now();
+      return {};
+    })
+    .on(/^sh -c 'if \[ -e "\$2" \]/, () => {
+      apiserver.home = true;
+      return {};
+    });
+
 /** A small world: who holds the VIP, whether the holder's apiserver runs, a virtual clock. */
 const world = (
   options: {ready?: readonly string[]; failoverMs?: number; holderThrowsAfterStop?: boolean} = {},
 ) => {
   let time = 0;
   let holder: PlanNode | undefined = cp1;
-  let stoppedAt: number | undefined;
-  let manifestHome = true;
+  const apiserver: Apiserver = {home: true};
+  /** When the holder went off: its apiserver, or its tailscaled. */
+  let tailscaledStoppedAt: number | undefined;
+  const stoppedAt = () => apiserver.stoppedAt ?? tailscaledStoppedAt;
   const failoverMs = options.failoverMs ?? 4000;
   const hosts = new Map<string, FakeHost>();
   const reopened: string[] = [];
   const created: FakeHost[] = [];
   const make = (node: PlanNode) => {
-    const host = new FakeHost(node.name, {'/etc/kubernetes/pki/ca.crt': 'CA'})
-      .on(/kubectl --kubeconfig \/etc\/kubernetes\/admin.conf get nodes -o json/, () => ({
-        stdout: nodeList(options.ready ?? controlPlanes(plan).map((n) => n.name)),
-      }))
-      .on(['test', '-f', '/etc/kubernetes/manifests/kube-apiserver.yaml'], () => ({
-        code: manifestHome ? 0 : 1,
-      }))
+    const ready = options.ready ?? controlPlanes(plan).map((n) => n.name);
+    const host = controlPlaneHost(node, ready, apiserver, () => time)
       .on(/^sh -c 'setsid/, (call) => {
-        if (call.argv.includes('tailscaled.service')) stoppedAt = time;
-        return {};
-      })
-      .on(/^mv -- \/etc\/kubernetes\/manifests\/kube-apiserver.yaml /, () => {
-        manifestHome = false;
-        stoppedAt = time;
-        return {};
-      })
-      .on(/^sh -c 'if \[ -e "\$2" \]/, () => {
-        manifestHome = true;
+        if (call.argv.includes('tailscaled.service')) tailscaledStoppedAt = time;
         return {};
       })
       .on(['systemctl', 'is-active', 'tailscaled.service'], {stdout: 'active\n'})
@@ -73,9 +91,10 @@ const world = (
     address,
     label: 'the Tailscale VIP 10.200.0.1',
     holder: async (): Promise<Holding> => {
-      if (options.holderThrowsAfterStop && stoppedAt !== undefined)
+      const off = stoppedAt();
+      if (options.holderThrowsAfterStop && off !== undefined)
         throw new Error('tailscale status failed');
-      if (stoppedAt !== undefined && time - stoppedAt >= failoverMs) holder = cp2;
+      if (off !== undefined && time - off >= failoverMs) holder = cp2;
       return holder ? {kind: 'node', node: holder} : {kind: 'none'};
     },
     servedWithout: (before, now) => now.kind === 'node' && now.node.name !== before.name,
@@ -114,9 +133,10 @@ const world = (
     ready: ['cp1', 'cp2', 'cp3'],
     // The endpoint is dark from the stop until the failover; the holder's own address while stopped.
     probe: async (target) => {
-      if (stoppedAt === undefined) return true;
-      if (target === address) return time - stoppedAt >= failoverMs;
-      return manifestHome;
+      const off = stoppedAt();
+      if (off === undefined) return true;
+      if (target === address) return time - off >= failoverMs;
+      return apiserver.home;
     },
   };
   return {
@@ -128,7 +148,7 @@ const world = (
     controller,
     lines,
     time: () => time,
-    manifestHome: () => manifestHome,
+    manifestHome: () => apiserver.home,
   };
 };
 
@@ -303,9 +323,8 @@ describe('runDrill on keepalived + HAProxy (the real strategy, fake hosts)', () 
     let time = 0;
     let holders: readonly PlanNode[] = [a];
     const lines: string[] = [];
-    let stoppedAt: number | undefined;
+    const apiserver: Apiserver = {home: true};
     let keepalivedStoppedAt: number | undefined;
-    let manifestHome = true;
     let connections = 0;
     const markDownMs = 5000;
     const hosts = new Map<string, FakeHost>();
@@ -318,25 +337,11 @@ describe('runDrill on keepalived + HAProxy (the real strategy, fake hosts)', () 
       return holders;
     };
     const make = (node: PlanNode) => {
-      const host = new FakeHost(node.name, {'/etc/kubernetes/pki/ca.crt': 'CA'})
-        .on(/kubectl --kubeconfig \/etc\/kubernetes\/admin.conf get nodes -o json/, () => ({
-          stdout: nodeList(controlPlanes(lanPlan).map((n) => n.name)),
-        }))
-        .on(['test', '-f', '/etc/kubernetes/manifests/kube-apiserver.yaml'], () => ({
-          code: manifestHome ? 0 : 1,
-        }))
+      const ready = controlPlanes(lanPlan).map((n) => n.name);
+      const host = controlPlaneHost(node, ready, apiserver, () => time)
         .on(/^sh -c 'setsid/, (call) => {
           // The node's timer stops keepalived one second (stopLeadSeconds) from now.
           if (call.argv.includes('keepalived.service')) keepalivedStoppedAt = time + 1000;
-          return {};
-        })
-        .on(/^mv -- \/etc\/kubernetes\/manifests\/kube-apiserver.yaml /, () => {
-          manifestHome = false;
-          stoppedAt = time;
-          return {};
-        })
-        .on(/^sh -c 'if \[ -e "\$2" \]/, () => {
-          manifestHome = true;
           return {};
         })
         .on(
@@ -362,7 +367,9 @@ describe('runDrill on keepalived + HAProxy (the real strategy, fake hosts)', () 
       return host;
     };
     const apiserverUp = () =>
-      stoppedAt === undefined || manifestHome || time < stoppedAt + (options.kubeletLagMs ?? 0);
+      apiserver.stoppedAt === undefined ||
+      apiserver.home ||
+      time < apiserver.stoppedAt + (options.kubeletLagMs ?? 0);
     const ctx: DrillContext = {
       plan: lanPlan,
       strategy: keepalivedHaproxy(lanPlan),
@@ -376,13 +383,14 @@ describe('runDrill on keepalived + HAProxy (the real strategy, fake hosts)', () 
       ready: ['cp1', 'cp2', 'cp3'],
       probe: async (target) => {
         if (target !== lanAddress) return apiserverUp();
-        if (apiserverUp() || stoppedAt === undefined || time >= stoppedAt + markDownMs) return true;
+        const off = apiserver.stoppedAt;
+        if (apiserverUp() || off === undefined || time >= off + markDownMs) return true;
         // Round robin over three backends, one of them gone and not yet marked down.
         connections += 1;
         return connections % 3 !== 0;
       },
     };
-    return {ctx, prepared, hosts, lines, time: () => time, manifestHome: () => manifestHome};
+    return {ctx, prepared, hosts, lines, time: () => time, manifestHome: () => apiserver.home};
   };
 
   it('apiserver stop: counts the endpoint back only once answers are steady (HAProxy marked the backend down), and the VIP stays', async () => {
