@@ -4,6 +4,7 @@ import {rmSync} from 'node:fs';
 import {cpus, totalmem} from 'node:os';
 import {compare, comparisonLines, prepareCommit} from './compare.js';
 import {discoveryBench} from './discovery.js';
+import {drillLines} from './drill.js';
 import {labBench, labBenchSkipReason} from './lab.js';
 import {packagingBench} from './packaging.js';
 import {renderBench} from './render.js';
@@ -140,6 +141,14 @@ if (labSkip !== undefined) {
     `| the primary's tailscaled stops | Headscale marks it offline after its 10 s reconnect grace | ${f.tailscaledStopped.toFixed(1)} s | — |`,
     `| the primary's link is cut (a pulled cable) | Headscale's HA prober (the lab's interval ${f.haProbeInterval} s, timeout ${f.haProbeInterval / 2} s; Headscale's default 10 s + 5 s) | ${f.linkCut.toFixed(1)} s | — |`,
     `| the primary's apiserver stops, no health gate | nothing: Tailscale keeps routing to the live node | ${f.withoutGate === undefined ? `dark for all ${f.withoutGateWatched} s watched` : `${f.withoutGate.toFixed(1)} s`} | the black hole the gate exists for |`,
+  );
+  lines.push(
+    '',
+    `### Failover drill, the endpoints side by side (\`ha-wizard drill --json\`, ${lab.drillReps} of each on a fresh lab of 3 control planes + 1 worker per endpoint)`,
+    '',
+    ...drillLines(lab.drills),
+    '',
+    `The drill part took ${lab.drills.map((d) => (d.pending === undefined ? `${d.title} ${seconds(d.wallMs)}` : `${d.title} pending`)).join(', ')} (lab, plan, apply and the drills).`,
   );
 }
 

@@ -1,6 +1,7 @@
 // The lab's figures for `npm run bench` (issue 5): a full run's wall time
 // against replaying the commands it sent (bench/replay.ts), worker joins with
-// 1 and with 8 workers, and the two failover drills. Real sshd hosts in
+// 1 and with 8 workers, the failover drills, and `ha-wizard drill` on each
+// endpoint kind (bench/drill.ts). Real sshd hosts in
 // network namespaces, as in the lab tests (test/lab/README.md); needs root and
 // the lab's packages, and says why it skips otherwise.
 import {execFileSync} from 'node:child_process';
@@ -22,10 +23,11 @@ import {
 import {down, hostExec, installHelm, up, type LabState} from '../test/lab/lab.js';
 import {lockLab} from '../test/lab/lock.js';
 import {labSkipReason} from '../test/lab/skip.js';
+import {drillBench, type EndpointDrills} from './drill.js';
+import {labPlanArgs} from './lab-plan.js';
 import {recorder, replay, type Replay, type Step} from './replay.js';
 
 const cli = join(repoDir, 'dist', 'cli.js');
-const controlPlanes = ['cp1', 'cp2', 'cp3'];
 
 export interface WizardRun {
   readonly wallMs: number;
@@ -37,23 +39,7 @@ export interface WizardRun {
 /** `ha-wizard plan` for the lab's hosts, then `apply`'s engine in this process, recording every command. */
 const wizardRun = async (state: LabState, scratch: string): Promise<WizardRun> => {
   const planDir = join(scratch, 'plan');
-  const workers = state.hosts.filter((h) => h.role === 'worker').map((h) => h.name);
-  execFileSync(process.execPath, [
-    cli,
-    'plan',
-    '--status-file',
-    state.statusFile,
-    '--control-plane',
-    controlPlanes.join(','),
-    '--worker',
-    workers.join(','),
-    '--ssh-user',
-    state.sshUser,
-    '--identity',
-    state.identityFile,
-    '--out',
-    planDir,
-  ]);
+  execFileSync(process.execPath, [cli, ...labPlanArgs(state, planDir)]);
   const plan = await loadPlan(planDir);
   const steps: Step[] = [];
   const started = new Map<string, number>();
@@ -114,7 +100,13 @@ export interface Failover {
 export interface LabBench {
   readonly runs: readonly Measured[];
   readonly failover: Failover;
+  /** `ha-wizard drill` on each endpoint kind (bench/drill.ts). */
+  readonly drills: readonly EndpointDrills[];
+  readonly drillReps: number;
 }
+
+/** Repetitions of each drill per endpoint: enough for a median and a range, in a few minutes. */
+const drillReps = 3;
 
 const gateSettings = (envFile: string) => {
   const value = (key: string) => Number(new RegExp(`^${key}=(\\S+)$`, 'm').exec(envFile)?.[1]);
@@ -197,7 +189,8 @@ export const labBench = async (): Promise<LabBench> => {
     });
     const eight = await measure(8, join(scratch, 'eight'));
     if (!failover) throw new Error('the drills did not run');
-    return {runs: [one, eight], failover};
+    const endpointDrills = await drillBench(join(scratch, 'drill'), drillReps);
+    return {runs: [one, eight], failover, drills: endpointDrills, drillReps};
   } finally {
     await down();
     await release();

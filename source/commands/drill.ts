@@ -13,6 +13,7 @@ import type {DrillContext, DrillReport, DrillSettings} from '../engine/drill/con
 import {prepareDrill} from '../engine/drill/preflight.js';
 import {runDrill} from '../engine/drill/run.js';
 import {strategyFor} from '../engine/drill/strategies.js';
+import type {NodeDown} from '../engine/drill/strategy.js';
 import {offSeconds, unitName} from '../engine/drill/take-off.js';
 import {stateDir} from '../engine/paths.js';
 import {readSavedRun} from '../engine/run-store.js';
@@ -64,25 +65,27 @@ const reporter = (io: ApplyIo, live: boolean): DrillReport => {
   };
 };
 
-const question = (mode: DrillMode, holder: string, unit: string, maxSeconds: number) =>
+const question = (mode: DrillMode, holder: string, nodeDown: NodeDown, maxSeconds: number) =>
   mode === 'apiserver'
     ? `Stop the apiserver on ${holder}?`
-    : `Stop ${unitName(unit)} on ${holder} (it starts again by itself after ${offSeconds(maxSeconds)} s)?`;
+    : nodeDown.cutsAccess
+      ? `Stop ${unitName(nodeDown.unit)} on ${holder} (it starts again by itself after ${offSeconds(maxSeconds)} s)?`
+      : `Stop ${unitName(nodeDown.unit)} on ${holder} (the drill starts it again once the endpoint has moved)?`;
 
 export const runDrillCommand = async (options: DrillOptions, io: ApplyIo): Promise<number> => {
   const plan = await planOf(options);
   const mode: DrillMode = options.nodeDown === true ? 'node-down' : 'apiserver';
   const maxSeconds = options.maxSeconds ?? defaultMaxSeconds;
-  // Without a terminal the question cannot be asked: say so before contacting anything.
-  if (options.yes !== true && !io.interactive)
-    throw new InputError(
-      `The drill stops a control plane's ${mode === 'apiserver' ? 'apiserver' : 'tailscaled'} and asks first, and there is no terminal to ask on.`,
-      'Add --yes to go ahead without the question.',
-    );
   // An endpoint the drill does not know is refused before any host is contacted.
   const strategy = strategyFor(plan, {
     status: () => discover({statusFile: options.statusFile, now: new Date()}),
   });
+  // Without a terminal the question cannot be asked: say so before contacting anything.
+  if (options.yes !== true && !io.interactive)
+    throw new InputError(
+      `The drill stops a control plane's ${mode === 'apiserver' ? 'apiserver' : unitName(strategy.nodeDown.unit)} and asks first, and there is no terminal to ask on.`,
+      'Add --yes to go ahead without the question.',
+    );
   const asks = io.interactive && options.yes !== true;
   const hosts = await openHosts(plan, options, (message) =>
     asks && options.json !== true ? askYesNo(message) : Promise.resolve(false),
@@ -110,7 +113,7 @@ export const runDrillCommand = async (options: DrillOptions, io: ApplyIo): Promi
     io.stderr(
       `${holder} holds ${strategy.label} (${strategy.address}); Ready control planes: ${prepared.ready.join(', ')}.`,
     );
-    const ask = question(mode, holder, strategy.nodeDown.unit, maxSeconds);
+    const ask = question(mode, holder, strategy.nodeDown, maxSeconds);
     if (options.yes !== true && !(await askYesNo(ask)))
       throw new InputError('Nothing was stopped: the drill was not confirmed.');
     if (io.signal.aborted)

@@ -44,6 +44,19 @@ describe('ha-wizard drill', () => {
     );
   });
 
+  it('--node-down without a terminal names what it would stop on this endpoint: keepalived for keepalived + HAProxy', () => {
+    const result = runCli([
+      'drill',
+      '--plan',
+      planDir(['rpi4-a', 'rpi4-b', 'opi5'], 'keepalived-haproxy'),
+      '--node-down',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "ha-wizard: The drill stops a control plane's keepalived and asks first, and there is no terminal to ask on.\nAdd --yes to go ahead without the question.\n",
+    );
+  });
+
   it('a plan with one control plane: nothing to fail over to, exit 1', () => {
     const result = runCli(['drill', '--plan', planDir(['rpi4-a']), '--yes', '--node-down']);
     expect(result.code).toBe(1);
@@ -61,7 +74,7 @@ describe('ha-wizard drill', () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^ha-wizard: The drill does not know the kube-vip endpoint yet \(only the Tailscale VIP\); test its failover by hand, as seed 003 does: take the node that holds the VIP down and watch https:\/\/VIP:6443\/readyz\.\n$/,
+      /^ha-wizard: The drill does not know the kube-vip endpoint yet \(it tests these: Tailscale VIP, keepalived \+ HAProxy\); test its failover by hand, as seed 003 does: take the node that holds the VIP down and watch https:\/\/VIP:6443\/readyz\.\n$/,
     );
   });
 

@@ -9,12 +9,16 @@ import {
   heldManifest,
   restoreApiserverArgv,
   stopApiserverArgv,
+  restoreUnitArgv,
   stopUnitForArgv,
+  unitStopMarker,
 } from '../../source/core/drill/commands.js';
-import {vipHolder} from '../../source/core/drill/holder.js';
+import {holdingText, vipHolder} from '../../source/core/drill/holder.js';
+import {lanHolding} from '../../source/core/drill/lan-holder.js';
 import {readyNodeNames} from '../../source/core/drill/ready-nodes.js';
 import {drillExitCode, drillJson, drillResult, drillTable} from '../../source/core/drill/result.js';
 import {controlPlanes} from '../../source/core/plan/build.js';
+import type {PlanNode} from '../../source/core/plan/types.js';
 import {quoteCommand} from '../../source/core/remote/quote.js';
 import {plainStyle} from '../../source/core/style.js';
 import type {Tailnet} from '../../source/core/tailnet/types.js';
@@ -79,6 +83,49 @@ describe('vipHolder', () => {
       kind: 'stranger',
       name: 'nuc',
     });
+  });
+});
+
+describe("lanHolding (a LAN VIP on the control planes' own interfaces)", () => {
+  const lanVip = '10.77.0.25';
+  /** `ip -j -4 addr show` of a node on lan0 with `extra` as secondary addresses there. */
+  const addrs = (own: string, ...extra: string[]) =>
+    JSON.stringify([
+      {ifname: 'lo', addr_info: [{family: 'inet', local: '127.0.0.1', prefixlen: 8}]},
+      {
+        ifname: 'lan0',
+        addr_info: [
+          {family: 'inet', local: own, prefixlen: 24},
+          ...extra.map((local) => ({family: 'inet', local, prefixlen: 24, secondary: true})),
+        ],
+      },
+    ]);
+  const [a, b, c] = cps as [PlanNode, PlanNode, PlanNode];
+
+  it('is the one control plane with the VIP among its addresses (10.77.0.250 is not 10.77.0.25)', () => {
+    const holding = lanHolding(lanVip, [
+      {node: a, stdout: addrs('10.77.0.11', '10.77.0.250')},
+      {node: b, stdout: addrs('10.77.0.12', lanVip)},
+      {node: c, stdout: addrs('10.77.0.13')},
+    ]);
+    expect(holding).toEqual({kind: 'node', node: b});
+    expect(holdingText(holding)).toBe(b.name);
+  });
+
+  it('is none when no control plane has it (or ip printed nothing readable), and split brain when two do', () => {
+    expect(
+      lanHolding(lanVip, [
+        {node: a, stdout: addrs('10.77.0.11')},
+        {node: b, stdout: 'Error: ip: not JSON'},
+      ]),
+    ).toEqual({kind: 'none'});
+    const split = lanHolding(lanVip, [
+      {node: a, stdout: addrs('10.77.0.11', lanVip)},
+      {node: b, stdout: addrs('10.77.0.12')},
+      {node: c, stdout: addrs('10.77.0.13', lanVip)},
+    ]);
+    expect(split).toEqual({kind: 'split', nodes: [a, c]});
+    expect(holdingText(split)).toBe(`${a.name} and ${c.name} at once (split brain)`);
   });
 });
 
@@ -216,14 +263,13 @@ describe('the remote commands', () => {
     for (const argv of [
       restore,
       apiserverGuardArgv(held, 90),
-      stopUnitForArgv('tailscaled.service', 35),
+      stopUnitForArgv('tailscaled.service', 35, unitStopMarker('abcd1234')),
+      restoreUnitArgv('keepalived.service', unitStopMarker('abcd1234')),
     ])
-      expect(argv.slice(0, 4).join(' ')).not.toMatch(/abcd1234|tailscaled|35|90/);
-    expect(stopUnitForArgv('tailscaled.service', 35).slice(-3)).toEqual([
-      'tailscaled.service',
-      '35',
-      '1',
-    ]);
+      expect(argv.slice(0, 4).join(' ')).not.toMatch(/abcd1234|tailscaled|keepalived|35|90/);
+    expect(stopUnitForArgv('tailscaled.service', 35, unitStopMarker('abcd1234')).slice(-4)).toEqual(
+      ['tailscaled.service', '35', '1', '/run/ha-wizard-drill-abcd1234'],
+    );
   });
 
   it('detach a script from the SSH channel: the command returns at once, the script runs on with its arguments', () => {

@@ -14,6 +14,7 @@ import {cli, cps, labCluster, runProcess, vip} from '../lab/lab-cluster.js';
 import {receivedCommands} from '../lab/received-commands.js';
 import {labSkipReason} from '../lab/skip.js';
 import {writeWorkstationTailscale} from '../lab/tailnet.js';
+import {parseDrillJson} from './drill-json.js';
 
 const skipReason = labSkipReason('test/engine/drill.lab.test.ts', {
   path: cli,
@@ -24,15 +25,6 @@ const workers = ['w1'];
 const all = [...cps, ...workers];
 /** Headscale's HA probe interval in this lab (seconds), as apply.lab.test.ts uses it. */
 const haProbeInterval = 4;
-
-interface DrillJson {
-  ok: boolean;
-  endpoint: string;
-  holderBefore: string;
-  holderAfter: string | null;
-  downSeconds: number | null;
-  restoredSeconds: number | null;
-}
 
 describe.skipIf(skipReason !== undefined)('ha-wizard drill on the lab (root)', () => {
   const c = labCluster({
@@ -54,17 +46,7 @@ describe.skipIf(skipReason !== undefined)('ha-wizard drill on the lab (root)', (
     writeWorkstationTailscale(bin);
     return {...c.env(), PATH: `${bin}:${process.env['PATH'] ?? ''}`};
   };
-  const drillArgv = (...extra: string[]) => [
-    'node',
-    cli,
-    'drill',
-    '--plan',
-    c.planDir(),
-    '--known-hosts',
-    c.lab().knownHostsFile,
-    '--yes',
-    ...extra,
-  ];
+  const {drillArgv} = c;
 
   /** The cluster as a built one is: every apiserver ready, tailscaled up everywhere, the VIP on every lo1, every node Ready. */
   const assertAsBefore = async () => {
@@ -94,21 +76,6 @@ describe.skipIf(skipReason !== undefined)('ha-wizard drill on the lab (root)', (
     expect(await c.vipAnswers()).toBe(true);
   };
 
-  const parse = (stdout: string): DrillJson => {
-    const lines = stdout.trim().split('\n');
-    expect(lines, 'stdout holds exactly one line').toHaveLength(1);
-    const json = JSON.parse(lines[0] ?? '') as DrillJson;
-    expect(Object.keys(json)).toEqual([
-      'ok',
-      'endpoint',
-      'holderBefore',
-      'holderAfter',
-      'downSeconds',
-      'restoredSeconds',
-    ]);
-    return json;
-  };
-
   it('apply builds the cluster the drills run on', async () => {
     const run = await c.apply('--headscale-api-key-file', c.lab().headscale.apiKeyFile);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
@@ -120,7 +87,7 @@ describe.skipIf(skipReason !== undefined)('ha-wizard drill on the lab (root)', (
     expect(before).toBeDefined();
     const run = await runProcess(drillArgv('--json'), env(), 240_000);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    const json = parse(run.stdout);
+    const json = parseDrillJson(run.stdout);
     expect(json.ok).toBe(true);
     expect(json.endpoint).toBe(`${vip}:6443`);
     expect(json.holderBefore).toBe(before);
@@ -145,7 +112,7 @@ describe.skipIf(skipReason !== undefined)('ha-wizard drill on the lab (root)', (
     const before = await c.primary();
     const run = await runProcess(drillArgv('--json', '--node-down'), env(), 300_000);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    const json = parse(run.stdout);
+    const json = parseDrillJson(run.stdout);
     expect(json.ok).toBe(true);
     expect(json.holderBefore).toBe(before);
     expect(json.holderAfter).not.toBe(json.holderBefore);

@@ -10,6 +10,7 @@ import type {PlanNode} from '../../source/core/plan/types.js';
 import type {DrillContext, DrillSettings} from '../../source/engine/drill/context.js';
 import {prepareDrill, type Prepared} from '../../source/engine/drill/preflight.js';
 import {runDrill} from '../../source/engine/drill/run.js';
+import {keepalivedHaproxy} from '../../source/engine/drill/keepalived-haproxy.js';
 import type {EndpointStrategy} from '../../source/engine/drill/strategy.js';
 import {FakeHost} from '../support/fake-host.js';
 import {demoPlan} from '../support/demo-plan.js';
@@ -26,37 +27,55 @@ const nodeList = (ready: readonly string[]) =>
     })),
   });
 
+/** Where a control plane's apiserver manifest is, and when the drill moved it away. */
+interface Apiserver {
+  home: boolean;
+  stoppedAt?: number;
+}
+
+/** A control plane whose kubectl lists `ready` and whose apiserver manifest the drill moves out and back. */
+const controlPlaneHost = (
+  node: PlanNode,
+  ready: readonly string[],
+  apiserver: Apiserver,
+  now: () => number,
+) =>
+  new FakeHost(node.name, {'/etc/kubernetes/pki/ca.crt': 'CA'})
+    .on(/kubectl --kubeconfig \/etc\/kubernetes\/admin.conf get nodes -o json/, () => ({
+      stdout: nodeList(ready),
+    }))
+    .on(['test', '-f', '/etc/kubernetes/manifests/kube-apiserver.yaml'], () => ({
+      code: apiserver.home ? 0 : 1,
+    }))
+    .on(/^mv -- \/etc\/kubernetes\/manifests\/kube-apiserver.yaml /, () => {
+      apiserver.home = false;
+      apiserver.stoppedAt = now();
+      return {};
+    })
+    .on(/^sh -c 'if \[ -e "\$2" \]/, () => {
+      apiserver.home = true;
+      return {};
+    });
+
 /** A small world: who holds the VIP, whether the holder's apiserver runs, a virtual clock. */
 const world = (
   options: {ready?: readonly string[]; failoverMs?: number; holderThrowsAfterStop?: boolean} = {},
 ) => {
   let time = 0;
   let holder: PlanNode | undefined = cp1;
-  let stoppedAt: number | undefined;
-  let manifestHome = true;
+  const apiserver: Apiserver = {home: true};
+  /** When the holder went off: its apiserver, or its tailscaled. */
+  let tailscaledStoppedAt: number | undefined;
+  const stoppedAt = () => apiserver.stoppedAt ?? tailscaledStoppedAt;
   const failoverMs = options.failoverMs ?? 4000;
   const hosts = new Map<string, FakeHost>();
   const reopened: string[] = [];
   const created: FakeHost[] = [];
   const make = (node: PlanNode) => {
-    const host = new FakeHost(node.name, {'/etc/kubernetes/pki/ca.crt': 'CA'})
-      .on(/kubectl --kubeconfig \/etc\/kubernetes\/admin.conf get nodes -o json/, () => ({
-        stdout: nodeList(options.ready ?? controlPlanes(plan).map((n) => n.name)),
-      }))
-      .on(['test', '-f', '/etc/kubernetes/manifests/kube-apiserver.yaml'], () => ({
-        code: manifestHome ? 0 : 1,
-      }))
+    const ready = options.ready ?? controlPlanes(plan).map((n) => n.name);
+    const host = controlPlaneHost(node, ready, apiserver, () => time)
       .on(/^sh -c 'setsid/, (call) => {
-        if (call.argv.includes('tailscaled.service')) stoppedAt = time;
-        return {};
-      })
-      .on(/^mv -- \/etc\/kubernetes\/manifests\/kube-apiserver.yaml /, () => {
-        manifestHome = false;
-        stoppedAt = time;
-        return {};
-      })
-      .on(/^sh -c 'if \[ -e "\$2" \]/, () => {
-        manifestHome = true;
+        if (call.argv.includes('tailscaled.service')) tailscaledStoppedAt = time;
         return {};
       })
       .on(['systemctl', 'is-active', 'tailscaled.service'], {stdout: 'active\n'})
@@ -72,13 +91,16 @@ const world = (
     address,
     label: 'the Tailscale VIP 10.200.0.1',
     holder: async (): Promise<Holding> => {
-      if (options.holderThrowsAfterStop && stoppedAt !== undefined)
+      const off = stoppedAt();
+      if (options.holderThrowsAfterStop && off !== undefined)
         throw new Error('tailscale status failed');
-      if (stoppedAt !== undefined && time - stoppedAt >= failoverMs) holder = cp2;
+      if (off !== undefined && time - off >= failoverMs) holder = cp2;
       return holder ? {kind: 'node', node: holder} : {kind: 'none'};
     },
-    movedFrom: (before, now) => now.kind === 'node' && now.node.name !== before.name,
-    nodeDown: {unit: 'tailscaled.service', cutsAccess: true},
+    servedWithout: (before, now) => now.kind === 'node' && now.node.name !== before.name,
+    steadyLooks: 1,
+    nodeDown: {kind: 'unit', unit: 'tailscaled.service', cutsAccess: true},
+    settledWhat: 'the VIP on lo1 again',
     settled: async () => true,
   };
   const controller = new AbortController();
@@ -111,9 +133,10 @@ const world = (
     ready: ['cp1', 'cp2', 'cp3'],
     // The endpoint is dark from the stop until the failover; the holder's own address while stopped.
     probe: async (target) => {
-      if (stoppedAt === undefined) return true;
-      if (target === address) return time - stoppedAt >= failoverMs;
-      return manifestHome;
+      const off = stoppedAt();
+      if (off === undefined) return true;
+      if (target === address) return time - off >= failoverMs;
+      return apiserver.home;
     },
   };
   return {
@@ -125,7 +148,7 @@ const world = (
     controller,
     lines,
     time: () => time,
-    manifestHome: () => manifestHome,
+    manifestHome: () => apiserver.home,
   };
 };
 
@@ -218,7 +241,9 @@ describe('runDrill', () => {
     const lines = w.created.filter((h) => h.name === cp1.name).flatMap((h) => h.lines());
     expect(
       lines.some(
-        (l) => l.startsWith("sudo sh -c 'setsid") && l.endsWith('tailscaled.service 35 1'),
+        (l) =>
+          l.startsWith("sudo sh -c 'setsid") &&
+          l.endsWith('tailscaled.service 35 1 /run/ha-wizard-drill-feedbeef'),
       ),
     ).toBe(true);
     // Nothing starts tailscaled from here: its own timer does, max-seconds + 5 after the stop.
@@ -264,5 +289,151 @@ describe('prepareDrill refuses, changing nothing', () => {
       /The endpoint https:\/\/10\.200\.0\.1:6443\/readyz does not answer ok from here now/,
     );
     noStop(w);
+  });
+});
+
+describe('runDrill on keepalived + HAProxy (the real strategy, fake hosts)', () => {
+  const lanPlan: typeof plan = {
+    ...plan,
+    network: {...plan.network, endpoint: 'keepalived-haproxy', vip: '192.168.1.250'},
+  };
+  const lanAddress = '192.168.1.250:8443';
+  const [a, b] = controlPlanes(lanPlan) as [PlanNode, PlanNode, PlanNode];
+  const addrs = (own: string, holds: boolean) =>
+    JSON.stringify([
+      {
+        ifname: 'lan0',
+        addr_info: [
+          {family: 'inet', local: own, prefixlen: 24},
+          ...(holds
+            ? [{family: 'inet', local: '192.168.1.250', prefixlen: 24, secondary: true}]
+            : []),
+        ],
+      },
+    ]);
+
+  /**
+   * cp1 holds the VIP. Its apiserver goes `kubeletLagMs` after the manifest leaves; HAProxy on
+   * cp1 marks it down `markDownMs` after the stop, and until then every third new connection
+   * fails. A keepalived stop moves the VIP to cp2 `handOverMs` after it; a start takes it back.
+   */
+  const lanWorld = (
+    options: {kubeletLagMs?: number; handOverMs?: number; splitOnStop?: boolean} = {},
+  ) => {
+    let time = 0;
+    let holders: readonly PlanNode[] = [a];
+    const lines: string[] = [];
+    const apiserver: Apiserver = {home: true};
+    let keepalivedStoppedAt: number | undefined;
+    let connections = 0;
+    const markDownMs = 5000;
+    const hosts = new Map<string, FakeHost>();
+    const holding = () => {
+      if (
+        keepalivedStoppedAt !== undefined &&
+        time >= keepalivedStoppedAt + (options.handOverMs ?? 300)
+      )
+        holders = options.splitOnStop ? [a, b] : [b];
+      return holders;
+    };
+    const make = (node: PlanNode) => {
+      const ready = controlPlanes(lanPlan).map((n) => n.name);
+      const host = controlPlaneHost(node, ready, apiserver, () => time)
+        .on(/^sh -c 'setsid/, (call) => {
+          // The node's timer stops keepalived one second (stopLeadSeconds) from now.
+          if (call.argv.includes('keepalived.service')) keepalivedStoppedAt = time + 1000;
+          return {};
+        })
+        .on(
+          /^sh -c 'rm -f -- "\$2"; exec systemctl start "\$1"' ha-wizard-drill keepalived/,
+          () => {
+            keepalivedStoppedAt = undefined;
+            holders = [a];
+            return {};
+          },
+        )
+        .on(['systemctl', 'is-active', 'keepalived.service'], () => ({
+          code: keepalivedStoppedAt === undefined || time < keepalivedStoppedAt ? 0 : 3,
+          stdout: 'active\n',
+        }))
+        .on(['systemctl', 'is-active', 'haproxy', 'keepalived'], {stdout: 'active\nactive\n'})
+        .on(['ip', '-j', '-4', 'addr', 'show'], () => ({
+          stdout: addrs(
+            `192.168.1.1${controlPlanes(lanPlan).indexOf(node)}`,
+            holding().includes(node),
+          ),
+        }));
+      hosts.set(node.name, host);
+      return host;
+    };
+    const apiserverUp = () =>
+      apiserver.stoppedAt === undefined ||
+      apiserver.home ||
+      time < apiserver.stoppedAt + (options.kubeletLagMs ?? 0);
+    const ctx: DrillContext = {
+      plan: lanPlan,
+      strategy: keepalivedHaproxy(lanPlan),
+      hosts: {get: (node) => hosts.get(node.name) ?? make(node), reopen: make},
+      signal: new AbortController().signal,
+      clock: {now: () => time, sleep: async (ms) => void (time += ms)},
+      report: {info: (l) => lines.push(l), warn: (l) => lines.push(l), waiting: () => undefined},
+    };
+    const prepared: Prepared = {
+      holder: a,
+      ready: ['cp1', 'cp2', 'cp3'],
+      probe: async (target) => {
+        if (target !== lanAddress) return apiserverUp();
+        const off = apiserver.stoppedAt;
+        if (apiserverUp() || off === undefined || time >= off + markDownMs) return true;
+        // Round robin over three backends, one of them gone and not yet marked down.
+        connections += 1;
+        return connections % 3 !== 0;
+      },
+    };
+    return {ctx, prepared, hosts, lines, time: () => time, manifestHome: () => apiserver.home};
+  };
+
+  it('apiserver stop: counts the endpoint back only once answers are steady (HAProxy marked the backend down), and the VIP stays', async () => {
+    const w = lanWorld({kubeletLagMs: 1000});
+    const outcome = await runDrill(w.ctx, w.prepared, settings());
+    // Not 0 s (the kubelet had not stopped it yet), nor the first good answer at about 1 s:
+    // the first of six good answers in a row, once HAProxy stopped sending to the dead backend.
+    expect(outcome.result).toMatchObject({ok: true, holderBefore: 'rpi4-a', holderAfter: 'rpi4-a'});
+    expect(outcome.result.downSeconds).toBeGreaterThanOrEqual(4.5);
+    expect(outcome.result.downSeconds).toBeLessThanOrEqual(5.25);
+    expect(outcome.restored).toBe(true);
+    expect(w.manifestHome()).toBe(true);
+  });
+
+  it('--node-down: keepalived stops, the VIP moves to the next priority, the drill starts keepalived again itself and disarms the timer', async () => {
+    const w = lanWorld();
+    const outcome = await runDrill(w.ctx, w.prepared, settings({mode: 'node-down'}));
+    expect(outcome.result).toMatchObject({ok: true, holderBefore: 'rpi4-a', holderAfter: 'rpi4-b'});
+    expect(outcome.result.downSeconds).toBeLessThan(1);
+    expect(outcome.restored).toBe(true);
+    const lines = w.hosts.get(a.name)?.lines() ?? [];
+    expect(
+      lines.some((l) => l.endsWith('keepalived.service 35 1 /run/ha-wizard-drill-feedbeef')),
+    ).toBe(true);
+    expect(lines).toContain(
+      `sudo sh -c 'rm -f -- "$2"; exec systemctl start "$1"' ha-wizard-drill keepalived.service /run/ha-wizard-drill-feedbeef`,
+    );
+    // No waiting for the node's own timer (35 s): the drill reaches the node and starts it.
+    expect(w.time()).toBeLessThan(20_000);
+  });
+
+  it('split brain after the stop (the old holder kept the VIP) never counts as served: exit 2 material, keepalived started again', async () => {
+    const w = lanWorld({splitOnStop: true});
+    const outcome = await runDrill(w.ctx, w.prepared, settings({mode: 'node-down', maxSeconds: 5}));
+    expect(outcome.result).toMatchObject({ok: false, downSeconds: null, holderAfter: null});
+    expect(
+      w.lines.some((l) => l.includes(`last held by ${a.name} and ${b.name} at once (split brain)`)),
+    ).toBe(true);
+    expect(
+      w.hosts
+        .get(a.name)
+        ?.lines()
+        .some((l) => l.includes('exec systemctl start')),
+    ).toBe(true);
   });
 });

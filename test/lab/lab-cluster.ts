@@ -103,6 +103,18 @@ export const labCluster = (options: {
     ...extra,
   ];
   const apply = (...extra: string[]) => runProcess(applyArgv(extra), env, 150_000);
+  /** `ha-wizard drill` of the plan, without its question. */
+  const drillArgv = (...extra: string[]) => [
+    'node',
+    cli,
+    'drill',
+    '--plan',
+    planDir,
+    '--known-hosts',
+    state().knownHostsFile,
+    '--yes',
+    ...extra,
+  ];
   /** Which lab node the workstation's status says is the VIP's primary router. */
   const primary = () => vipPrimary(vip);
   /** readyz through the VIP, from w1 (through the tailnet router). */
@@ -191,6 +203,7 @@ export const labCluster = (options: {
     calls,
     apply,
     applyArgv,
+    drillArgv,
     primary,
     vipAnswers,
     prefs,

@@ -266,22 +266,38 @@ describe('Review → Run', () => {
     expect(notOffered).not.toHaveBeenCalled();
   });
 
-  test('after a successful run of an endpoint the drill does not know yet (keepalived + HAProxy), f is not offered', async () => {
-    const run = fakeRun();
+  test('after a successful keepalived + HAProxy run f offers the drill too; after kube-vip, which the drill does not know yet, it is not offered', async () => {
+    const lan = fakeRun();
     const openDrill = vi.fn();
     const screen = await renderApp({
-      startRun: () => run.handle,
+      startRun: () => lan.handle,
       openDrill,
       initial: {endpoint: 'keepalived-haproxy', vip: '192.168.1.250'},
     });
     await toReview(screen);
     await screen.press('r');
-    run.emit(started(threeHosts));
-    run.emit({type: 'run-finished', at: 5000, ...summaryOutcome(threeHosts)});
-    await screen.waitForText('kubectl --context homelab get nodes');
-    expect(screen.lines().at(-1)).not.toContain('drill');
+    lan.emit(started(threeHosts));
+    lan.emit({type: 'run-finished', at: 5000, ...summaryOutcome(threeHosts)});
+    await screen.waitForText('f failover drill');
     await screen.press('f');
-    expect(openDrill).not.toHaveBeenCalled();
+    expect(openDrill).toHaveBeenCalledTimes(1);
+    expect((openDrill.mock.calls[0]?.[0] as Plan).network.endpoint).toBe('keepalived-haproxy');
+
+    const kubeVip = fakeRun();
+    const notOffered = vi.fn();
+    const again = await renderApp({
+      startRun: () => kubeVip.handle,
+      openDrill: notOffered,
+      initial: {endpoint: 'kube-vip', vip: '192.168.1.250'},
+    });
+    await toReview(again);
+    await again.press('r');
+    kubeVip.emit(started(threeHosts));
+    kubeVip.emit({type: 'run-finished', at: 5000, ...summaryOutcome(threeHosts)});
+    await again.waitForText('kubectl --context homelab get nodes');
+    expect(again.lines().at(-1)).not.toContain('drill');
+    await again.press('f');
+    expect(notOffered).not.toHaveBeenCalled();
   });
 
   test('on the demo tailnet, whose hosts are made up, r never starts a real run', async () => {

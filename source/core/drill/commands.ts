@@ -60,18 +60,29 @@ export const apiserverGuardArgv = (held: string, seconds: number): string[] =>
 /** The stop comes this long after the command returns, so its SSH channel closes cleanly first. */
 export const stopLeadSeconds = 1;
 
+/** Marks a unit stop as not yet undone by the drill; on tmpfs, so a reboot forgets it. */
+export const unitStopMarker = (drillId: string): string => `/run/ha-wizard-drill-${drillId}`;
+
 /**
  * Stops `unit` (stopLeadSeconds from now) and starts it again `seconds` after the stop, on the
- * node by itself: stopping tailscaled cuts the tailnet path the drill reaches the node through,
- * so nobody else can start it again.
+ * node by itself, unless the drill started it first (restoreUnitArgv removes the marker): stopping
+ * tailscaled cuts the tailnet path the drill reaches the node through, so nobody else can start
+ * it again; a later drill's stop of the same unit must not be undone by this one's timer.
  */
-export const stopUnitForArgv = (unit: string, seconds: number): string[] =>
-  detachedArgv('sleep "$3"; systemctl stop "$1"; sleep "$2"; systemctl start "$1"', [
-    unit,
-    String(Math.ceil(seconds)),
-    String(stopLeadSeconds),
-  ]);
+export const stopUnitForArgv = (unit: string, seconds: number, marker: string): string[] =>
+  detachedArgv(
+    ': > "$4"; sleep "$3"; systemctl stop "$1"; sleep "$2"; if [ -e "$4" ]; then rm -f -- "$4"; systemctl start "$1"; fi',
+    [unit, String(Math.ceil(seconds)), String(stopLeadSeconds), marker],
+  );
 
-export const startUnitArgv = (unit: string): string[] => ['systemctl', 'start', unit];
+/** The drill starts the unit again itself, and disarms the node's own timer. */
+export const restoreUnitArgv = (unit: string, marker: string): string[] => [
+  'sh',
+  '-c',
+  'rm -f -- "$2"; exec systemctl start "$1"',
+  'ha-wizard-drill',
+  unit,
+  marker,
+];
 
 export const unitActiveArgv = (unit: string): string[] => ['systemctl', 'is-active', unit];

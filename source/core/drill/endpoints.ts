@@ -5,7 +5,10 @@ import type {EndpointKind} from '../plan/endpoint.js';
  * engine/drill/strategies.ts, which must cover this list); the Run screen
  * offers the drill only for these.
  */
-export const drillableEndpoints = ['tailscale-vip'] as const satisfies readonly EndpointKind[];
+export const drillableEndpoints = [
+  'tailscale-vip',
+  'keepalived-haproxy',
+] as const satisfies readonly EndpointKind[];
 
 export const canDrill = (endpoint: EndpointKind): boolean =>
   (drillableEndpoints as readonly EndpointKind[]).includes(endpoint);

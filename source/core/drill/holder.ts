@@ -11,9 +11,20 @@ import type {Tailnet} from '../tailnet/types.js';
 /** Who holds an endpoint now (every endpoint kind answers in these terms). */
 export type Holding =
   | {readonly kind: 'none'}
+  /** Several control planes hold a LAN VIP at once (VRRP split brain): a failure, never a holder. */
+  | {readonly kind: 'split'; readonly nodes: readonly PlanNode[]}
   /** A device routes the VIP that is not one of the plan's control planes (named as the tailnet names it). */
   | {readonly kind: 'stranger'; readonly name: string}
   | {readonly kind: 'node'; readonly node: PlanNode};
+
+/** A holding for people: `cp1`, `no control plane`, `cp1 and cp2 at once (split brain)`. */
+export const holdingText = (holding: Holding): string => {
+  if (holding.kind === 'node') return holding.node.name;
+  if (holding.kind === 'stranger') return holding.name;
+  if (holding.kind === 'split')
+    return `${holding.nodes.map((node) => node.name).join(' and ')} at once (split brain)`;
+  return 'no control plane';
+};
 
 /** The plan node that is the VIP route's primary router in `tailnet`, matched by tailnet ID, name or address. */
 export const vipHolder = (

@@ -4,6 +4,7 @@
 // change (its manifest in place, or its unit running). Each refusal is one
 // sentence (an InputError: exit 1) and nothing has changed yet.
 import {apiserverManifest, manifestInPlaceArgv, unitActiveArgv} from '../../core/drill/commands.js';
+import {holdingText} from '../../core/drill/holder.js';
 import {readyNodeNames} from '../../core/drill/ready-nodes.js';
 import {InputError} from '../../core/errors.js';
 import {controlPlanes} from '../../core/plan/build.js';
@@ -57,8 +58,13 @@ const lookAtCluster = async (ctx: DrillContext) => {
 };
 
 const requireHolder = async (ctx: DrillContext): Promise<PlanNode> => {
-  const holding = await ctx.strategy.holder();
+  const holding = await ctx.strategy.holder(ctx.hosts.get);
   if (holding.kind === 'node') return holding.node;
+  if (holding.kind === 'split')
+    throw new InputError(
+      `${holdingText(holding)} hold ${ctx.strategy.label}: each answers for it, so clients reach either; a drill starts from one holder.`,
+      'ha-wizard doctor --plan DIR looks for the cause (VRRP adverts not getting through between them, most often).',
+    );
   if (holding.kind === 'stranger')
     throw new InputError(
       `${holding.name} holds ${ctx.strategy.label}, and it is not a control plane of this plan; the drill stops nothing there.`,

@@ -4,6 +4,7 @@
 // Whatever happens after the stop (an error, Ctrl-C), the holder is put back
 // before this returns or throws.
 import {unitActiveArgv} from '../../core/drill/commands.js';
+import {holdingText, type Holding} from '../../core/drill/holder.js';
 import {readyNodeNames} from '../../core/drill/ready-nodes.js';
 import {drillResult, type DrillResult} from '../../core/drill/result.js';
 import {defaults} from '../../core/plan/defaults.js';
@@ -26,29 +27,53 @@ const restoreTimeoutMs = 120_000;
 
 const seconds = (from: number, to: number) => (to - from) / 1000;
 
-/** From the stop until the endpoint answers, served without the old holder (or maxSeconds pass). */
+interface Down {
+  readonly downSeconds: number | null;
+  readonly holderAfter: string | null;
+  /** Who held the endpoint at the last look that answered (for the warning when it never came back). */
+  readonly lastSeen?: Holding;
+}
+
+/**
+ * From the stop until the endpoint answers, served without the old holder, `steadyLooks` looks in
+ * a row (or maxSeconds pass). downSeconds counts to the first look of that run. After an apiserver
+ * stop, answers count only once the stopped apiserver was seen gone: until the kubelet has stopped
+ * it, an answer proves nothing about failover.
+ */
 const measureDown = async (
   ctx: DrillContext,
   prepared: Prepared,
   offAt: number,
   settings: DrillSettings,
-) => {
+): Promise<Down> => {
   const {strategy, clock} = ctx;
+  const own = `${prepared.holder.ip}:${defaults.apiServerPort}`;
+  let stopSeen = settings.mode !== 'apiserver';
+  let run: {from: number; looks: number} | undefined;
+  let lastSeen: Holding | undefined;
   for (;;) {
     if (ctx.signal.aborted) return {downSeconds: null, holderAfter: null};
     const lookedAt = clock.now();
-    if (await prepared.probe(strategy.address)) {
-      const now = await strategy.holder();
-      if (strategy.movedFrom(prepared.holder, now))
-        return {
-          downSeconds: Math.max(0, seconds(offAt, lookedAt)),
-          holderAfter: now.kind === 'node' ? now.node.name : null,
-        };
+    if (!stopSeen) stopSeen = !(await prepared.probe(own));
+    let served = false;
+    if (stopSeen && (await prepared.probe(strategy.address))) {
+      lastSeen = await strategy.holder(ctx.hosts.get);
+      served = strategy.servedWithout(prepared.holder, lastSeen, settings.mode);
     }
+    run = served ? {from: run?.from ?? lookedAt, looks: (run?.looks ?? 0) + 1} : undefined;
+    if (run !== undefined && run.looks >= strategy.steadyLooks)
+      return {
+        downSeconds: Math.max(0, seconds(offAt, run.from)),
+        holderAfter: lastSeen?.kind === 'node' ? lastSeen.node.name : null,
+      };
     const elapsed = seconds(offAt, clock.now());
-    if (elapsed > settings.maxSeconds) return {downSeconds: null, holderAfter: null};
+    // A run of good looks under way may finish past maxSeconds: downSeconds is when it began.
+    if (elapsed > settings.maxSeconds && run === undefined)
+      return {downSeconds: null, holderAfter: null, ...(lastSeen ? {lastSeen} : {})};
     ctx.report.waiting(
-      `${strategy.address} not served by another control plane yet: ${elapsed.toFixed(1)} s`,
+      !stopSeen
+        ? `${prepared.holder.name}'s apiserver still answers: ${elapsed.toFixed(1)} s`
+        : `${strategy.address} not served steadily without ${prepared.holder.name} yet${lastSeen ? ` (held by ${holdingText(lastSeen)})` : ''}: ${elapsed.toFixed(1)} s`,
     );
     await clock.sleep(settings.pollMs);
   }
@@ -111,17 +136,20 @@ const settle = async (
   node: PlanNode,
   settings: DrillSettings,
 ): Promise<boolean> => {
-  const {unit, cutsAccess} = ctx.strategy.nodeDown;
+  const {nodeDown} = ctx.strategy;
   const host =
-    settings.mode === 'node-down' && cutsAccess ? ctx.hosts.reopen(node) : ctx.hosts.get(node);
+    settings.mode === 'node-down' && nodeDown.cutsAccess
+      ? ctx.hosts.reopen(node)
+      : ctx.hosts.get(node);
+  const on = (other: PlanNode) => (other.name === node.name ? host : ctx.hosts.get(other));
   const checks: Array<readonly [string, () => Promise<boolean>]> = [
     [`${node.name} Ready`, () => nodeReady(host, node)],
-    [`${node.name} holding ${ctx.strategy.label} again`, () => ctx.strategy.settled(node, host)],
+    [`${node.name}: ${ctx.strategy.settledWhat}`, () => ctx.strategy.settled(node, on)],
   ];
   if (settings.mode === 'node-down')
     checks.unshift([
-      `${unitName(unit)} active on ${node.name}`,
-      async () => (await host.exec(unitActiveArgv(unit), {timeoutMs: 10_000})).code === 0,
+      `${unitName(nodeDown.unit)} active on ${node.name}`,
+      async () => (await host.exec(unitActiveArgv(nodeDown.unit), {timeoutMs: 10_000})).code === 0,
     ]);
   let all = true;
   for (const [what, check] of checks) {
@@ -147,11 +175,11 @@ export const runDrill = async (
     const down = await measureDown(ctx, prepared, taken.at, settings);
     if (down.downSeconds !== null)
       ctx.report.info(
-        `${ctx.strategy.address} answered again after ${down.downSeconds.toFixed(1)} s, served by ${down.holderAfter ?? 'another node'}.`,
+        `${ctx.strategy.address} answered again after ${down.downSeconds.toFixed(1)} s; ${down.holderAfter === holder.name ? `${holder.name} still holds` : `${down.holderAfter ?? 'another node'} holds`} ${ctx.strategy.label}.`,
       );
     else if (!ctx.signal.aborted)
       ctx.report.warn(
-        `${ctx.strategy.address} was not served by another control plane within ${settings.maxSeconds} s.`,
+        `${ctx.strategy.address} was not served steadily without ${taken.what} within ${settings.maxSeconds} s${down.lastSeen ? ` (last held by ${holdingText(down.lastSeen)})` : ''}.`,
       );
     ctx.report.info(`Restoring ${taken.what}…`);
     const restoredAt = await taken.restore();
@@ -167,7 +195,8 @@ export const runDrill = async (
       result: drillResult({
         endpoint: ctx.strategy.address,
         holderBefore: holder.name,
-        ...down,
+        downSeconds: down.downSeconds,
+        holderAfter: down.holderAfter,
         restoredSeconds,
         maxSeconds: settings.maxSeconds,
       }),

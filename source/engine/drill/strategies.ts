@@ -1,10 +1,10 @@
 // The endpoint kinds a drill knows, by the name a plan gives them.
-import type {drillableEndpoints} from '../../core/drill/endpoints.js';
-import {canDrill} from '../../core/drill/endpoints.js';
+import {canDrill, drillableEndpoints} from '../../core/drill/endpoints.js';
 import {InputError} from '../../core/errors.js';
-import {endpointTitles, type EndpointKind} from '../../core/plan/endpoint.js';
+import {endpointPort, endpointTitles, type EndpointKind} from '../../core/plan/endpoint.js';
 import type {Plan} from '../../core/plan/types.js';
 import type {EndpointStrategy} from './strategy.js';
+import {keepalivedHaproxy} from './keepalived-haproxy.js';
 import {tailscaleVip, type TailscaleVipOptions} from './tailscale-vip.js';
 
 /** What the strategies need from the workstation (each kind takes its part). */
@@ -18,6 +18,7 @@ const strategies: Record<
   (plan: Plan, options: StrategyOptions) => EndpointStrategy
 > = {
   'tailscale-vip': tailscaleVip,
+  'keepalived-haproxy': keepalivedHaproxy,
 };
 
 export const strategyFor = (plan: Plan, options: StrategyOptions): EndpointStrategy => {
@@ -25,7 +26,7 @@ export const strategyFor = (plan: Plan, options: StrategyOptions): EndpointStrat
   const make = canDrill(kind) ? strategies[kind as keyof typeof strategies] : undefined;
   if (make === undefined)
     throw new InputError(
-      `The drill does not know the ${endpointTitles[kind]} endpoint yet (only the Tailscale VIP); test its failover by hand, as seed 003 does: take the node that holds the VIP down and watch https://VIP:${kind === 'keepalived-haproxy' ? '8443' : '6443'}/readyz.`,
+      `The drill does not know the ${endpointTitles[kind]} endpoint yet (it tests these: ${drillableEndpoints.map((known) => endpointTitles[known]).join(', ')}); test its failover by hand, as seed 003 does: take the node that holds the VIP down and watch https://VIP:${endpointPort(kind)}/readyz.`,
     );
   return make(plan, options);
 };

@@ -2,18 +2,30 @@
 // when it counts as served without the old holder, how --node-down takes a
 // holder off it, and when a restored node has its part back. The drill's flow
 // (run.ts) is the same for every kind; each kind is one small file, listed in
-// strategies.ts. Only the Tailscale VIP exists today; keepalived + HAProxy and
-// kube-vip plug in there.
+// strategies.ts: the Tailscale VIP and keepalived + HAProxy today; kube-vip
+// plugs in there (its --node-down slot is NodeDown below).
 import type {Holding} from '../../core/drill/holder.js';
+import type {DrillMode} from '../../core/drill/result.js';
 import type {PlanNode} from '../../core/plan/types.js';
 import type {Host} from '../host/host.js';
 
-export interface NodeDown {
-  /** The systemd unit whose stop takes the holder off the endpoint as a node loss would. */
+/** --node-down by stopping a systemd unit on the holder (take-off.ts stopUnit). */
+export interface UnitStop {
+  readonly kind: 'unit';
+  /** The unit whose stop takes the holder off the endpoint as a node loss would. */
   readonly unit: string;
   /** Stopping it also cuts the drill's SSH path to the node: the node must start it again itself. */
   readonly cutsAccess: boolean;
 }
+
+/**
+ * How --node-down takes the holder off the endpoint. kube-vip runs as a static
+ * pod, not a unit: its take-off will be a second member here (its manifest
+ * moved out of /etc/kubernetes/manifests and back, as the apiserver stop does),
+ * with its case in take-off.ts (takeOff), preflight.ts (requireStoppable) and
+ * run.ts (settle); the rest of the flow does not change.
+ */
+export type NodeDown = UnitStop;
 
 export interface EndpointStrategy {
   /** e.g. `tailscale-vip`. */
@@ -22,11 +34,22 @@ export interface EndpointStrategy {
   readonly address: string;
   /** For people: `the Tailscale VIP 10.200.0.1`. */
   readonly label: string;
-  /** Who holds the endpoint now. */
-  holder(): Promise<Holding>;
-  /** Whether the endpoint is served without `before` now (`now` read right after it answered). */
-  movedFrom(before: PlanNode, now: Holding): boolean;
+  /** Who holds the endpoint now (`on` gives a node's open connection, for kinds read on the nodes). */
+  holder(on: (node: PlanNode) => Host): Promise<Holding>;
+  /**
+   * Whether the endpoint, answering now, is served without what the drill took off `before`
+   * (`now` read right after it answered).
+   */
+  servedWithout(before: PlanNode, now: Holding, mode: DrillMode): boolean;
+  /**
+   * Served looks in a row before the endpoint counts as back: a load balancer that has not yet
+   * marked the stopped backend down still sends it one new connection in n, so one good answer
+   * proves little there.
+   */
+  readonly steadyLooks: number;
   readonly nodeDown: NodeDown;
-  /** The restored node has its part of the endpoint back (read over SSH). */
-  settled(node: PlanNode, host: Host): Promise<boolean>;
+  /** What `settled` waits for, for people: `its VIP on lo1`. */
+  readonly settledWhat: string;
+  /** The restored node has its part of the endpoint back (read over SSH; `on` as for holder). */
+  settled(node: PlanNode, on: (node: PlanNode) => Host): Promise<boolean>;
 }

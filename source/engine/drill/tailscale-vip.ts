@@ -38,9 +38,13 @@ export const tailscaleVip = (plan: Plan, options: TailscaleVipOptions): Endpoint
     address: apiEndpoint(plan),
     label: `the Tailscale VIP ${vip}`,
     holder: async (): Promise<Holding> => vipHolder(await options.status(), vip, cps),
-    movedFrom: (before: PlanNode, now: Holding) =>
+    // Whatever was stopped, only another primary router serves the VIP without the holder.
+    servedWithout: (before: PlanNode, now: Holding) =>
       now.kind === 'node' && now.node.name !== before.name,
-    nodeDown: {unit: 'tailscaled.service', cutsAccess: true},
-    settled: (_node: PlanNode, host: Host) => vipOnLo1(host, vip),
+    // One primary router at a time: the first good answer is the new one's.
+    steadyLooks: 1,
+    nodeDown: {kind: 'unit', unit: 'tailscaled.service', cutsAccess: true},
+    settledWhat: 'the VIP on lo1 again (its health gate)',
+    settled: (node: PlanNode, on: (node: PlanNode) => Host) => vipOnLo1(on(node), vip),
   };
 };

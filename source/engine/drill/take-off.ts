@@ -5,15 +5,17 @@ import {
   apiserverGuardArgv,
   heldManifest,
   restoreApiserverArgv,
-  startUnitArgv,
+  restoreUnitArgv,
   stopApiserverArgv,
   stopLeadSeconds,
   stopUnitForArgv,
+  unitStopMarker,
 } from '../../core/drill/commands.js';
 import {InputError} from '../../core/errors.js';
 import type {PlanNode} from '../../core/plan/types.js';
 import {HostError, type ExecResult} from '../host/host.js';
 import {sudo, type DrillContext, type DrillSettings} from './context.js';
+import type {UnitStop} from './strategy.js';
 
 export interface TakenOff {
   /** Clock time (ms) the holder went off. */
@@ -92,17 +94,18 @@ const stopApiserver = async (
   return {at, what: `${node.name}'s apiserver`, restore};
 };
 
-const stopNode = async (
+const stopUnit = async (
   ctx: DrillContext,
   node: PlanNode,
   settings: DrillSettings,
+  {unit, cutsAccess}: UnitStop,
 ): Promise<TakenOff> => {
-  const {unit, cutsAccess} = ctx.strategy.nodeDown;
   const seconds = offSeconds(settings.maxSeconds);
+  const marker = unitStopMarker(settings.drillId);
   checked(
     node,
     `Stopping ${unitName(unit)}`,
-    await sudo(ctx.hosts.get(node), stopUnitForArgv(unit, seconds)),
+    await sudo(ctx.hosts.get(node), stopUnitForArgv(unit, seconds, marker)),
   );
   const at = ctx.clock.now() + stopLeadSeconds * 1000;
   const backAt = at + seconds * 1000;
@@ -124,14 +127,22 @@ const stopNode = async (
         restoredAt = Math.max(backAt, ctx.clock.now());
         return restoredAt;
       }
-      checked(node, `Starting ${unitName(unit)}`, await persistent(ctx, node, startUnitArgv(unit)));
+      checked(
+        node,
+        `Starting ${unitName(unit)}`,
+        await persistent(ctx, node, restoreUnitArgv(unit, marker)),
+      );
       restoredAt = ctx.clock.now();
       return restoredAt;
     },
   };
 };
 
+/** --node-down's take-off, by the strategy's kind of it (kube-vip's manifest move joins here). */
+const nodeDown = (ctx: DrillContext, node: PlanNode, settings: DrillSettings) =>
+  stopUnit(ctx, node, settings, ctx.strategy.nodeDown);
+
 export const takeOff = (ctx: DrillContext, node: PlanNode, settings: DrillSettings) =>
   settings.mode === 'apiserver'
     ? stopApiserver(ctx, node, settings)
-    : stopNode(ctx, node, settings);
+    : nodeDown(ctx, node, settings);
