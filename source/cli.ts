@@ -13,6 +13,7 @@ import {
 } from './core/plan/endpoint.js';
 import type {OutputStyles} from './commands/colour.js';
 import type {PlanOptions} from './commands/plan.js';
+import type {HostCommandIo} from './commands/shared.js';
 
 // HA_WIZARD_NOW pins the clock (key-expiry findings depend on it) for reproducible output and tests.
 const now = () => {
@@ -76,16 +77,7 @@ const sourceOptions = (command: Command) =>
  * remote commands finish, nothing new starts), a second Ctrl-C quits at once.
  * Its io writes lines to stdout and stderr.
  */
-const onHosts = async (
-  run: (io: {
-    stdout: (line: string) => void;
-    stderr: (line: string) => void;
-    now: Date;
-    interactive: boolean;
-    signal: AbortSignal;
-    style: OutputStyles;
-  }) => Promise<number>,
-) => {
+const onHosts = async (run: (io: HostCommandIo) => Promise<number>) => {
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);

@@ -20,7 +20,7 @@ import {stateDir} from '../engine/paths.js';
 import {savedRunHeadline, savedRunLines} from '../engine/reporters/saved-run.js';
 import {lockCluster, type ReleaseLock} from '../engine/run-lock.js';
 import {readSavedRun, savedChanges, type SavedRun} from '../engine/run-store.js';
-import {askYesNo, loadPlan, sshAccess, type ApplyIo} from './shared.js';
+import {askYesNo, loadPlan, sshAccess, type HostCommandIo} from './shared.js';
 import {readdressPlan} from '../core/plan/readdress.js';
 import {select} from '@inquirer/prompts';
 
@@ -47,7 +47,7 @@ export interface ApplyOptions {
 export const runApply = async (
   dir: string,
   options: ApplyOptions,
-  io: ApplyIo,
+  io: HostCommandIo,
 ): Promise<number> => {
   const plan = await loadPlan(dir);
   const findings = validatePlan(plan, {now: io.now});
@@ -122,7 +122,7 @@ const chooseResume = async (
   saved: SavedRun,
   dir: string,
   options: ApplyOptions,
-  io: ApplyIo,
+  io: HostCommandIo,
 ): Promise<ResumeChoice> => {
   if (options.resume) return 'resume';
   if (options.startOver) return 'start-over';
@@ -159,7 +159,11 @@ const chooseResume = async (
 };
 
 /** A node re-registered since the plan was made has a new address: find it again by its ID or name. */
-const findNodesAgain = async (plan: Plan, options: ApplyOptions, io: ApplyIo): Promise<Plan> => {
+const findNodesAgain = async (
+  plan: Plan,
+  options: ApplyOptions,
+  io: HostCommandIo,
+): Promise<Plan> => {
   let tailnet;
   try {
     tailnet = await discover({statusFile: options.statusFile, now: io.now});
@@ -178,7 +182,7 @@ const execute = async (
   plan: Plan,
   dir: string,
   options: ApplyOptions,
-  io: ApplyIo,
+  io: HostCommandIo,
   lock: ReleaseLock,
 ): Promise<number> => {
   let state: RunState = initialRunState();

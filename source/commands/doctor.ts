@@ -15,11 +15,11 @@ import {discover} from '../engine/discover.js';
 import {runDiagnosis, runDoctorSession} from '../engine/doctor/session.js';
 import {openHosts} from './open-hosts.js';
 import {nameList} from './plan.js';
-import {loadPlan} from './shared.js';
+import {loadPlan, type HostCommandIo} from './shared.js';
 import {stateDir} from '../engine/paths.js';
 import {readSavedRun, savedRuns} from '../engine/run-store.js';
 import {doctorExitCode, doctorJson, resultLines, summaryLine} from './doctor-output.js';
-import {questionTheme, type OutputStyles} from './colour.js';
+import {questionTheme} from './colour.js';
 import {plainStyle} from '../core/style.js';
 
 export interface DoctorOptions {
@@ -42,17 +42,6 @@ export interface DoctorOptions {
   readonly controlApi?: ControlApiConfig;
 }
 
-export interface DoctorIo {
-  readonly stdout: (line: string) => void;
-  readonly stderr: (line: string) => void;
-  readonly now: Date;
-  /** A person can answer questions (stdin and stdout are terminals). */
-  readonly interactive: boolean;
-  readonly signal: AbortSignal;
-  /** Colour for each stream (on a terminal); plain when absent. */
-  readonly style?: OutputStyles;
-}
-
 const access = (options: DoctorOptions): Access => ({
   user: options.sshUser ?? defaults.sshUser,
   auth: options.identity ? {kind: 'key', keyFile: options.identity} : {kind: 'agent'},
@@ -71,7 +60,10 @@ const readKubeconfigVip = async (path: string): Promise<string> => {
 };
 
 /** The hosts from flags: --plan, else --control-plane (and --worker) resolved on the tailnet. */
-const planFromFlags = async (options: DoctorOptions, io: DoctorIo): Promise<Plan | undefined> => {
+const planFromFlags = async (
+  options: DoctorOptions,
+  io: HostCommandIo,
+): Promise<Plan | undefined> => {
   if (options.plan !== undefined) return loadPlan(options.plan);
   if (options.cluster !== undefined) {
     const saved = readSavedRun(stateDir(), options.cluster);
@@ -100,7 +92,7 @@ const planFromFlags = async (options: DoctorOptions, io: DoctorIo): Promise<Plan
 };
 
 /** The interactive way to the hosts: a plan folder, a kubeconfig, or names typed in. */
-const askForPlan = async (options: DoctorOptions, io: DoctorIo): Promise<Plan> => {
+const askForPlan = async (options: DoctorOptions, io: HostCommandIo): Promise<Plan> => {
   const saved = savedRuns(stateDir());
   const theme = questionTheme(io.style?.out ?? plainStyle);
   const source = await select<string>({
@@ -159,7 +151,7 @@ const oneAtATime = () => {
   };
 };
 
-export const runDoctor = async (options: DoctorOptions, io: DoctorIo): Promise<number> => {
+export const runDoctor = async (options: DoctorOptions, io: HostCommandIo): Promise<number> => {
   if (options.json !== true && !io.interactive)
     throw new InputError(
       'doctor asks questions and needs a terminal.',

@@ -18,7 +18,7 @@ import {offSeconds, unitName} from '../engine/drill/take-off.js';
 import {stateDir} from '../engine/paths.js';
 import {readSavedRun} from '../engine/run-store.js';
 import {openHosts} from './open-hosts.js';
-import {askYesNo, loadPlan, type ApplyIo} from './shared.js';
+import {askYesNo, loadPlan, type HostCommandIo} from './shared.js';
 
 export interface DrillOptions {
   readonly plan?: string;
@@ -51,7 +51,7 @@ const planOf = async (options: DrillOptions): Promise<Plan> => {
 };
 
 /** Progress on stderr; the waiting line at most once a second, and only where a person watches. */
-const reporter = (io: ApplyIo, live: boolean): DrillReport => {
+const reporter = (io: HostCommandIo, live: boolean): DrillReport => {
   const style = io.style?.err ?? plainStyle;
   let shown = 0;
   return {
@@ -72,7 +72,10 @@ const question = (mode: DrillMode, holder: string, nodeDown: NodeDown, maxSecond
       ? `Stop ${unitName(nodeDown.unit)} on ${holder} (it starts again by itself after ${offSeconds(maxSeconds)} s)?`
       : `Stop ${unitName(nodeDown.unit)} on ${holder} (the drill starts it again once the endpoint has moved)?`;
 
-export const runDrillCommand = async (options: DrillOptions, io: ApplyIo): Promise<number> => {
+export const runDrillCommand = async (
+  options: DrillOptions,
+  io: HostCommandIo,
+): Promise<number> => {
   const plan = await planOf(options);
   const mode: DrillMode = options.nodeDown === true ? 'node-down' : 'apiserver';
   const maxSeconds = options.maxSeconds ?? defaultMaxSeconds;

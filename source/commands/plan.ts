@@ -7,7 +7,7 @@ import {hasErrors, type Finding} from '../core/validate/finding.js';
 import {validatePlan} from '../core/validate/index.js';
 import {discover} from '../engine/discover.js';
 import {writeFolder} from '../engine/write-folder.js';
-import type {OutputStyles} from './colour.js';
+import type {CommandIo} from './shared.js';
 import {planJson, planText} from './plan-output.js';
 
 export interface PlanOptions {
@@ -28,14 +28,6 @@ export interface PlanOptions {
   readonly allowEvenControlPlanes?: boolean;
   readonly out?: string;
   readonly json?: boolean;
-}
-
-export interface CommandIo {
-  readonly stdout: (line: string) => void;
-  readonly stderr: (line: string) => void;
-  readonly now: Date;
-  /** Colour for each stream (on a terminal); plain when absent. */
-  readonly style?: OutputStyles;
 }
 
 // How to insist is surface-specific: the TUI asks, the command line has a flag.

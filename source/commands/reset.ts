@@ -20,7 +20,7 @@ import {
   savedRunPath,
   type SavedRun,
 } from '../engine/run-store.js';
-import {askYesNo, loadPlan, sshAccess, type ApplyIo} from './shared.js';
+import {askYesNo, loadPlan, sshAccess, type HostCommandIo} from './shared.js';
 
 export interface ResetOptions {
   readonly yes?: boolean;
@@ -78,7 +78,7 @@ export const resetCluster = async (
   plan: Plan,
   changes: readonly RecordedChange[] | undefined,
   options: ResetOptions & {readonly confirmed: boolean},
-  io: ApplyIo,
+  io: HostCommandIo,
   lock: ReleaseLock,
 ): Promise<number> => {
   for (const line of describeReset(plan, changes)) io.stderr(line);
@@ -139,7 +139,7 @@ export const resetCluster = async (
 export const runReset = async (
   cluster: string | undefined,
   options: ResetOptions,
-  io: ApplyIo,
+  io: HostCommandIo,
 ): Promise<number> => {
   const {plan, saved} = await chooseCluster(cluster, options);
   const lock = lockCluster(stateDir(), plan.clusterName, io.now);

@@ -1,6 +1,6 @@
 // What apply, reset and doctor share: the plan folder's reader, the SSH
 // options as the engine takes them, the y/N question and the io they print
-// through. A module of its own, so the three import it and not each other
+// through (plan's too). A module of its own, so the three import it and not each other
 // (apply starts reset and doctor; neither may need apply back).
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
@@ -11,15 +11,20 @@ import {defaultEndpoint, endpointKinds} from '../core/plan/endpoint.js';
 import type {Plan} from '../core/plan/types.js';
 import type {OutputStyles} from './colour.js';
 
-export interface ApplyIo {
+/** Where a command prints, and its clock. */
+export interface CommandIo {
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
   readonly now: Date;
-  /** Whether a person can answer questions (stdin and stderr are terminals). */
-  readonly interactive: boolean;
-  readonly signal: AbortSignal;
   /** Colour for each stream (on a terminal); plain when absent. */
   readonly style?: OutputStyles;
+}
+
+/** A command that works on hosts: it may ask first, and Ctrl-C stops it safely. */
+export interface HostCommandIo extends CommandIo {
+  /** Whether a person can answer questions: stdin and the stream the command asks on are terminals. */
+  readonly interactive: boolean;
+  readonly signal: AbortSignal;
 }
 
 const access = z.object({
