@@ -74,7 +74,7 @@ export const haproxyCfg = (plan: Plan): string => {
     '    mode                    tcp',
     '    log                     global',
     '    option                  dontlognull',
-    '    retries                 1',
+    '    retries                 2',
     '    timeout connect         5s',
     '    timeout client          1h',
     '    timeout server          1h',
@@ -91,6 +91,11 @@ export const haproxyCfg = (plan: Plan): string => {
     '    option httpchk GET /healthz',
     '    http-check expect status 200',
     '    balance roundrobin',
+    // Until its health checks mark a dead apiserver down (3 checks 2 s apart),
+    // round robin still sends it new connections, which the apiserver's closed
+    // port refuses: retry each such connection on another server at once
+    // (redispatch on every retry, HAProxy 1.6 and later; `retries` above) instead of failing it.
+    '    option redispatch 1',
     ...cps.map(
       (node) =>
         `    server ${names.get(node.name) ?? node.name} ${node.ip}:${defaults.apiServerPort} check check-ssl verify none`,

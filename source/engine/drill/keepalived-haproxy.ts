@@ -9,8 +9,9 @@
 // move. HAProxy on the holder marks the stopped backend down after its health
 // checks fail (`fall` 3 at `inter` 2 s: DEF_FALLTIME and DEF_CHKINTR in
 // HAProxy's include/haproxy/defaults.h, which haproxy.cfg keeps); until then
-// one new connection in three still goes to it and fails (`retries 1`, no
-// redispatch), hence steadyLooks. keepalived's check script moves the VIP
+// one new connection in three still goes to it, and haproxy.cfg's
+// `option redispatch 1` retries it on another server. An older haproxy.cfg
+// without it fails that connection, hence steadyLooks. keepalived's check script moves the VIP
 // only after 10 failures 3 s apart (core/artifacts/keepalived.ts), well past a
 // drill that restores at the first steady answer. So after an apiserver stop
 // any steady answer from one holder counts; after --node-down, only one from
