@@ -1,11 +1,14 @@
-// Verify's part for keepalived + HAProxy (issue 11): exactly one control
-// plane holds the VIP, and keepalived and HAProxy run on every one (a node
-// without them could not take the VIP over when the holder goes).
+// Verify's part for the LAN endpoints (issue 11): exactly one control plane
+// holds the VIP, and keepalived and HAProxy (or kube-vip's manifest) are on
+// every one (a node without them could not take the VIP over when the holder
+// goes).
 import {keepalivedHaproxyServices} from '../../core/artifacts/keepalived-haproxy-files.js';
+import {kubeVipManifestPath} from '../../core/artifacts/kube-vip.js';
 import {lanVip} from '../../core/artifacts/lan-vip.js';
 import {controlPlanes} from '../../core/plan/build.js';
 import {StepError} from '../step-error.js';
 import type {StepContext} from './phase.js';
+import {kubeVipHints, kubeVipManifestFor} from './steps/kube-vip.js';
 import {lanVipHolders} from './steps/lan-vip.js';
 
 const inactiveServices = async (step: StepContext): Promise<string[]> => {
@@ -22,8 +25,45 @@ const inactiveServices = async (step: StepContext): Promise<string[]> => {
   return down;
 };
 
+/** Control planes whose kube-vip manifest is missing or not the one the plan makes. */
+const kubeVipMissing = async (step: StepContext): Promise<string[]> => {
+  const missing: string[] = [];
+  for (const node of controlPlanes(step.plan)) {
+    const text = await step.on(node.name).read(kubeVipManifestPath, {sudo: true});
+    if (text !== kubeVipManifestFor(step, node, 'after-init')) missing.push(node.name);
+  }
+  return missing;
+};
+
+/** kube-vip: exactly one leader holds the VIP, and every control plane runs the admin.conf manifest. */
+const verifyKubeVip = async (step: StepContext): Promise<string> => {
+  const vip = lanVip(step.plan.network.vip) ?? step.plan.network.vip;
+  const holders = await lanVipHolders(step);
+  if (holders.length !== 1)
+    throw new StepError({
+      message:
+        holders.length === 0
+          ? `no control plane holds the VIP ${vip}`
+          : `${holders.join(' and ')} all hold the VIP ${vip}`,
+      command: 'ip -4 -o addr show',
+      stderrTail: [],
+      suggestion: holders.length === 0 ? kubeVipHints.none : kubeVipHints.many,
+    });
+  step.memory.primaryRouter = holders[0];
+  const missing = await kubeVipMissing(step);
+  if (missing.length > 0)
+    throw new StepError({
+      message: `the kube-vip manifest is missing or differs on ${missing.join(', ')}: the VIP could not move there`,
+      command: `sudo cat ${kubeVipManifestPath}`,
+      stderrTail: [],
+      suggestion: 'ha-wizard apply writes it again.',
+    });
+  return `, ${vip} held by ${holders[0]}, kube-vip on ${controlPlanes(step.plan).length} control planes`;
+};
+
 /** A note for verify's line; a StepError when the endpoint is not whole. */
 export const verifyLanEndpoint = async (step: StepContext): Promise<string> => {
+  if (step.plan.network.endpoint === 'kube-vip') return verifyKubeVip(step);
   if (step.plan.network.endpoint !== 'keepalived-haproxy') return '';
   const vip = lanVip(step.plan.network.vip) ?? step.plan.network.vip;
   const holders = await lanVipHolders(step);
