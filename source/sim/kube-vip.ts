@@ -46,6 +46,8 @@ interface Running {
   nextTry: number;
   nextArp: number;
   arpReply: boolean;
+  /** The Forbidden line is logged once per spell, not every retry. */
+  forbiddenLogged: boolean;
 }
 
 /** The kubelet's crash back-off: 10 s, doubling, at most 5 min (kubelet's defaults). */
@@ -156,6 +158,7 @@ export const kubeVipRunner = (env: SimEnv, log: (line: string) => void) => {
       nextTry: 0,
       nextArp: 0,
       arpReply: false,
+      forbiddenLogged: false,
     };
     running = r;
     container = 'running';
@@ -173,12 +176,14 @@ export const kubeVipRunner = (env: SimEnv, log: (line: string) => void) => {
     const kubeconfig = env.fs.read(config.kubeconfigHostPath ?? '') ?? '';
     const groups = kubeconfigGroups(kubeconfig);
     if (!mayUseLeases(groups, env.cluster.read())) {
-      if (r.nextTry === 0 || !r.leader)
+      if (!r.forbiddenLogged)
         log(
           `kube-vip: leases.coordination.k8s.io "${config.leaseName}" is forbidden: User "${groups.length > 0 ? 'kubernetes-admin' : 'system:anonymous'}" cannot get resource "leases" in API group "coordination.k8s.io" in the namespace "${config.namespace}"`,
         );
+      r.forbiddenLogged = true;
       return false;
     }
+    r.forbiddenLogged = false;
     const quorum = (await links())
       .filter((l) => l.link_type === 'ether')
       .every((l) => l.operstate === 'UP');
