@@ -13,7 +13,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {secondsUntil} from '../lab/drills.js';
-import {cli, cps, labCluster, mutatingCallsSince, runProcess} from '../lab/lab-cluster.js';
+import {cli, cps, labCluster, mutatingCallsSince} from '../lab/lab-cluster.js';
 import {setSimSettings} from '../lab/lab.js';
 import {labSkipReason} from '../lab/skip.js';
 
@@ -41,27 +41,8 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply, kube-vip on the lab 
   /** cp1's manifest as apply left it (admin.conf), for the #684 case at the end. */
   let initNodeManifest = '';
 
-  const holders = async () => {
-    const found: string[] = [];
-    for (const host of cps)
-      if ((await sh(host, 'ip -4 -o addr show')).stdout.includes(` ${vip}/`)) found.push(host);
-    return found;
-  };
-  const runReset = () =>
-    runProcess(
-      [
-        'node',
-        cli,
-        'reset',
-        '--plan',
-        c.planDir(),
-        '--known-hosts',
-        c.lab().knownHostsFile,
-        '--yes',
-      ],
-      c.env(),
-      200_000,
-    );
+  const holders = () => c.holdersOf(vip);
+  const runReset = c.reset;
   const readyzFrom = async (host: string) =>
     (await sh(host, `curl -sk --max-time 1 https://${vip}:6443/readyz`)).stdout === 'ok';
 

@@ -9,7 +9,7 @@ import {controlPlanes} from '../../core/plan/build.js';
 import {StepError} from '../step-error.js';
 import type {StepContext} from './phase.js';
 import {kubeVipHints, kubeVipManifestFor} from './steps/kube-vip.js';
-import {lanVipHolders} from './steps/lan-vip.js';
+import {lanVipHolders, type HolderHints} from './steps/lan-vip.js';
 
 const inactiveServices = async (step: StepContext): Promise<string[]> => {
   const down: string[] = [];
@@ -35,8 +35,8 @@ const kubeVipMissing = async (step: StepContext): Promise<string[]> => {
   return missing;
 };
 
-/** kube-vip: exactly one leader holds the VIP, and every control plane runs the admin.conf manifest. */
-const verifyKubeVip = async (step: StepContext): Promise<string> => {
+/** Exactly one control plane holds the VIP now (a StepError with `hints` else); its name. */
+const oneHolder = async (step: StepContext, hints: HolderHints): Promise<string> => {
   const vip = lanVip(step.plan.network.vip) ?? step.plan.network.vip;
   const holders = await lanVipHolders(step);
   if (holders.length !== 1)
@@ -47,9 +47,18 @@ const verifyKubeVip = async (step: StepContext): Promise<string> => {
           : `${holders.join(' and ')} all hold the VIP ${vip}`,
       command: 'ip -4 -o addr show',
       stderrTail: [],
-      suggestion: holders.length === 0 ? kubeVipHints.none : kubeVipHints.many,
+      suggestion: holders.length === 0 ? hints.none : hints.many,
     });
   step.memory.primaryRouter = holders[0];
+  return `${vip} held by ${holders[0]!}`;
+};
+
+const keepalivedHint =
+  'journalctl -u keepalived on the control planes says why; their keepalived must hear each other (VRRP, IP protocol 112).';
+
+/** kube-vip: exactly one leader holds the VIP, and every control plane runs the admin.conf manifest. */
+const verifyKubeVip = async (step: StepContext): Promise<string> => {
+  const held = await oneHolder(step, kubeVipHints);
   const missing = await kubeVipMissing(step);
   if (missing.length > 0)
     throw new StepError({
@@ -58,27 +67,14 @@ const verifyKubeVip = async (step: StepContext): Promise<string> => {
       stderrTail: [],
       suggestion: 'ha-wizard apply writes it again.',
     });
-  return `, ${vip} held by ${holders[0]}, kube-vip on ${controlPlanes(step.plan).length} control planes`;
+  return `, ${held}, kube-vip on ${controlPlanes(step.plan).length} control planes`;
 };
 
 /** A note for verify's line; a StepError when the endpoint is not whole. */
 export const verifyLanEndpoint = async (step: StepContext): Promise<string> => {
   if (step.plan.network.endpoint === 'kube-vip') return verifyKubeVip(step);
   if (step.plan.network.endpoint !== 'keepalived-haproxy') return '';
-  const vip = lanVip(step.plan.network.vip) ?? step.plan.network.vip;
-  const holders = await lanVipHolders(step);
-  if (holders.length !== 1)
-    throw new StepError({
-      message:
-        holders.length === 0
-          ? `no control plane holds the VIP ${vip}`
-          : `${holders.join(' and ')} all hold the VIP ${vip}`,
-      command: 'ip -4 -o addr show',
-      stderrTail: [],
-      suggestion:
-        'journalctl -u keepalived on the control planes says why; their keepalived must hear each other (VRRP, IP protocol 112).',
-    });
-  step.memory.primaryRouter = holders[0];
+  const held = await oneHolder(step, {none: keepalivedHint, many: keepalivedHint});
   const down = await inactiveServices(step);
   if (down.length > 0)
     throw new StepError({
@@ -88,5 +84,5 @@ export const verifyLanEndpoint = async (step: StepContext): Promise<string> => {
       suggestion:
         'journalctl -u keepalived / -u haproxy there says why; ha-wizard apply starts them again.',
     });
-  return `, ${vip} held by ${holders[0]}, keepalived and haproxy running on ${controlPlanes(step.plan).length} control planes`;
+  return `, ${held}, keepalived and haproxy running on ${controlPlanes(step.plan).length} control planes`;
 };
