@@ -29,7 +29,7 @@ import type {ClusterState} from './cluster.js';
 import type {SimEnv} from './env.js';
 import {paths} from './kube-paths.js';
 import {parseKubeVipManifest, vipCidr, type KubeVipConfig} from './kube-vip-config.js';
-import {acquireOrRenew, leaseKey, releaseLease} from './lease.js';
+import {acquireOrRenew, leaseHolder, leaseKey, releaseLease} from './lease.js';
 
 export const kubeVipManifest = `${paths.manifests}/kube-vip.yaml`;
 
@@ -189,6 +189,9 @@ export const kubeVipRunner = (env: SimEnv, log: (line: string) => void) => {
       .every((l) => l.operstate === 'UP');
     if (!quorum) return false;
     const key = leaseKey(config.namespace, config.leaseName);
+    // A follower reads first (client-go's Get before its Update): no write while another leads.
+    const holder = leaseHolder(env.cluster.read(), key, env.now());
+    if (holder !== undefined && holder !== r.identity) return false;
     return env.cluster.update((state) => {
       if (!state) return [state, false];
       return acquireOrRenew(state, key, r.identity, config.leaseDurationSeconds, env.now());

@@ -14,7 +14,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {secondsUntil} from '../lab/drills.js';
 import {cli, cps, labCluster, mutatingCallsSince} from '../lab/lab-cluster.js';
-import {setSimSettings} from '../lab/lab.js';
+import {cutHost, mendHost, setSimSettings} from '../lab/lab.js';
 import {labSkipReason} from '../lab/skip.js';
 
 const skipReason = labSkipReason('test/engine/kube-vip-apply.lab.test.ts', {
@@ -149,6 +149,34 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply, kube-vip on the lab 
     );
     // The new leader keeps the VIP: kube-vip has no preemption.
     expect(await holders()).toEqual([newHolder]);
+  }, 120_000);
+
+  it('cutting the leader off (its links down: its etcd would be in the minority) moves the VIP too', async () => {
+    const [holder] = await holders();
+    expect(holder).toBeDefined();
+    const start = performance.now();
+    await cutHost(holder!);
+    try {
+      const answered = await secondsUntil(() => readyzFrom('w1'), start, 30_000);
+      const others = cps.filter((host) => host !== holder);
+      const moved = await secondsUntil(
+        async () => (await holders()).some((host) => others.includes(host)),
+        start,
+        30_000,
+      );
+      console.log(
+        `kube-vip failover: ${holder} cut off; https://${vip}:6443/readyz answers from w1 after ${answered.toFixed(2)} s, another control plane holds ${vip} after ${moved.toFixed(2)} s`,
+      );
+      expect(answered).toBeLessThan(15);
+    } finally {
+      await mendHost(holder!);
+    }
+    // Back on the LAN, the old leader's kube-vip has let go: one holder.
+    await secondsUntil(
+      async () => (await holders()).length === 1 && (await readyzFrom('w1')),
+      performance.now(),
+      30_000,
+    );
   }, 120_000);
 
   it('reset leaves the hosts as they were: no kube-vip manifest, no VIP', async () => {

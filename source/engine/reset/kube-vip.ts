@@ -34,7 +34,7 @@ export const resetKubeVip: Phase = {
   hosts: (plan) => resetOrder(plan).filter((node) => node.role === 'control-plane'),
   async check(step) {
     const found = await ownManifest(step);
-    if (found === 'own' || (await holdsVip(step))) return false;
+    if (found === 'own') return false;
     if (found === 'foreign') {
       const message = `${kubeVipManifestPath} left as it is: ha-wizard did not write it`;
       step.emit({
@@ -46,7 +46,8 @@ export const resetKubeVip: Phase = {
       });
       return message;
     }
-    return 'no kube-vip of ha-wizard';
+    // Gone, but its VIP still here: a reset stopped while kube-vip was stopping.
+    return (await holdsVip(step)) ? false : 'no kube-vip of ha-wizard';
   },
   async apply(step) {
     if ((await ownManifest(step)) === 'own')
