@@ -15,7 +15,7 @@ import {SimHost} from './host/sim-host.js';
 import {phases} from './phases/index.js';
 import {abortableSleep, runPhases} from './runner.js';
 import {SecretStore} from './secrets.js';
-import {undemoableEndpoint} from './unbuilt-endpoint.js';
+import {undemoableEndpoint} from './undemoable-endpoint.js';
 
 /** The machine running the wizard, inside the world (the demo tailnet's Self). */
 export const demoWorkstation = {name: 'workstation', address: '100.101.7.10', home: '/home/demo'};

@@ -3,13 +3,15 @@
 // do (kubelet 10250/10248, etcd 2379/2380, controller-manager 10257, scheduler
 // 10259, kube-apiserver 6443 over HTTPS with the node's apiserver certificate)
 // and opens or closes them as static-pods.ts says the pods run (which is where
-// the seed 001 crash loop lives, shared with the in-process demo).
+// the seed 001 crash loop lives, shared with the in-process demo). kube-vip's
+// static pod runs as kube-vip.ts models it, with a real VIP and real ARP.
 import {createServer as createHttps, type Server as HttpsServer} from 'node:https';
 import {createServer as createHttp} from 'node:http';
 import {createServer as createTcp, type Server} from 'node:net';
 import {apiAnswer} from './cluster.js';
 import type {SimEnv} from './env.js';
 import {paths} from './kubeadm.js';
+import {kubeVipRunner} from './kube-vip.js';
 import {staticPods, staticPodTicker} from './static-pods.js';
 
 interface Listener {
@@ -77,7 +79,8 @@ export const runAgent = async (env: SimEnv, log: (line: string) => void) => {
     return listeners['kube-apiserver'];
   };
 
-  const pods = staticPodTicker(env);
+  const kubeVip = kubeVipRunner(env, log);
+  const pods = staticPodTicker(env, kubeVip.container);
   const tick = () => {
     setOpen(listeners['kubelet']![0]!, true);
     const present = new Set(env.fs.list(paths.manifests).map((f) => f.replace(/\.yaml$/, '')));
@@ -92,16 +95,25 @@ export const runAgent = async (env: SimEnv, log: (line: string) => void) => {
       for (const l of group ?? []) setOpen(l, running.has(name));
     }
   };
+  let stopping = false;
   const stop = () => {
-    for (const group of Object.values(listeners)) for (const l of group) setOpen(l, false);
-    kubelet.close();
-    process.exit(0);
+    stopping = true;
+    // The kubelet stopping stops its static pods (a lab deviation): kube-vip gets its SIGTERM too.
+    void kubeVip
+      .terminate()
+      .catch((error: unknown) => log(`kube-vip: ${(error as Error).message}`))
+      .finally(() => {
+        for (const group of Object.values(listeners)) for (const l of group) setOpen(l, false);
+        kubelet.close();
+        process.exit(0);
+      });
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  for (;;) {
+  while (!stopping) {
     try {
       tick();
+      await kubeVip.tick();
     } catch (error) {
       log(`tick: ${(error as Error).message}`);
     }

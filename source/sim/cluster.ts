@@ -12,6 +12,15 @@ export interface SimNode {
   readonly kubeletVersion: string;
 }
 
+/** A coordination.k8s.io Lease (source/sim/lease.ts has client-go's rules for it). */
+export interface SimLease {
+  readonly holder: string;
+  readonly acquireTime: number;
+  readonly renewTime: number;
+  readonly durationSeconds: number;
+  readonly transitions: number;
+}
+
 export interface HelmRelease {
   readonly name: string;
   readonly namespace: string;
@@ -39,6 +48,14 @@ export interface ClusterState {
   readonly nodes: readonly SimNode[];
   readonly etcdMembers: ReadonlyArray<{readonly name: string; readonly peerURL: string}>;
   readonly helm: Readonly<Record<string, HelmRelease>>;
+  /** coordination.k8s.io Leases by `namespace/name` (kube-vip's plndr-cp-lock). */
+  readonly leases?: Readonly<Record<string, SimLease>>;
+  /**
+   * The ClusterRoleBinding kubeadm:cluster-admins exists: kubeadm 1.29 and later
+   * create it during init (its first API client, EnsureAdminClusterRoleBinding);
+   * until then admin.conf's group has no rights.
+   */
+  readonly clusterAdminsBound?: boolean;
 }
 
 /** `sha256:` + SHA-256 of the CA's DER SubjectPublicKeyInfo (what kubeadm pins). */

@@ -45,6 +45,8 @@ export interface SimSettings {
   readonly discoveryTimeoutSeconds: number;
   /** Up and down half-period of the apiserver crash loop on a cgroup driver mismatch. */
   readonly flapSeconds: number;
+  /** How long kubeadm retries an API call (timeouts.kubernetesAPICall; real default: 1 min). */
+  readonly apiCallTimeoutSeconds: number;
 }
 
 export const defaultSettings: SimSettings = {
@@ -53,6 +55,7 @@ export const defaultSettings: SimSettings = {
   certificateKeyTtlSeconds: 7200,
   discoveryTimeoutSeconds: 6,
   flapSeconds: 3,
+  apiCallTimeoutSeconds: 60,
 };
 
 export interface HostFacts {

@@ -390,6 +390,42 @@ const waitLocal = async (env: SimEnv, port: number, ms: number) => {
 
 const seconds = (s: number) => `${s.toFixed(9).replace(/0+$/, '').replace(/\.$/, '')}s`;
 
+const clusterAdminsGroup = 'kubeadm:cluster-admins';
+
+/** kubeadm 1.29 and later: admin.conf's group and super-admin.conf (KEP-4214). */
+const splitAdmins = (env: SimEnv) =>
+  Number(/^v?\d+\.(\d+)/.exec(env.settings.kubeadmVersion)?.[1] ?? '0') >= 29;
+
+/**
+ * init's first API client (cmd/kubeadm/app/cmd/init.go, initData.Client, first
+ * used by the upload-config phase) is built from admin.conf, whose server is
+ * the controlPlaneEndpoint, and calls phases/kubeconfig
+ * EnsureAdminClusterRoleBinding: create the ClusterRoleBinding
+ * kubeadm:cluster-admins with admin.conf, on Forbidden with super-admin.conf,
+ * retrying every 500 ms for timeouts.kubernetesAPICall. So the endpoint must
+ * answer by then: a VIP nobody holds (kube-vip issue #684) fails init here.
+ * Undefined when bound; kubeadm's failure otherwise.
+ */
+const bindClusterAdmins = async (
+  env: SimEnv,
+  endpoint: string,
+): Promise<ToolResult | undefined> => {
+  const [host = '', port = '6443'] = endpoint.split(':');
+  const started = env.now();
+  let probe = await env.net.probe(host, Number(port), 3000);
+  while (probe !== 'open' && env.now() - started < env.settings.apiCallTimeoutSeconds * 1000) {
+    await env.sleep(500);
+    probe = await env.net.probe(host, Number(port), 3000);
+  }
+  if (probe !== 'open')
+    return fail(
+      1,
+      `error execution phase upload-config/kubeadm: could not bootstrap the admin user in file admin.conf: unable to create ClusterRoleBinding: Post "https://${endpoint}/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?timeout=10s": dial tcp ${endpoint}: ${probe === 'refused' ? 'connect: connection refused' : probe === 'timeout' ? 'i/o timeout' : 'connect: no route to host'}\n${stackHint}`,
+    );
+  env.cluster.update((s) => [s && {...s, clusterAdminsBound: true}, undefined]);
+  return undefined;
+};
+
 /** The API server behind a kubeconfig must answer (token create, upload-certs talk to it). */
 const needApi = async (env: SimEnv, what: string): Promise<ToolResult | ClusterState> => {
   const conf = env.fs.read(paths.adminConf);
@@ -542,26 +578,38 @@ const init = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
     '[kubeconfig] Using kubeconfig folder "/etc/kubernetes"',
     '',
   ].join('\n');
+  // kubeadm's phases/kubeconfig (getKubeConfigSpecsBase): from 1.29 admin.conf is
+  // "kubernetes-admin" in group kubeadm:cluster-admins, which has rights only once
+  // init binds that group (below), and super-admin.conf is "kubernetes-super-admin"
+  // in system:masters; before 1.29 admin.conf was system:masters and there was no
+  // super-admin.conf.
+  const split = splitAdmins(env);
   const admin = leaf(env, state.ca, 'kubernetes-admin', {
-    organization: 'kubeadm:cluster-admins',
+    organization: split ? clusterAdminsGroup : 'system:masters',
     client: true,
   });
+  const superAdmin = split
+    ? leaf(env, state.ca, 'kubernetes-super-admin', {organization: 'system:masters', client: true})
+    : undefined;
   for (const file of confFiles) {
+    if (file === 'super-admin.conf' && !superAdmin) continue;
     out += `[kubeconfig] Writing "${file}" kubeconfig file\n`;
     const local = file === 'controller-manager.conf' || file === 'scheduler.conf';
     const user =
       file === 'kubelet.conf'
         ? `system:node:${nodeName}`
-        : file.startsWith('admin') || file.startsWith('super')
-          ? 'kubernetes-admin'
-          : `system:${file.replace('.conf', '')}`;
+        : file === 'super-admin.conf'
+          ? 'kubernetes-super-admin'
+          : file === 'admin.conf'
+            ? 'kubernetes-admin'
+            : `system:${file.replace('.conf', '')}`;
     env.fs.write(
       `/etc/kubernetes/${file}`,
       kubeconfig(
         local ? `${advertise}:6443` : state.controlPlaneEndpoint,
         state.ca.certPem,
         user,
-        file === 'kubelet.conf' ? undefined : admin,
+        file === 'kubelet.conf' ? undefined : file === 'super-admin.conf' ? superAdmin : admin,
       ),
       0o600,
     );
@@ -612,6 +660,8 @@ const init = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
       out,
     );
   out += `[control-plane-check] kube-controller-manager is healthy after ${seconds(apiAfter)}\n[control-plane-check] kube-scheduler is healthy after ${seconds(apiAfter)}\n[control-plane-check] kube-apiserver is healthy after ${seconds(apiAfter)}\n`;
+  const unbound = await bindClusterAdmins(env, state.controlPlaneEndpoint);
+  if (unbound) return {...unbound, stdout: out};
   out +=
     '[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace\n';
   out +=
@@ -813,6 +863,11 @@ const join = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
   let out = '[preflight] Running pre-flight checks\n';
   const errors: string[] = [];
   if (env.uid !== 0) errors.push('IsPrivilegedUser]: user is not running as root');
+  // RunJoinNodeChecks (cmd/kubeadm/app/preflight/checks.go) begins with
+  // DirAvailableCheck on /etc/kubernetes/manifests: any file there (a static pod
+  // such as kube-vip put in before the join) fails the join.
+  if (env.fs.list(paths.manifests).some((name) => !name.startsWith('.')))
+    errors.push('DirAvailable--etc-kubernetes-manifests]: /etc/kubernetes/manifests is not empty');
   errors.push(
     ...fileCheck(env, paths.kubeletConf),
     ...(await portChecks(env, [10250])),
@@ -922,7 +977,7 @@ const join = async (env: SimEnv, argv: readonly string[], stdin: string): Promis
     const {dns, ips} = writeControlPlanePki(env, state, nodeName, advertise);
     out += `[certs] apiserver serving cert is signed for DNS names [${dns.join(' ')}] and IPs [${ips.join(' ')}]\n[certs] Valid certificates and keys now exist in "${paths.pki}"\n[certs] Using the existing "sa" key\n[kubeconfig] Generating kubeconfig files\n[kubeconfig] Using kubeconfig folder "/etc/kubernetes"\n`;
     const admin = leaf(env, state.ca, 'kubernetes-admin', {
-      organization: 'kubeadm:cluster-admins',
+      organization: splitAdmins(env) ? clusterAdminsGroup : 'system:masters',
       client: true,
     });
     for (const file of ['admin.conf', 'controller-manager.conf', 'scheduler.conf']) {

@@ -84,19 +84,26 @@ export const startKubelet = (env: SimEnv): void => {
   env.procs.start('kubelet', env.agentArgv, {});
 };
 
-const images: Record<StaticPod, string> = {
+const images: Record<StaticPod | 'kube-vip', string> = {
   'kube-apiserver': 'a0af72f2ec6d6',
   etcd: '5f1f5298c888d',
   'kube-controller-manager': 'c8fa2ec91a56d',
   'kube-scheduler': '8f7a6b1c2d3e4',
+  'kube-vip': '3c1d7e0b9a2f5',
 };
+
+/** A static pod whose container decides itself whether it runs (kube-vip.ts). */
+export type ContainerState = () => 'none' | 'running' | 'exited';
 
 /**
  * The kubelet's sync loop for one host: each call looks at the manifests and
  * the cgroup drivers now, updates the pod records, and returns the pods that
  * run. Call it as often as the answer is needed (the lab: every 200 ms).
  */
-export const staticPodTicker = (env: SimEnv): (() => ReadonlySet<StaticPod>) => {
+export const staticPodTicker = (
+  env: SimEnv,
+  kubeVip?: ContainerState,
+): (() => ReadonlySet<StaticPod>) => {
   const pods = new Map<string, PodRecord>();
   const saved = env.fs.read(simState.pods);
   if (saved) for (const p of JSON.parse(saved) as PodRecord[]) pods.set(p.name, p);
@@ -119,13 +126,18 @@ export const staticPodTicker = (env: SimEnv): (() => ReadonlySet<StaticPod>) => 
     const present = new Set(env.fs.list(paths.manifests).map((f) => f.replace(/\.yaml$/, '')));
     const runningNow = new Set<StaticPod>();
     let changed = false;
-    for (const name of staticPods) {
-      const wanted = present.has(name);
-      const running = wanted && up;
-      if (running) runningNow.add(name);
+    const vip = kubeVip?.() ?? 'none';
+    for (const name of [...staticPods, 'kube-vip' as const]) {
+      const wanted = name === 'kube-vip' ? vip !== 'none' : present.has(name);
+      const running = wanted && up && (name !== 'kube-vip' || vip === 'running');
+      if (running && name !== 'kube-vip') runningNow.add(name);
       const record = pods.get(name);
       if (!podIds.has(name)) podIds.set(name, record?.podId ?? newId());
-      if (wanted && !record) {
+      if (name === 'kube-vip' && record && wanted && !running && record.state === 'Running') {
+        // kube-vip exited on its own (a bad setting): the kubelet restarts it after its back-off.
+        pods.set(name, {...record, state: 'Exited'});
+        changed = true;
+      } else if (wanted && !record) {
         pods.set(name, {
           name,
           attempt: 0,

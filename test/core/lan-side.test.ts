@@ -41,6 +41,21 @@ describe('lanSideOf', () => {
     });
   });
 
+  it("finds kube-vip's deprecated /32 VIP on a re-run, not taking it for the node's own address", () => {
+    // `ip addr add VIP/32 dev lan0 valid_lft forever preferred_lft 0`, as kube-vip adds it.
+    const kubeVip = `,{"family":"inet","local":"${vip}","prefixlen":32,"scope":"global","deprecated":true,"label":"lan0","valid_life_time":4294967295,"preferred_life_time":4294967295}`;
+    const local = parseRouteGet(
+      `[{"type":"local","dst":"${vip}","dev":"lo","prefsrc":"${vip}","flags":[],"uid":0,"cache":["local"]}]`,
+    );
+    expect(lanSideOf('cp1', vip, parseAddresses(addrJson(kubeVip)), local)).toEqual({
+      interface: 'lan0',
+      address: '10.98.0.11',
+      prefix: 24,
+      subnet: '10.98.0.0/24',
+      holdsVip: true,
+    });
+  });
+
   it('refuses, in one sentence naming node and interface, a VIP behind a gateway, a node address, no route', () => {
     const viaGateway = parseRouteGet(`[{"dst":"${vip}","gateway":"192.168.1.1","dev":"eth0"}]`);
     expect(lanSideOf('cp2', vip, parseAddresses(addrJson()), viaGateway)).toBe(

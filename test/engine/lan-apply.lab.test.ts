@@ -10,7 +10,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {secondsUntil} from '../lab/drills.js';
-import {cli, cps, labCluster, mutatingCallsSince, runProcess} from '../lab/lab-cluster.js';
+import {cli, cps, labCluster, mutatingCallsSince} from '../lab/lab-cluster.js';
 import {labSkipReason} from '../lab/skip.js';
 
 const skipReason = labSkipReason('test/engine/lan-apply.lab.test.ts', {
@@ -48,28 +48,8 @@ describe.skipIf(skipReason !== undefined)(
     });
     const {ok, sh, calls, apply} = c;
 
-    const holders = async () => {
-      const found: string[] = [];
-      for (const host of cps)
-        if ((await sh(host, 'ip -4 -o addr show')).stdout.includes(` ${vip}/`)) found.push(host);
-      return found;
-    };
-    /** `ha-wizard reset` of the plan, answering its question with --yes. */
-    const runReset = () =>
-      runProcess(
-        [
-          'node',
-          cli,
-          'reset',
-          '--plan',
-          c.planDir(),
-          '--known-hosts',
-          c.lab().knownHostsFile,
-          '--yes',
-        ],
-        c.env(),
-        200_000,
-      );
+    const holders = () => c.holdersOf(vip);
+    const runReset = c.reset;
     const readyzFrom = async (host: string) =>
       (await sh(host, `curl -sk --max-time 1 https://${vip}:8443/readyz`)).stdout === 'ok';
 

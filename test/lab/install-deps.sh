@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs what the lab needs (curl: the phases and the health gate probe /readyz with it;
 # nftables: the workstation's masquerade and the relay drills; keepalived and haproxy: the LAN
-# endpoints' real daemons, run inside the hosts of `up --lan`) from Debian's apt, idempotently and quietly.
+# endpoints' real daemons, run inside the hosts of `up --lan`; iputils-arping: the simulated
+# kube-vip's gratuitous ARP) from Debian's apt, idempotently and quietly.
 # The real tailnet's binaries are built by scripts/lab-binaries.sh.
 # It never starts or leaves a system sshd (or containerd) running: services are
 # blocked while installing (policy-rc.d) and, when systemd runs, the units this
@@ -11,7 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh needs root" >&2; exit 1; }
 
-packages=(openssh-server openssh-client sudo jq iproute2 util-linux containerd curl nftables keepalived haproxy)
+packages=(openssh-server openssh-client sudo jq iproute2 util-linux containerd curl nftables keepalived haproxy iputils-arping)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

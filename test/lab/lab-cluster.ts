@@ -196,9 +196,26 @@ export const labCluster = (options: {
     if (scratch) rmSync(scratch, {recursive: true, force: true});
   }, 60_000);
 
+  /** The control planes that have `address` (a LAN endpoint's VIP) on an interface now. */
+  const holdersOf = async (address: string) => {
+    const found: string[] = [];
+    for (const host of cps)
+      if ((await sh(host, 'ip -4 -o addr show')).stdout.includes(` ${address}/`)) found.push(host);
+    return found;
+  };
+  /** `ha-wizard reset` of the plan, answering its question with --yes. */
+  const reset = () =>
+    runProcess(
+      ['node', cli, 'reset', '--plan', planDir, '--known-hosts', state().knownHostsFile, '--yes'],
+      env,
+      200_000,
+    );
+
   return {
     hosts,
     sh,
+    holdersOf,
+    reset,
     ok,
     calls,
     apply,

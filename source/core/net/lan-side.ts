@@ -2,7 +2,10 @@
 // `ip -j -4 addr show` and `ip -j -4 route get VIP`, which interface the VIP
 // goes on, with which prefix, and the node's own address there. keepalived's
 // VIP sits on that interface as a `secondary` address of the same subnet, so a
-// re-run finds it there and still knows the interface. Pure: the engine runs
+// re-run finds it there and still knows the interface. kube-vip's VIP is a
+// /32 of its own (vip_subnet 32), so not `secondary`, but deprecated
+// (preferred_lft 0: kube-vip's vip/address.go, so it is never a source
+// address), which no address a node is configured with is. Pure: the engine runs
 // the commands (JSON output: iproute2 4.14 and later, every supported distro).
 import ipaddr from 'ipaddr.js';
 import {isDottedIpv4} from './address.js';
@@ -13,6 +16,8 @@ export interface InterfaceAddress {
   readonly prefix: number;
   /** A second address in a subnet the interface already has (keepalived's VIP is one). */
   readonly secondary: boolean;
+  /** preferred_lft 0: never a source address (kube-vip's VIP is one). */
+  readonly deprecated?: boolean;
 }
 
 export interface LanSide {
@@ -33,6 +38,7 @@ interface IpLink {
     readonly local?: string;
     readonly prefixlen?: number;
     readonly secondary?: boolean;
+    readonly deprecated?: boolean;
   }>;
 }
 
@@ -61,6 +67,7 @@ export const parseAddresses = (stdout: string): InterfaceAddress[] => {
               address: info.local,
               prefix: info.prefixlen,
               secondary: info.secondary === true,
+              deprecated: info.deprecated === true,
             },
           ]
         : [],
@@ -105,7 +112,9 @@ export const lanSideOf = (
   addresses: readonly InterfaceAddress[],
   route: RouteToVip | undefined,
 ): LanSide | string => {
-  const own = addresses.find((entry) => entry.address === vip && !entry.secondary);
+  /** Put there by an endpoint (keepalived, kube-vip), not configured as the node's own. */
+  const placed = (entry: InterfaceAddress) => entry.secondary || entry.deprecated === true;
+  const own = addresses.find((entry) => entry.address === vip && !placed(entry));
   if (own)
     return `The VIP ${vip} is ${node}'s own address on ${own.interface}; choose a free address in that subnet for the VIP (ha-wizard plan --vip).`;
   const held = addresses.find((entry) => entry.address === vip);
@@ -117,7 +126,8 @@ export const lanSideOf = (
       return `${node} reaches the VIP ${vip} through the gateway ${route.gateway} on ${dev}, so ${vip} is not in ${node}'s LAN subnet; choose a VIP in the subnet of ${node}'s LAN interface, or put ${node} on the VIP's LAN.`;
   }
   const side = addresses.find(
-    (entry) => entry.interface === dev && !entry.secondary && contains(entry, vip),
+    (entry) =>
+      entry.interface === dev && !placed(entry) && entry.address !== vip && contains(entry, vip),
   );
   if (!side)
     return `${node}'s interface ${dev ?? '?'} has no address in a subnet holding the VIP ${vip}; give ${dev ?? 'the LAN interface'} an address in the VIP's subnet, or choose a VIP in its subnet.`;

@@ -141,6 +141,8 @@ export const describeReset = (
       what.push(
         'stop keepalived and haproxy where ha-wizard started them, put back or remove their configs (the packages stay installed)',
       );
+    if (cp && plan.network.endpoint === 'kube-vip')
+      what.push('remove the kube-vip manifest ha-wizard wrote (kube-vip stops and the VIP goes)');
     if (
       (cp && !lan) ||
       (records ?? []).some((c) => c.kind === 'file' && c.path === healthGatePaths.unit)

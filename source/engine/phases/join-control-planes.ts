@@ -4,7 +4,10 @@
 // apiserver. Only once its own /readyz passes does it get lo1 + VIP, the
 // route and its health gate. For the LAN endpoints keepalived + HAProxy
 // already run here (set up before init): HAProxy sends the VIP's traffic to
-// the apiservers that answer, so joining is all there is.
+// the apiservers that answer, so joining is all there is. kube-vip's manifest
+// goes in after the join: kubeadm join's preflight (RunJoinNodeChecks) fails
+// on a non-empty /etc/kubernetes/manifests, and admin.conf, which it mounts,
+// is written by the join.
 import {kubeadmJoinYaml} from '../../core/artifacts/kubeadm-join.js';
 import {fillPlaceholders} from '../../core/artifacts/placeholders.js';
 import {controlPlanes} from '../../core/plan/build.js';
@@ -16,6 +19,7 @@ import {kubeadmTimeoutMs, mintJoinMaterial} from './steps/join-material.js';
 import {targetOn} from './steps/kubeadm-target.js';
 import {waitReady} from './steps/readyz.js';
 import {ensureVipAddress, ensureVipRoute, vipInPlace} from './steps/vip.js';
+import {kubeVipInPlace, writeKubeVipManifest} from './steps/kube-vip.js';
 
 export const kubeletConf = '/etc/kubernetes/kubelet.conf';
 
@@ -31,6 +35,10 @@ export const joinControlPlanes: Phase = {
   mode: 'serial',
   hosts: (plan) => controlPlanes(plan).slice(1),
   check: async (step) => {
+    if (step.plan.network.endpoint === 'kube-vip')
+      return (await joined(step)) && (await kubeVipInPlace(step, 'after-init'))
+        ? 'already a control plane with kube-vip'
+        : false;
     if (isLanEndpoint(step.plan.network.endpoint))
       return (await joined(step)) ? 'already a control plane' : false;
     return (await joined(step)) &&
@@ -55,6 +63,10 @@ export const joinControlPlanes: Phase = {
       });
     }
     await waitReady(step, step.host);
+    if (step.plan.network.endpoint === 'kube-vip') {
+      await writeKubeVipManifest(step, 'after-init');
+      return 'joined; kube-vip in place';
+    }
     if (isLanEndpoint(step.plan.network.endpoint)) return 'joined';
     await ensureVipAddress(step);
     await ensureVipRoute(step);

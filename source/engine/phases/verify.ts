@@ -132,7 +132,7 @@ export const verify: Phase = {
             command: `curl -sk --max-time 2 ${url}`,
             stderrTail: [],
             suggestion: lan
-              ? `Check that ${prober.name} is on the control planes' LAN and that HAProxy runs on the VIP's holder (systemctl status haproxy).`
+              ? `Check that ${prober.name} is on the control planes' LAN and that ${plan.network.endpoint === 'kube-vip' ? "the VIP's holder runs its apiserver" : "HAProxy runs on the VIP's holder (systemctl status haproxy)"}.`
               : 'Check that the route is approved and the tailnet policy accepts traffic to the VIP on port 6443 (tailscale/policy.hujson).',
           }),
         60_000,

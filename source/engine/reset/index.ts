@@ -2,8 +2,8 @@
 // apply (so every view shows its progress), with keepGoing: a host that
 // cannot be reached drops out and the others are still undone. Each step's
 // check is "already undone here?", so a second reset changes nothing. The
-// health gate goes first (it would put the VIP back), as does keepalived for
-// a keepalived + HAProxy plan, kubeadm next (in reset
+// health gate goes first (it would put the VIP back), as do keepalived for
+// a keepalived + HAProxy plan and kube-vip for a kube-vip plan, kubeadm next (in reset
 // order, core/reset/undo.ts), then the route, lo1, the flag and the config.
 import type {RecordedChange} from '../../core/run/changes.js';
 import type {Phase} from '../phases/phase.js';
@@ -12,6 +12,7 @@ import {resetContainerd} from './containerd.js';
 import {resetHealthGate} from './health-gate.js';
 import {resetKeepalivedHaproxy} from './keepalived-haproxy.js';
 import {resetKubeadm} from './kubeadm.js';
+import {resetKubeVip} from './kube-vip.js';
 import {resetLo1} from './lo1.js';
 import {resetVipRoute} from './vip-route.js';
 
@@ -19,6 +20,7 @@ import {resetVipRoute} from './vip-route.js';
 export const resetPhases = (changes: readonly RecordedChange[] | undefined): readonly Phase[] => [
   resetHealthGate(changes),
   resetKeepalivedHaproxy(changes),
+  resetKubeVip,
   resetKubeadm,
   resetVipRoute,
   resetLo1(changes),

@@ -13,7 +13,8 @@ import {
 } from '../../../core/artifacts/kubernetes-version.js';
 import type {RunContext} from '../phase.js';
 
-const kubeadmOn = (context: RunContext, node: string): KubernetesVersion | undefined => {
+/** The kubeadm preflight found on `node`, parsed; undefined before preflight or when unparsable. */
+export const kubeadmOn = (context: RunContext, node: string): KubernetesVersion | undefined => {
   const text = context.memory.facts.get(node)?.kubeadmVersion;
   if (text === undefined) return undefined;
   try {
