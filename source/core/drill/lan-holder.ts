@@ -4,8 +4,8 @@
 // kube-vip (ARP mode) does the same on the interface it was given, so its
 // strategy reads the same way. One holder is the healthy state; none means
 // nothing answers ARP for the VIP; two or more is split brain, which the drill
-// reports as the failure it is.
-import {parseAddresses, vipHolders} from '../net/lan-side.js';
+// reports as the failure it is. The reading itself is doctor's (net/lan-holder.ts).
+import {lanHolders} from '../net/lan-holder.js';
 import type {PlanNode} from '../plan/types.js';
 import type {Holding} from './holder.js';
 
@@ -16,12 +16,11 @@ export interface AddressesSeen {
 }
 
 export const lanHolding = (vip: string, seen: readonly AddressesSeen[]): Holding => {
-  const names = new Set(
-    vipHolders(
-      vip,
-      seen.map(({node, stdout}) => ({node: node.name, addresses: parseAddresses(stdout)})),
-    ),
+  const {holders} = lanHolders(
+    vip,
+    seen.map(({node, stdout}) => ({node: node.name, code: 0, stdout})),
   );
+  const names = new Set(holders.map((holding) => holding.node));
   const nodes = seen.map(({node}) => node).filter((node) => names.has(node.name));
   const [first] = nodes;
   if (first === undefined) return {kind: 'none'};
