@@ -89,13 +89,16 @@ export interface AccessInputs {
   readonly nodes: ReadonlyArray<{readonly id: string}>;
   readonly access: AccessDraft;
   readonly hostAccess: Readonly<Record<string, AccessDraft>>;
+  /** Whether the endpoint is a route to approve (the Tailscale VIP; a LAN VIP moves by ARP). @default true */
+  readonly routeApproval?: boolean;
 }
 
 /**
- * The cluster-wide rows: SSH access, then the route API key, which is the
- * cluster's alone (a host override has no such row).
+ * The cluster-wide rows: SSH access, then the route API key where there are
+ * routes to approve, which is the cluster's alone (a host override has no such row).
  */
-export const clusterRows = (draft: AccessDraft): AccessRow[] => [...formRows(draft), 'apiKeyFile'];
+export const clusterRows = (draft: AccessDraft, routeApproval = true): AccessRow[] =>
+  routeApproval ? [...formRows(draft), 'apiKeyFile'] : formRows(draft);
 
 /** What the screen shows and where the keys go, derived from its state and the inputs. */
 export interface AccessLayout {
@@ -112,9 +115,9 @@ export interface AccessLayout {
 }
 
 export const accessLayout = (state: AccessScreenState, inputs: AccessInputs): AccessLayout => {
-  const {nodes, access, hostAccess} = inputs;
+  const {nodes, access, hostAccess, routeApproval} = inputs;
   const mainRows: AccessRow[] = [
-    ...clusterRows(access),
+    ...clusterRows(access, routeApproval),
     ...nodes.map((node) => ({host: node.id})),
     'continue',
   ];

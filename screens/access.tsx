@@ -57,6 +57,8 @@ export interface AccessScreenProps {
   readonly hostAccess: Readonly<Record<string, AccessDraft>>;
   /** The route API key file (a path; empty: routes approved by hand). */
   readonly apiKeyFile: string;
+  /** Whether the endpoint has routes to approve; without, the key row is left out. @default true */
+  readonly routeApproval?: boolean;
   /** Findings about access, from `validatePlan`. */
   readonly findings: readonly Finding[];
   readonly isActive: boolean;
@@ -143,13 +145,13 @@ const Pointer = ({on}: {readonly on: boolean}) => (
 
 /** Step 4: how the wizard will log in to the nodes, for the cluster and per host. */
 export const AccessScreen = (props: AccessScreenProps) => {
-  const {size, nodes, access, hostAccess, findings, isActive} = props;
+  const {size, nodes, access, hostAccess, findings, isActive, routeApproval = true} = props;
   const width = size.columns;
   const blockers = stepBlockers('access', findings);
 
-  const inputs = {nodes, access, hostAccess};
+  const inputs = {nodes, access, hostAccess, routeApproval};
   const [state, dispatch, stateRef] = useSyncReducer(accessScreenReducer, () =>
-    initialAccessScreenState(clusterRows(access).map(kindOf)),
+    initialAccessScreenState(clusterRows(access, routeApproval).map(kindOf)),
   );
   const {rows, focus, row, openHost: openId} = accessLayout(state, inputs);
   const openHost = openId ? nodes.find((node) => node.id === openId) : undefined;
@@ -218,13 +220,13 @@ export const AccessScreen = (props: AccessScreenProps) => {
   // Title, form, blank, hosts heading, findings, blank, continue line.
   const fixed =
     1 +
-    clusterRows(access).length +
+    clusterRows(access, routeApproval).length +
     (picker ? pickerRows : 0) +
     2 +
     findingsHeight(findings, width) +
     2;
   const hostHeight = Math.max(2, bodyRows(size) - fixed);
-  const hostStart = clusterRows(access).length;
+  const hostStart = clusterRows(access, routeApproval).length;
   const hostCursor = typeof row === 'object' ? focus.row - hostStart : 0;
   const window = windowAround(hostCursor, nodes.length, hostHeight);
   const nameWidth = Math.max(12, Math.min(24, Math.floor(width / 4)));
@@ -246,16 +248,18 @@ export const AccessScreen = (props: AccessScreenProps) => {
         width={width}
         {...(picker ? {picker} : {})}
       />
-      <TextField
-        label="Route API key"
-        value={props.apiKeyFile}
-        isHighlighted={row === 'apiKeyFile'}
-        isEditing={focus.editing && row === 'apiKeyFile'}
-        labelWidth={labelWidth}
-        width={width}
-        // Short enough for 80 columns: the field truncates from the start.
-        hint={props.apiKeyFile ? '' : 'optional: a Headscale/Tailscale API key file'}
-      />
+      {routeApproval ? (
+        <TextField
+          label="Route API key"
+          value={props.apiKeyFile}
+          isHighlighted={row === 'apiKeyFile'}
+          isEditing={focus.editing && row === 'apiKeyFile'}
+          labelWidth={labelWidth}
+          width={width}
+          // Short enough for 80 columns: the field truncates from the start.
+          hint={props.apiKeyFile ? '' : 'optional: a Headscale/Tailscale API key file'}
+        />
+      ) : null}
       <Text> </Text>
       <Text bold wrap="truncate-end">
         Per-host overrides <Text dimColor>(Enter on a host to change its user or method)</Text>

@@ -1,6 +1,11 @@
 import type {PlanChoices} from '../source/core/plan/build.js';
 import {defaults} from '../source/core/plan/defaults.js';
-import {defaultEndpoint, endpointKinds, type EndpointKind} from '../source/core/plan/endpoint.js';
+import {
+  defaultEndpoint,
+  endpointKinds,
+  isLanEndpoint,
+  type EndpointKind,
+} from '../source/core/plan/endpoint.js';
 import {rolesFromTags} from '../source/core/plan/role-tags.js';
 import {suggestRoles} from '../source/core/plan/suggest-roles.js';
 import type {Access, AuthMethod} from '../source/core/plan/types.js';
@@ -374,6 +379,16 @@ export const findingsFor = (step: Step, findings: readonly Finding[]): Finding[]
  * the run would stop at its start. The check reads the file (the caller's);
  * the key itself is dropped there and never reaches a screen.
  */
+/**
+ * The route API key file the run uses: the Tailscale VIP's routes are approved
+ * with it; a LAN endpoint has none, so its key file (kept, should the user
+ * switch back) is not read or checked.
+ */
+export const routeKeyFile = (state: {
+  readonly endpoint: EndpointKind;
+  readonly apiKeyFile: string;
+}): string => (isLanEndpoint(state.endpoint) ? '' : state.apiKeyFile);
+
 export const apiKeyFindings = (
   file: string,
   check: ((file: string) => string | undefined) | undefined,

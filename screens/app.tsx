@@ -2,6 +2,7 @@ import {Box, Text, useApp} from 'ink';
 import {useCallback, useMemo, useRef, useState} from 'react';
 import type {Artifact} from '../source/core/artifacts/types.js';
 import {buildPlan} from '../source/core/plan/build.js';
+import {isLanEndpoint} from '../source/core/plan/endpoint.js';
 import type {Plan} from '../source/core/plan/types.js';
 import {canDrill} from '../source/core/drill/endpoints.js';
 import {eligibility} from '../source/core/tailnet/eligibility.js';
@@ -12,6 +13,7 @@ import type {RunHandle, StartRun} from '../source/engine/start-run.js';
 import {AccessScreen} from './access.js';
 import {
   apiKeyFindings,
+  routeKeyFile,
   findingsFor,
   initialState,
   planChoices,
@@ -169,7 +171,7 @@ const Wizard = ({
     if (!latest.tailnet) return [];
     const blockers = stepBlockers(latest.step, [
       ...safeValidate(buildPlan(latest.tailnet, planChoices(latest)), now),
-      ...apiKeyFindings(latest.apiKeyFile, checkApiKeyFile),
+      ...apiKeyFindings(routeKeyFile(latest), checkApiKeyFile),
     ]);
     // An even count alone has its own question on Roles: ask it every time.
     const asksItself = blockers.every((finding) => finding.code === evenControlPlanesCode);
@@ -198,7 +200,7 @@ const Wizard = ({
   const [offeringResume, setOfferingResume] = useState(unfinished.length > 0 && !!startRun);
   const begin = useCallback(
     (plan: Plan, start: StartRun) => {
-      const {apiKeyFile} = stateRef.current;
+      const apiKeyFile = routeKeyFile(stateRef.current);
       const handle = apiKeyFile ? start(plan, {apiKeyFile}) : start(plan);
       onRunStarted?.(handle);
       setRun({plan, handle});
@@ -249,8 +251,8 @@ const Wizard = ({
   );
   // Every keystroke on Network rebuilds the plan and validates it again.
   const keyFindings = useMemo(
-    () => apiKeyFindings(state.apiKeyFile, checkApiKeyFile),
-    [state.apiKeyFile, checkApiKeyFile],
+    () => apiKeyFindings(routeKeyFile(state), checkApiKeyFile),
+    [state.endpoint, state.apiKeyFile, checkApiKeyFile],
   );
   const findings = useMemo(
     () => (plan ? [...safeValidate(plan, now), ...keyFindings] : []),
@@ -391,6 +393,7 @@ const Wizard = ({
           findings={findingsFor('access', findings)}
           isActive
           apiKeyFile={state.apiKeyFile}
+          routeApproval={!isLanEndpoint(state.endpoint)}
           onEdit={(host, field, edit) =>
             dispatch(
               field === 'apiKeyFile'
@@ -411,7 +414,7 @@ const Wizard = ({
         <ReviewScreen
           size={size}
           plan={plan}
-          apiKeyFile={state.apiKeyFile}
+          apiKeyFile={routeKeyFile(state)}
           findings={findings}
           artifacts={generated.artifacts}
           artifactError={generated.error}

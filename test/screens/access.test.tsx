@@ -35,7 +35,7 @@ const nodes: AccessScreenProps['nodes'] = [
  * The Access screen wired to the real wizard reducer, re-rendered on every
  * action, so the test sees what the app would show.
  */
-const renderAccess = async (findings: readonly Finding[] = []) => {
+const renderAccess = async (findings: readonly Finding[] = [], routeApproval = true) => {
   let state: WizardState = initialState(undefined);
   const onContinue = vi.fn(() => []);
   const onBack = vi.fn();
@@ -47,6 +47,7 @@ const renderAccess = async (findings: readonly Finding[] = []) => {
       access={state.access}
       hostAccess={state.hostAccess}
       apiKeyFile={state.apiKeyFile}
+      routeApproval={routeApproval}
       findings={findings}
       isActive
       onEdit={(host, field, edit) =>
@@ -186,6 +187,14 @@ describe('Access', () => {
     await screen.press(ESC, ARROW_DOWN, ENTER);
     await screen.waitForText('Override for rpi4-a');
     expect(screen.frame()).not.toContain('Route API key');
+  });
+
+  test('a LAN endpoint has no route to approve: no key row, the arrows go from Authentication to the hosts', async () => {
+    const {screen} = await renderAccess([], false);
+    expect(screen.frame()).not.toContain('Route API key');
+    await screen.press(ESC, ARROW_DOWN, ARROW_DOWN);
+    await screen.waitFor((frame) => /› rpi4-a/.test(frame));
+    expectFits(screen);
   });
 
   test('an access finding is shown with the blocked Continue line; Esc on the list goes back', async () => {

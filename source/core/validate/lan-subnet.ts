@@ -31,16 +31,30 @@ export const lanSubnet: Rule = ({plan, vip}) => {
   const unknown: string[] = [];
   const far: string[] = [];
   const near: string[] = [];
+  const onLan: string[] = [];
   for (const node of controlPlanes(plan)) {
     const addresses = node.lanAddresses ?? [];
     const seen = `${node.name} at ${addresses.join(', ')}`;
     if (addresses.length === 0) unknown.push(node.name);
     else if (!addresses.some((lan) => within(lan, vip.value, widestPrefix))) far.push(seen);
     else if (!addresses.some((lan) => within(lan, vip.value, likelyPrefix))) near.push(seen);
+    else onLan.push(node.name);
   }
   // One finding for each kind, naming every node: the VIP field has little room.
   const findings: Finding[] = [];
-  if (far.length > 0)
+  const outside = [...far, ...near];
+  // Some control planes are seen on the VIP's subnet and others elsewhere: a
+  // node with two networks shows this machine only the one it reaches it by
+  // (its CurAddr), so the others may well be on the LAN too.
+  if (onLan.length > 0 && outside.length > 0)
+    findings.push(
+      warning(
+        'lan-vip-off-subnet',
+        `The status shows ${outside.join('; ')}, outside ${subnet(vip.value, likelyPrefix)} where ${onLan.join(', ')} ${onLan.length === 1 ? 'is' : 'are'}: either on another network, which a LAN endpoint cannot serve (choose the Tailscale VIP then), or reached by this machine over a second network of theirs; preflight checks the real subnet over SSH.`,
+        'vip',
+      ),
+    );
+  else if (far.length > 0)
     findings.push(
       warning(
         'lan-vip-off-subnet',
@@ -48,7 +62,7 @@ export const lanSubnet: Rule = ({plan, vip}) => {
         'vip',
       ),
     );
-  if (near.length > 0)
+  if (near.length > 0 && onLan.length === 0)
     findings.push(
       warning(
         'lan-vip-off-subnet',
