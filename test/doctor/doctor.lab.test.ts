@@ -137,6 +137,13 @@ describe.skipIf(skipReason !== undefined)('ha-wizard doctor on a lab cluster (ro
     }
     expect(await terminal.exit).not.toBe(1);
     const transcript = terminal.text();
+    // Every result is shown, also where one check gives a host several (one per other control plane).
+    const paths = report.checks.filter((entry) => entry.id === 'relayed-path');
+    expect(paths).toHaveLength(6);
+    for (const entry of paths)
+      expect(transcript).toContain(
+        `relayed-path on ${entry.host}: ${entry.evidence.split(':')[0]}`,
+      );
     expect(transcript).toContain('looked at: containerd config dump: SystemdCgroup = false');
     expect(transcript).toContain('applying on cp1');
     expect(transcript).toMatch(

@@ -35,7 +35,19 @@ export interface SessionOptions extends CollectOptions {
   readonly settleMs?: number;
 }
 
-const key = (result: CheckResult) => `${result.id}\u0000${result.host}`;
+// A check may give one host several results (relayed-path: one per other
+// control plane), so a result is its check, its host and its place among those.
+const keyed = (results: readonly CheckResult[]): Map<string, CheckResult> => {
+  const seen = new Map<string, number>();
+  return new Map(
+    results.map((result) => {
+      const base = `${result.id}\u0000${result.host}`;
+      const nth = seen.get(base) ?? 0;
+      seen.set(base, nth + 1);
+      return [`${base}\u0000${nth}`, result];
+    }),
+  );
+};
 
 /** The whole guided flow; resolves with the final result of every check. */
 export const runDoctorSession = async (
@@ -46,9 +58,9 @@ export const runDoctorSession = async (
   io.looking(false);
   let diagnosis = await runDiagnosis(plan, options);
   // The order of the first look; after a fix, later checks are read from the new look.
-  const order = diagnosis.results.map(key);
+  const order = [...keyed(diagnosis.results).keys()];
   for (const wanted of order) {
-    const current = diagnosis.results.find((result) => key(result) === wanted);
+    const current = keyed(diagnosis.results).get(wanted);
     if (current === undefined) continue;
     io.show(current, false);
     if (current.status !== 'fail' || !current.fix || current.fix.actions.length === 0) continue;
@@ -65,7 +77,7 @@ export const runDoctorSession = async (
     await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 3000));
     io.looking(true);
     diagnosis = await runDiagnosis(plan, options);
-    const again = diagnosis.results.find((result) => key(result) === wanted);
+    const again = keyed(diagnosis.results).get(wanted);
     if (again) io.show(again, true);
   }
   return diagnosis;
