@@ -37,7 +37,7 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply, kube-vip on the lab 
       return ['--endpoint', 'kube-vip', '--vip', vip];
     },
   });
-  const {ok, sh, calls, apply} = c;
+  const {ok, sh, calls, apply, nodesFrom} = c;
   /** cp1's manifest as apply left it (admin.conf), for the #684 case at the end. */
   let initNodeManifest = '';
 
@@ -107,18 +107,7 @@ describe.skipIf(skipReason !== undefined)('ha-wizard apply, kube-vip on the lab 
   }, 180_000);
 
   it('kubectl on the worker reaches the cluster through VIP:6443', async () => {
-    const nodes = await ok(
-      'w1',
-      'sudo kubectl --kubeconfig /etc/kubernetes/kubelet.conf get nodes',
-    );
-    expect(
-      nodes
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((line) => line.split(/\s+/).slice(0, 2).join(' '))
-        .sort(),
-    ).toEqual(all.map((h) => `${h} Ready`).sort());
+    expect(await nodesFrom('w1')).toEqual(all.map((h) => `${h} Ready`).sort());
   }, 60_000);
 
   it("stopping the leader's apiserver moves the VIP to another control plane and VIP:6443 answers again", async () => {

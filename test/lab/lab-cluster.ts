@@ -203,6 +203,14 @@ export const labCluster = (options: {
       if ((await sh(host, 'ip -4 -o addr show')).stdout.includes(` ${address}/`)) found.push(host);
     return found;
   };
+  /** `NAME STATUS` of every node, sorted, as kubectl on `host` lists them (through the endpoint). */
+  const nodesFrom = async (host: string) =>
+    (await ok(host, 'sudo kubectl --kubeconfig /etc/kubernetes/kubelet.conf get nodes'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(/\s+/).slice(0, 2).join(' '))
+      .sort();
   /** `ha-wizard reset` of the plan, answering its question with --yes. */
   const reset = () =>
     runProcess(
@@ -215,6 +223,7 @@ export const labCluster = (options: {
     hosts,
     sh,
     holdersOf,
+    nodesFrom,
     reset,
     ok,
     calls,

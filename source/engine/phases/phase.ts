@@ -67,3 +67,7 @@ export interface Phase {
 /** Whether `phase` is part of a run of `plan` (its endpoint's phases only). */
 export const phaseApplies = (phase: Phase, plan: Plan): boolean =>
   phase.endpoints === undefined || phase.endpoints.includes(plan.network.endpoint);
+
+/** A warning on the step's host: in its pane, the run's log and the summary. */
+export const warn = (step: StepContext, message: string): void =>
+  step.emit({type: 'notice', phase: step.phase, host: step.node.name, level: 'warning', message});

@@ -5,10 +5,7 @@
 import {parsePing, pathPingArgv} from '../../core/tailnet/ping.js';
 import {parseStatus} from '../../core/tailnet/parse-status.js';
 import {keyExpiryFinding} from '../../core/validate/key-expiry.js';
-import type {StepContext} from './phase.js';
-
-const warn = (step: StepContext, message: string) =>
-  step.emit({type: 'notice', phase: step.phase, host: step.node.name, level: 'warning', message});
+import {warn, type StepContext} from './phase.js';
 
 /** This node's key, from its own `tailscale status --json`: only a near or past expiry (untagged nodes were warned about in the plan). */
 export const checkOwnKey = (step: StepContext, statusJson: string) => {

@@ -3,7 +3,7 @@
 // left as it is, and the reset says so.
 import {hostRecords, resetOrder} from '../../core/reset/undo.js';
 import type {RecordedChange} from '../../core/run/changes.js';
-import type {Phase} from '../phases/phase.js';
+import {warn, type Phase} from '../phases/phase.js';
 import {readPrefs} from '../phases/steps/tailscale.js';
 import {StepError} from '../step-error.js';
 
@@ -23,13 +23,10 @@ export const resetAcceptRoutes = (changes: readonly RecordedChange[] | undefined
     const on = turnedOn(changes, step.node.name);
     if (on === undefined) {
       if (!(await readPrefs(step.host)).routeAll) return 'accept-routes off';
-      step.emit({
-        type: 'notice',
-        phase: step.phase,
-        host: step.node.name,
-        level: 'warning',
-        message: `accept-routes left on: no record of whether ha-wizard turned it on (sudo tailscale set --accept-routes=false turns it off)`,
-      });
+      warn(
+        step,
+        `accept-routes left on: no record of whether ha-wizard turned it on (sudo tailscale set --accept-routes=false turns it off)`,
+      );
       return 'accept-routes left on (no record)';
     }
     if (!on) return 'ha-wizard did not change accept-routes';

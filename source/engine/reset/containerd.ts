@@ -3,7 +3,7 @@
 // it, and containerd restarted to read it.
 import {containerdConfig, resetOrder} from '../../core/reset/undo.js';
 import type {RecordedChange} from '../../core/run/changes.js';
-import type {Phase} from '../phases/phase.js';
+import {warn, type Phase} from '../phases/phase.js';
 import {fileUndoOf, undoFile} from './files.js';
 
 export const resetContainerd = (changes: readonly RecordedChange[] | undefined): Phase => ({
@@ -14,14 +14,7 @@ export const resetContainerd = (changes: readonly RecordedChange[] | undefined):
   async check(step) {
     const undo = await fileUndoOf(step.host, containerdConfig, changes, false);
     if (undo.action !== 'none') return false;
-    if (undo.note)
-      step.emit({
-        type: 'notice',
-        phase: step.phase,
-        host: step.node.name,
-        level: 'warning',
-        message: undo.note,
-      });
+    if (undo.note) warn(step, undo.note);
     return undo.note ?? 'nothing to put back';
   },
   async apply(step) {

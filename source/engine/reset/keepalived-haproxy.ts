@@ -9,7 +9,7 @@ import {haproxyConfigPath} from '../../core/artifacts/haproxy.js';
 import {hostRecords, resetOrder, type FileUndo} from '../../core/reset/undo.js';
 import type {RecordedChange} from '../../core/run/changes.js';
 import type {HostChange} from '../../core/run/events.js';
-import type {Phase, StepContext} from '../phases/phase.js';
+import {warn, type Phase, type StepContext} from '../phases/phase.js';
 import {StepError} from '../step-error.js';
 import {fileUndoOf, undoFile} from './files.js';
 
@@ -93,14 +93,7 @@ export const resetKeepalivedHaproxy = (changes: readonly RecordedChange[] | unde
     const notes = found.undos.flatMap((undo) =>
       undo.action === 'none' && undo.note ? [undo.note] : [],
     );
-    for (const message of notes)
-      step.emit({
-        type: 'notice',
-        phase: step.phase,
-        host: step.node.name,
-        level: 'warning',
-        message,
-      });
+    for (const message of notes) warn(step, message);
     return notes.length > 0 ? notes.join('; ') : 'no keepalived or HAProxy setup of ha-wizard';
   },
   async apply(step) {

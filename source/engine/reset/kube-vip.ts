@@ -7,7 +7,7 @@
 import {kubeVipManifestPath} from '../../core/artifacts/kube-vip.js';
 import {lanVip} from '../../core/artifacts/lan-vip.js';
 import {resetOrder} from '../../core/reset/undo.js';
-import type {Phase, StepContext} from '../phases/phase.js';
+import {warn, type Phase, type StepContext} from '../phases/phase.js';
 import {readAddresses} from '../phases/preflight-lan.js';
 import {kubeVipOwnMark} from '../phases/steps/kube-vip.js';
 import {StepError} from '../step-error.js';
@@ -37,13 +37,7 @@ export const resetKubeVip: Phase = {
     if (found === 'own') return false;
     if (found === 'foreign') {
       const message = `${kubeVipManifestPath} left as it is: ha-wizard did not write it`;
-      step.emit({
-        type: 'notice',
-        phase: step.phase,
-        host: step.node.name,
-        level: 'warning',
-        message,
-      });
+      warn(step, message);
       return message;
     }
     // Gone, but its VIP still here: a reset stopped while kube-vip was stopping.
