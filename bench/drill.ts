@@ -2,8 +2,7 @@
 // each endpoint kind a lab cluster of 3 control planes + 1 worker that the
 // BUILT CLI plans and applies, then `drill --json --yes` repeated, an
 // apiserver stop and a --node-down each time. The table is driven by
-// `drillEndpoints`: kube-vip is listed and printed as pending until its phases
-// land; then its entry loses `pending` and it is measured like the others.
+// `drillEndpoints`: the Tailscale VIP, keepalived + HAProxy and kube-vip.
 // The caller holds the lab lock (bench/lab.ts); the lab is down afterwards.
 import {execFile} from 'node:child_process';
 import {mkdirSync} from 'node:fs';
@@ -25,8 +24,6 @@ interface DrillEndpoint {
   readonly planArgs: (state: LabState) => string[];
   /** What --node-down stops on the holder, for the table. */
   readonly nodeDown: string;
-  /** Why it is not measured yet: the row says so instead. */
-  readonly pending?: string;
 }
 
 const lanVip = (state: LabState) => {
@@ -47,7 +44,6 @@ export const drillEndpoints: readonly DrillEndpoint[] = [
     lan: true,
     planArgs: (state) => ['--endpoint', 'kube-vip', '--vip', lanVip(state)],
     nodeDown: "kube-vip's static pod",
-    pending: 'its phases are being built (issue 11); the drill has no kube-vip strategy yet',
   },
 ];
 
@@ -63,7 +59,6 @@ export interface EndpointDrills {
   readonly kind: EndpointKind;
   readonly title: string;
   readonly nodeDown: string;
-  readonly pending?: string;
   readonly runs: Readonly<Record<DrillMode, readonly DrillRun[]>>;
   /** Wall time of the lab, the plan, the apply and the drills. */
   readonly wallMs: number;
@@ -156,22 +151,16 @@ const measureEndpoint = async (
   }
 };
 
-/** Every endpoint of `drillEndpoints`: the pending ones as such, the others measured in turn. */
-export const drillBench = async (scratch: string, reps = 3): Promise<EndpointDrills[]> => {
+/** The endpoints of `drillEndpoints` (all, or the one of kind `only`), measured in turn. */
+export const drillBench = async (
+  scratch: string,
+  reps = 3,
+  only?: EndpointKind,
+): Promise<EndpointDrills[]> => {
   const results: EndpointDrills[] = [];
   for (const entry of drillEndpoints)
-    results.push(
-      entry.pending === undefined
-        ? await measureEndpoint(entry, reps, join(scratch, entry.kind))
-        : {
-            kind: entry.kind,
-            title: endpointTitles[entry.kind],
-            nodeDown: entry.nodeDown,
-            pending: entry.pending,
-            runs: {apiserver: [], 'node-down': []},
-            wallMs: 0,
-          },
-    );
+    if (only === undefined || entry.kind === only)
+      results.push(await measureEndpoint(entry, reps, join(scratch, entry.kind)));
   return results;
 };
 
@@ -202,14 +191,10 @@ export const drillLines = (results: readonly EndpointDrills[]): string[] => [
   '| endpoint | drill | downSeconds, median (range) | restoredSeconds, median (range) | holder before → after | exit codes |',
   '|---|---|---|---|---|---|',
   ...results.flatMap((result) =>
-    result.pending !== undefined
-      ? [
-          `| ${result.title} | apiserver stop; --node-down (${result.nodeDown}) | **pending**: ${result.pending} | — | — | — |`,
-        ]
-      : (['apiserver', 'node-down'] as const).map((mode) => {
-          const runs = result.runs[mode];
-          return `| ${result.title} | ${mode === 'apiserver' ? 'apiserver stop' : `--node-down (${result.nodeDown} stopped)`} | ${spread(runs.map((run) => run.downSeconds))} | ${spread(runs.map((run) => run.restoredSeconds))} | ${holders(runs)} | ${runs.map((run) => run.code).join(' ')} |`;
-        }),
+    (['apiserver', 'node-down'] as const).map((mode) => {
+      const runs = result.runs[mode];
+      return `| ${result.title} | ${mode === 'apiserver' ? 'apiserver stop' : `--node-down (${result.nodeDown} stopped)`} | ${spread(runs.map((run) => run.downSeconds))} | ${spread(runs.map((run) => run.restoredSeconds))} | ${holders(runs)} | ${runs.map((run) => run.code).join(' ')} |`;
+    }),
   ),
 ];
 
@@ -218,14 +203,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const {mkdtempSync, rmSync} = await import('node:fs');
   const {tmpdir} = await import('node:os');
   const reps = Number(process.argv[2] ?? '3');
+  // `npx tsx bench/drill.ts 1 kube-vip`: one endpoint only.
+  const only = process.argv[3];
+  if (only !== undefined && !drillEndpoints.some((entry) => entry.kind === only))
+    throw new Error(
+      `no endpoint ${only} in drillEndpoints (${drillEndpoints.map((e) => e.kind).join(', ')})`,
+    );
   const release = await lockLab();
   const scratch = mkdtempSync(join(tmpdir(), 'ha-wizard-bench-drill-'));
   try {
-    const results = await drillBench(scratch, reps);
+    const results = await drillBench(scratch, reps, only as EndpointKind | undefined);
     console.log(drillLines(results).join('\n'));
     for (const result of results)
-      if (result.pending === undefined)
-        console.log(`${result.title}: ${(result.wallMs / 1000).toFixed(0)} s in all`);
+      console.log(`${result.title}: ${(result.wallMs / 1000).toFixed(0)} s in all`);
     console.log(JSON.stringify(results));
   } finally {
     await release();

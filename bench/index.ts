@@ -148,7 +148,7 @@ if (labSkip !== undefined) {
     '',
     ...drillLines(lab.drills),
     '',
-    `The drill part took ${lab.drills.map((d) => (d.pending === undefined ? `${d.title} ${seconds(d.wallMs)}` : `${d.title} pending`)).join(', ')} (lab, plan, apply and the drills).`,
+    `The drill part took ${lab.drills.map((d) => `${d.title} ${seconds(d.wallMs)}`).join(', ')} (lab, plan, apply and the drills).`,
   );
 }
 

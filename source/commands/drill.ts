@@ -14,7 +14,7 @@ import {prepareDrill} from '../engine/drill/preflight.js';
 import {runDrill} from '../engine/drill/run.js';
 import {strategyFor} from '../engine/drill/strategies.js';
 import type {NodeDown} from '../engine/drill/strategy.js';
-import {offSeconds, unitName} from '../engine/drill/take-off.js';
+import {offSeconds, partName} from '../engine/drill/take-off.js';
 import {stateDir} from '../engine/paths.js';
 import {readSavedRun} from '../engine/run-store.js';
 import {openHosts} from './open-hosts.js';
@@ -68,9 +68,9 @@ const reporter = (io: HostCommandIo, live: boolean): DrillReport => {
 const question = (mode: DrillMode, holder: string, nodeDown: NodeDown, maxSeconds: number) =>
   mode === 'apiserver'
     ? `Stop the apiserver on ${holder}?`
-    : nodeDown.cutsAccess
-      ? `Stop ${unitName(nodeDown.unit)} on ${holder} (it starts again by itself after ${offSeconds(maxSeconds)} s)?`
-      : `Stop ${unitName(nodeDown.unit)} on ${holder} (the drill starts it again once the endpoint has moved)?`;
+    : nodeDown.kind === 'unit' && nodeDown.cutsAccess
+      ? `Stop ${partName(nodeDown)} on ${holder} (it starts again by itself after ${offSeconds(maxSeconds)} s)?`
+      : `Stop ${partName(nodeDown)} on ${holder} (the drill starts it again once the endpoint has moved)?`;
 
 export const runDrillCommand = async (
   options: DrillOptions,
@@ -86,7 +86,7 @@ export const runDrillCommand = async (
   // Without a terminal the question cannot be asked: say so before contacting anything.
   if (options.yes !== true && !io.interactive)
     throw new InputError(
-      `The drill stops a control plane's ${mode === 'apiserver' ? 'apiserver' : unitName(strategy.nodeDown.unit)} and asks first, and there is no terminal to ask on.`,
+      `The drill stops a control plane's ${mode === 'apiserver' ? 'apiserver' : partName(strategy.nodeDown)} and asks first, and there is no terminal to ask on.`,
       'Add --yes to go ahead without the question.',
     );
   const asks = io.interactive && options.yes !== true;

@@ -65,16 +65,16 @@ describe('ha-wizard drill', () => {
     );
   });
 
-  it('a LAN endpoint the drill does not know yet: one sentence, exit 1, no host contacted', () => {
+  it('--node-down on kube-vip without a terminal names what it would stop: kube-vip, its static pod', () => {
     const result = runCli([
       'drill',
       '--plan',
       planDir(['rpi4-a', 'rpi4-b', 'opi5'], 'kube-vip'),
-      '--yes',
+      '--node-down',
     ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(
-      /^ha-wizard: The drill does not know the kube-vip endpoint yet \(it tests these: Tailscale VIP, keepalived \+ HAProxy\); test its failover by hand, as seed 003 does: take the node that holds the VIP down and watch https:\/\/VIP:6443\/readyz\.\n$/,
+    expect(result.stderr).toBe(
+      "ha-wizard: The drill stops a control plane's kube-vip and asks first, and there is no terminal to ask on.\nAdd --yes to go ahead without the question.\n",
     );
   });
 

@@ -4,11 +4,11 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import {
-  apiserverGuardArgv,
   detachedArgv,
   heldManifest,
-  restoreApiserverArgv,
-  stopApiserverArgv,
+  manifestGuardArgv,
+  moveManifestOutArgv,
+  restoreManifestArgv,
   restoreUnitArgv,
   stopUnitForArgv,
   unitStopMarker,
@@ -244,15 +244,18 @@ describe('the verdict, its exit code and its JSON', () => {
 
 describe('the remote commands', () => {
   it('move the manifest out of the manifests directory and back, by positional parameters only', () => {
-    const held = heldManifest('abcd1234');
+    const held = heldManifest('kube-apiserver', 'abcd1234');
     expect(held).toBe('/etc/kubernetes/kube-apiserver.yaml.ha-wizard-drill-abcd1234');
-    expect(stopApiserverArgv(held)).toEqual([
+    expect(heldManifest('kube-vip', 'abcd1234')).toBe(
+      '/etc/kubernetes/kube-vip.yaml.ha-wizard-drill-abcd1234',
+    );
+    expect(moveManifestOutArgv('kube-apiserver', held)).toEqual([
       'mv',
       '--',
       '/etc/kubernetes/manifests/kube-apiserver.yaml',
       held,
     ]);
-    const restore = restoreApiserverArgv(held);
+    const restore = restoreManifestArgv('kube-apiserver', held);
     expect(restore.slice(0, 2)).toEqual(['sh', '-c']);
     expect(restore.slice(3)).toEqual([
       'ha-wizard-drill',
@@ -262,7 +265,7 @@ describe('the remote commands', () => {
     // The scripts are constants: no value is pasted into them.
     for (const argv of [
       restore,
-      apiserverGuardArgv(held, 90),
+      manifestGuardArgv('kube-apiserver', held, 90),
       stopUnitForArgv('tailscaled.service', 35, unitStopMarker('abcd1234')),
       restoreUnitArgv('keepalived.service', unitStopMarker('abcd1234')),
     ])

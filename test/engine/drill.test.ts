@@ -11,6 +11,7 @@ import type {DrillContext, DrillSettings} from '../../source/engine/drill/contex
 import {prepareDrill, type Prepared} from '../../source/engine/drill/preflight.js';
 import {runDrill} from '../../source/engine/drill/run.js';
 import {keepalivedHaproxy} from '../../source/engine/drill/keepalived-haproxy.js';
+import {kubeVip} from '../../source/engine/drill/kube-vip.js';
 import type {EndpointStrategy} from '../../source/engine/drill/strategy.js';
 import {FakeHost} from '../support/fake-host.js';
 import {demoPlan} from '../support/demo-plan.js';
@@ -151,6 +152,20 @@ const world = (
     manifestHome: () => apiserver.home,
   };
 };
+
+/** A control plane's `ip -j -4 addr show` on lan0, with the LAN VIP 192.168.1.250 when it holds it. */
+const lanAddresses = (own: string, holds: boolean) =>
+  JSON.stringify([
+    {
+      ifname: 'lan0',
+      addr_info: [
+        {family: 'inet', local: own, prefixlen: 24},
+        ...(holds
+          ? [{family: 'inet', local: '192.168.1.250', prefixlen: 24, secondary: true}]
+          : []),
+      ],
+    },
+  ]);
 
 const settings = (over: Partial<DrillSettings> = {}): DrillSettings => ({
   mode: 'apiserver',
@@ -299,18 +314,6 @@ describe('runDrill on keepalived + HAProxy (the real strategy, fake hosts)', () 
   };
   const lanAddress = '192.168.1.250:8443';
   const [a, b] = controlPlanes(lanPlan) as [PlanNode, PlanNode, PlanNode];
-  const addrs = (own: string, holds: boolean) =>
-    JSON.stringify([
-      {
-        ifname: 'lan0',
-        addr_info: [
-          {family: 'inet', local: own, prefixlen: 24},
-          ...(holds
-            ? [{family: 'inet', local: '192.168.1.250', prefixlen: 24, secondary: true}]
-            : []),
-        ],
-      },
-    ]);
 
   /**
    * cp1 holds the VIP. Its apiserver goes `kubeletLagMs` after the manifest leaves; HAProxy on
@@ -358,7 +361,7 @@ describe('runDrill on keepalived + HAProxy (the real strategy, fake hosts)', () 
         }))
         .on(['systemctl', 'is-active', 'haproxy', 'keepalived'], {stdout: 'active\nactive\n'})
         .on(['ip', '-j', '-4', 'addr', 'show'], () => ({
-          stdout: addrs(
+          stdout: lanAddresses(
             `192.168.1.1${controlPlanes(lanPlan).indexOf(node)}`,
             holding().includes(node),
           ),
@@ -435,5 +438,109 @@ describe('runDrill on keepalived + HAProxy (the real strategy, fake hosts)', () 
         ?.lines()
         .some((l) => l.includes('exec systemctl start')),
     ).toBe(true);
+  });
+});
+
+describe('runDrill on kube-vip (the real strategy, fake hosts)', () => {
+  const kvPlan: typeof plan = {
+    ...plan,
+    network: {...plan.network, endpoint: 'kube-vip', vip: '192.168.1.250'},
+  };
+  const kvAddress = '192.168.1.250:6443';
+  const [a, b] = controlPlanes(kvPlan) as [PlanNode, PlanNode, PlanNode];
+  const leaseMs = 5000;
+
+  /**
+   * cp1 leads. Without its apiserver its kube-vip cannot renew the Lease, and cp2 leads
+   * `leaseMs` after the stop; kube-vip stopped (its manifest out) releases the Lease, and cp2
+   * leads a second later. Nothing hands the VIP back: kube-vip does not preempt.
+   */
+  const kvWorld = () => {
+    let time = 0;
+    const apiserver: Apiserver = {home: true};
+    const pod: {home: boolean; stoppedAt?: number} = {home: true};
+    const hosts = new Map<string, FakeHost>();
+    const leader = () =>
+      (apiserver.stoppedAt !== undefined && time >= apiserver.stoppedAt + leaseMs) ||
+      (pod.stoppedAt !== undefined && time >= pod.stoppedAt + 1000)
+        ? b
+        : a;
+    const make = (node: PlanNode) => {
+      const ready = controlPlanes(kvPlan).map((n) => n.name);
+      const host = controlPlaneHost(node, ready, apiserver, () => time)
+        .on(/^sh -c 'setsid/, {})
+        .on(['test', '-f', '/etc/kubernetes/manifests/kube-vip.yaml'], () => ({
+          code: node.name !== a.name || pod.home ? 0 : 1,
+        }))
+        .on(/^mv -- \/etc\/kubernetes\/manifests\/kube-vip.yaml /, () => {
+          pod.home = false;
+          pod.stoppedAt = time;
+          return {};
+        })
+        .on(/^sh -c 'if \[ -e "\$2" \].* \/etc\/kubernetes\/manifests\/kube-vip.yaml$/, () => {
+          pod.home = true;
+          return {};
+        })
+        .on(['ip', '-j', '-4', 'addr', 'show'], () => ({
+          stdout: lanAddresses(
+            `192.168.1.1${controlPlanes(kvPlan).indexOf(node)}`,
+            leader().name === node.name,
+          ),
+        }));
+      hosts.set(node.name, host);
+      return host;
+    };
+    const ctx: DrillContext = {
+      plan: kvPlan,
+      strategy: kubeVip(kvPlan),
+      hosts: {get: (node) => hosts.get(node.name) ?? make(node), reopen: make},
+      signal: new AbortController().signal,
+      clock: {now: () => time, sleep: async (ms) => void (time += ms)},
+      report: {info: () => undefined, warn: () => undefined, waiting: () => undefined},
+    };
+    const prepared: Prepared = {
+      holder: a,
+      ready: ['cp1', 'cp2', 'cp3'],
+      // VIP:6443 is the leader's own apiserver: kube-vip balances nothing.
+      probe: async (target) =>
+        target === kvAddress ? leader().name !== a.name || apiserver.home : apiserver.home,
+    };
+    const lines = () => hosts.get(a.name)?.lines() ?? [];
+    return {ctx, prepared, lines, leader, apiserver, kubeVipPod: pod, time: () => time};
+  };
+
+  it('apiserver stop: served again only once another control plane leads, which keeps the VIP after the restore', async () => {
+    const w = kvWorld();
+    const outcome = await runDrill(w.ctx, w.prepared, settings());
+    expect(outcome.result).toMatchObject({ok: true, holderBefore: 'rpi4-a', holderAfter: 'rpi4-b'});
+    expect(outcome.result.downSeconds).toBe(leaseMs / 1000);
+    expect(outcome.restored).toBe(true);
+    expect(w.apiserver.home).toBe(true);
+    // No waiting for the VIP to come back to the restored node: it never does.
+    expect(w.leader().name).toBe('rpi4-b');
+    expect(w.lines().some((l) => l.includes('kube-vip.yaml.ha-wizard-drill'))).toBe(false);
+  });
+
+  it("--node-down: kube-vip's manifest leaves the manifests folder under a guard and comes back; the apiserver is left alone", async () => {
+    const w = kvWorld();
+    const outcome = await runDrill(w.ctx, w.prepared, settings({mode: 'node-down'}));
+    expect(outcome.result).toMatchObject({ok: true, holderBefore: 'rpi4-a', holderAfter: 'rpi4-b'});
+    expect(outcome.result.downSeconds).toBe(1);
+    expect(outcome.restored).toBe(true);
+    expect(w.kubeVipPod.home).toBe(true);
+    const held = '/etc/kubernetes/kube-vip.yaml.ha-wizard-drill-feedbeef';
+    const lines = w.lines();
+    const guard = lines.findIndex((l) => l.startsWith("sudo sh -c 'setsid") && l.includes(held));
+    const out = lines.indexOf(`sudo mv -- /etc/kubernetes/manifests/kube-vip.yaml ${held}`);
+    const back = lines.findIndex(
+      (l) =>
+        l.startsWith('sudo sh -c \'if [ -e "$2" ]') &&
+        l.endsWith(`${held} /etc/kubernetes/manifests/kube-vip.yaml`),
+    );
+    expect(guard).toBeGreaterThan(-1);
+    expect(out).toBeGreaterThan(guard);
+    expect(back).toBeGreaterThan(out);
+    expect(lines.some((l) => l.includes('kube-apiserver.yaml.ha-wizard-drill'))).toBe(false);
+    expect(w.apiserver.stoppedAt).toBeUndefined();
   });
 });

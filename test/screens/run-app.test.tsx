@@ -266,38 +266,24 @@ describe('Review → Run', () => {
     expect(notOffered).not.toHaveBeenCalled();
   });
 
-  test('after a successful keepalived + HAProxy run f offers the drill too; after kube-vip, which the drill does not know yet, it is not offered', async () => {
-    const lan = fakeRun();
-    const openDrill = vi.fn();
-    const screen = await renderApp({
-      startRun: () => lan.handle,
-      openDrill,
-      initial: {endpoint: 'keepalived-haproxy', vip: '192.168.1.250'},
-    });
-    await toReview(screen);
-    await screen.press('r');
-    lan.emit(started(threeHosts));
-    lan.emit({type: 'run-finished', at: 5000, ...summaryOutcome(threeHosts)});
-    await screen.waitForText('f failover drill');
-    await screen.press('f');
-    expect(openDrill).toHaveBeenCalledTimes(1);
-    expect((openDrill.mock.calls[0]?.[0] as Plan).network.endpoint).toBe('keepalived-haproxy');
-
-    const kubeVip = fakeRun();
-    const notOffered = vi.fn();
-    const again = await renderApp({
-      startRun: () => kubeVip.handle,
-      openDrill: notOffered,
-      initial: {endpoint: 'kube-vip', vip: '192.168.1.250'},
-    });
-    await toReview(again);
-    await again.press('r');
-    kubeVip.emit(started(threeHosts));
-    kubeVip.emit({type: 'run-finished', at: 5000, ...summaryOutcome(threeHosts)});
-    await again.waitForText('kubectl --context homelab get nodes');
-    expect(again.lines().at(-1)).not.toContain('drill');
-    await again.press('f');
-    expect(notOffered).not.toHaveBeenCalled();
+  test('after a successful run on a LAN endpoint f offers the drill too: keepalived + HAProxy and kube-vip', async () => {
+    for (const endpoint of ['keepalived-haproxy', 'kube-vip'] as const) {
+      const lan = fakeRun();
+      const openDrill = vi.fn();
+      const screen = await renderApp({
+        startRun: () => lan.handle,
+        openDrill,
+        initial: {endpoint, vip: '192.168.1.250'},
+      });
+      await toReview(screen);
+      await screen.press('r');
+      lan.emit(started(threeHosts));
+      lan.emit({type: 'run-finished', at: 5000, ...summaryOutcome(threeHosts)});
+      await screen.waitForText('f failover drill');
+      await screen.press('f');
+      expect(openDrill, endpoint).toHaveBeenCalledTimes(1);
+      expect((openDrill.mock.calls[0]?.[0] as Plan).network.endpoint).toBe(endpoint);
+    }
   });
 
   test('on the demo tailnet, whose hosts are made up, r never starts a real run', async () => {

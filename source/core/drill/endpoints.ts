@@ -8,6 +8,7 @@ import type {EndpointKind} from '../plan/endpoint.js';
 export const drillableEndpoints = [
   'tailscale-vip',
   'keepalived-haproxy',
+  'kube-vip',
 ] as const satisfies readonly EndpointKind[];
 
 export const canDrill = (endpoint: EndpointKind): boolean =>

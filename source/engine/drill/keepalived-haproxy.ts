@@ -28,7 +28,6 @@
 // the node's higher priority then takes the VIP back.
 import {apiEndpoint} from '../../core/artifacts/vip.js';
 import type {Holding} from '../../core/drill/holder.js';
-import {lanHolding} from '../../core/drill/lan-holder.js';
 import type {DrillMode} from '../../core/drill/result.js';
 import {lanVip} from '../../core/artifacts/lan-vip.js';
 import {keepalivedHaproxyServices} from '../../core/artifacts/keepalived-haproxy-files.js';
@@ -36,26 +35,10 @@ import {InputError} from '../../core/errors.js';
 import {controlPlanes} from '../../core/plan/build.js';
 import type {Plan, PlanNode} from '../../core/plan/types.js';
 import type {Host} from '../host/host.js';
-import {addressesArgv} from '../phases/preflight-lan.js';
+import {lanVipHolding} from './lan-vip-holding.js';
 import type {EndpointStrategy} from './strategy.js';
 
 const lookTimeoutMs = 10_000;
-
-/** Who holds `vip`, from every control plane's addresses (read in parallel). */
-export const lanVipHolding = async (
-  vip: string,
-  cps: readonly PlanNode[],
-  on: (node: PlanNode) => Host,
-): Promise<Holding> =>
-  lanHolding(
-    vip,
-    await Promise.all(
-      cps.map(async (node) => {
-        const read = await on(node).exec(addressesArgv(), {timeoutMs: lookTimeoutMs});
-        return {node, stdout: read.code === 0 ? read.stdout : '[]'};
-      }),
-    ),
-  );
 
 export const keepalivedHaproxy = (plan: Plan): EndpointStrategy => {
   const vip = lanVip(plan.network.vip);

@@ -3,7 +3,7 @@
 // of this plan holding it, and the holder in the state the drill expects to
 // change (its manifest in place, or its unit running). Each refusal is one
 // sentence (an InputError: exit 1) and nothing has changed yet.
-import {apiserverManifest, manifestInPlaceArgv, unitActiveArgv} from '../../core/drill/commands.js';
+import {manifestInPlaceArgv, staticPodManifest, unitActiveArgv} from '../../core/drill/commands.js';
 import {holdingText} from '../../core/drill/holder.js';
 import {readyNodeNames} from '../../core/drill/ready-nodes.js';
 import {InputError} from '../../core/errors.js';
@@ -14,7 +14,7 @@ import {HostError} from '../host/host.js';
 import {adminConf} from '../phases/kubeadm-init.js';
 import {sudo, type DrillContext, type DrillSettings} from './context.js';
 import {readyzProbe, type Probe} from './probe.js';
-import {unitName} from './take-off.js';
+import {partName, partTakenOff, unitName} from './take-off.js';
 
 const caCert = '/etc/kubernetes/pki/ca.crt';
 
@@ -77,22 +77,22 @@ const requireHolder = async (ctx: DrillContext): Promise<PlanNode> => {
 /** The holder is in the state the drill will change; an InputError otherwise. */
 const requireStoppable = async (ctx: DrillContext, holder: PlanNode, settings: DrillSettings) => {
   const host = ctx.hosts.get(holder);
-  if (settings.mode === 'apiserver') {
-    if ((await sudo(host, manifestInPlaceArgv())).code !== 0)
+  const part = partTakenOff(settings.mode, ctx.strategy.nodeDown);
+  if (part.kind === 'manifest') {
+    if ((await sudo(host, manifestInPlaceArgv(part.pod))).code !== 0)
       throw new InputError(
-        `${holder.name} has no ${apiserverManifest}, so the drill cannot stop its apiserver the way the kubelet expects.`,
+        `${holder.name} has no ${staticPodManifest(part.pod)}, so the drill cannot stop its ${partName(part)} the way the kubelet expects.`,
       );
     return;
   }
-  const unit = ctx.strategy.nodeDown.unit;
-  if (ctx.strategy.nodeDown.cutsAccess && localAddresses().has(holder.ip))
+  if (part.cutsAccess && localAddresses().has(holder.ip))
     throw new InputError(
-      `${holder.name} is this machine: stopping its ${unitName(unit)} would cut this machine off as well, so the drill could not watch the endpoint; run it from another machine on the tailnet.`,
+      `${holder.name} is this machine: stopping its ${unitName(part.unit)} would cut this machine off as well, so the drill could not watch the endpoint; run it from another machine on the tailnet.`,
     );
-  const active = await host.exec(unitActiveArgv(unit), {timeoutMs: 30_000});
+  const active = await host.exec(unitActiveArgv(part.unit), {timeoutMs: 30_000});
   if (active.code !== 0)
     throw new InputError(
-      `${unitName(unit)} is not active on ${holder.name} (${active.stdout.trim() || 'unknown'}), so there is nothing to stop.`,
+      `${unitName(part.unit)} is not active on ${holder.name} (${active.stdout.trim() || 'unknown'}), so there is nothing to stop.`,
     );
 };
 

@@ -3,7 +3,6 @@
 // stays dark and who serves it after, put the holder back and time that too.
 // Whatever happens after the stop (an error, Ctrl-C), the holder is put back
 // before this returns or throws.
-import {unitActiveArgv} from '../../core/drill/commands.js';
 import {holdingText, type Holding} from '../../core/drill/holder.js';
 import {readyNodeNames} from '../../core/drill/ready-nodes.js';
 import {drillResult, type DrillResult} from '../../core/drill/result.js';
@@ -12,7 +11,7 @@ import type {PlanNode} from '../../core/plan/types.js';
 import type {Host} from '../host/host.js';
 import {sudo, type DrillContext, type DrillSettings} from './context.js';
 import {getNodesArgv, type Prepared} from './preflight.js';
-import {takeOff, unitName} from './take-off.js';
+import {partBack, partName, takeOff} from './take-off.js';
 
 export interface DrillOutcome {
   readonly result: DrillResult;
@@ -130,7 +129,7 @@ const nodeReady = async (host: Host, node: PlanNode) => {
   return listed.code === 0 && readyNodeNames(listed.stdout).has(node.name);
 };
 
-/** The restored node as before: the unit running (node-down), Ready, its part of the endpoint back. */
+/** The restored node as before: what --node-down stopped back, Ready, its part of the endpoint back. */
 const settle = async (
   ctx: DrillContext,
   node: PlanNode,
@@ -138,7 +137,7 @@ const settle = async (
 ): Promise<boolean> => {
   const {nodeDown} = ctx.strategy;
   const host =
-    settings.mode === 'node-down' && nodeDown.cutsAccess
+    settings.mode === 'node-down' && nodeDown.kind === 'unit' && nodeDown.cutsAccess
       ? ctx.hosts.reopen(node)
       : ctx.hosts.get(node);
   const on = (other: PlanNode) => (other.name === node.name ? host : ctx.hosts.get(other));
@@ -147,10 +146,7 @@ const settle = async (
     [`${node.name}: ${ctx.strategy.settledWhat}`, () => ctx.strategy.settled(node, on)],
   ];
   if (settings.mode === 'node-down')
-    checks.unshift([
-      `${unitName(nodeDown.unit)} active on ${node.name}`,
-      async () => (await host.exec(unitActiveArgv(nodeDown.unit), {timeoutMs: 10_000})).code === 0,
-    ]);
+    checks.unshift([`${partName(nodeDown)} back on ${node.name}`, () => partBack(host, nodeDown)]);
   let all = true;
   for (const [what, check] of checks) {
     if (await until(ctx, check, restoreTimeoutMs, `waiting for ${what}`)) continue;

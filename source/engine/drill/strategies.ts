@@ -5,6 +5,7 @@ import {endpointPort, endpointTitles, type EndpointKind} from '../../core/plan/e
 import type {Plan} from '../../core/plan/types.js';
 import type {EndpointStrategy} from './strategy.js';
 import {keepalivedHaproxy} from './keepalived-haproxy.js';
+import {kubeVip} from './kube-vip.js';
 import {tailscaleVip, type TailscaleVipOptions} from './tailscale-vip.js';
 
 /** What the strategies need from the workstation (each kind takes its part). */
@@ -19,6 +20,7 @@ const strategies: Record<
 > = {
   'tailscale-vip': tailscaleVip,
   'keepalived-haproxy': keepalivedHaproxy,
+  'kube-vip': kubeVip,
 };
 
 export const strategyFor = (plan: Plan, options: StrategyOptions): EndpointStrategy => {

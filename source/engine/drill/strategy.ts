@@ -2,8 +2,7 @@
 // when it counts as served without the old holder, how --node-down takes a
 // holder off it, and when a restored node has its part back. The drill's flow
 // (run.ts) is the same for every kind; each kind is one small file, listed in
-// strategies.ts: the Tailscale VIP and keepalived + HAProxy today; kube-vip
-// plugs in there (its --node-down slot is NodeDown below).
+// strategies.ts: the Tailscale VIP, keepalived + HAProxy and kube-vip.
 import type {Holding} from '../../core/drill/holder.js';
 import type {DrillMode} from '../../core/drill/result.js';
 import type {PlanNode} from '../../core/plan/types.js';
@@ -19,13 +18,19 @@ export interface UnitStop {
 }
 
 /**
- * How --node-down takes the holder off the endpoint. kube-vip runs as a static
- * pod, not a unit: its take-off will be a second member here (its manifest
- * moved out of /etc/kubernetes/manifests and back, as the apiserver stop does),
- * with its case in take-off.ts (takeOff), preflight.ts (requireStoppable) and
- * run.ts (settle); the rest of the flow does not change.
+ * --node-down by moving a static pod's manifest out of /etc/kubernetes/manifests and back
+ * (take-off.ts moveManifestOut), as the apiserver stop does with the apiserver's.
  */
-export type NodeDown = UnitStop;
+export interface ManifestMove {
+  readonly kind: 'manifest';
+  /** The pod, as its manifest is named: `kube-vip` for /etc/kubernetes/manifests/kube-vip.yaml. */
+  readonly pod: string;
+  /** For people: `apiserver`. */
+  readonly name: string;
+}
+
+/** How --node-down takes the holder off the endpoint. */
+export type NodeDown = UnitStop | ManifestMove;
 
 export interface EndpointStrategy {
   /** e.g. `tailscale-vip`. */

@@ -2,20 +2,24 @@
 // take-off first arms a guard on the node itself (commands.ts), so the node
 // comes back even when the workstation never gets to restore it.
 import {
-  apiserverGuardArgv,
+  apiserverPod,
   heldManifest,
-  restoreApiserverArgv,
+  manifestGuardArgv,
+  manifestInPlaceArgv,
+  moveManifestOutArgv,
+  restoreManifestArgv,
   restoreUnitArgv,
-  stopApiserverArgv,
   stopLeadSeconds,
   stopUnitForArgv,
+  unitActiveArgv,
   unitStopMarker,
 } from '../../core/drill/commands.js';
+import type {DrillMode} from '../../core/drill/result.js';
 import {InputError} from '../../core/errors.js';
 import type {PlanNode} from '../../core/plan/types.js';
-import {HostError, type ExecResult} from '../host/host.js';
+import {HostError, type ExecResult, type Host} from '../host/host.js';
 import {sudo, type DrillContext, type DrillSettings} from './context.js';
-import type {UnitStop} from './strategy.js';
+import type {ManifestMove, NodeDown, UnitStop} from './strategy.js';
 
 export interface TakenOff {
   /** Clock time (ms) the holder went off. */
@@ -28,6 +32,23 @@ export interface TakenOff {
 
 /** A unit as people say it: `tailscaled`, not `tailscaled.service`. */
 export const unitName = (unit: string) => unit.replace(/\.service$/, '');
+
+/** The apiserver stop: its manifest out of the manifests directory. */
+const apiserverStop: ManifestMove = {kind: 'manifest', pod: apiserverPod, name: 'apiserver'};
+
+/** What the drill takes off the holder: its apiserver, or the strategy's --node-down part. */
+export const partTakenOff = (mode: DrillMode, nodeDown: NodeDown): NodeDown =>
+  mode === 'apiserver' ? apiserverStop : nodeDown;
+
+/** That part as people say it: `apiserver`, `keepalived`, `kube-vip`. */
+export const partName = (part: NodeDown): string =>
+  part.kind === 'unit' ? unitName(part.unit) : part.name;
+
+/** The part is back on the node: its unit active, or its manifest in the manifests directory. */
+export const partBack = async (host: Host, part: NodeDown): Promise<boolean> =>
+  part.kind === 'unit'
+    ? (await host.exec(unitActiveArgv(part.unit), {timeoutMs: 10_000})).code === 0
+    : (await sudo(host, manifestInPlaceArgv(part.pod), 10_000)).code === 0;
 
 /** Seconds after which the node's own guard restores what the drill stopped. */
 export const guardSeconds = (maxSeconds: number) => maxSeconds + 60;
@@ -60,38 +81,43 @@ const persistent = async (
   }
 };
 
-const stopApiserver = async (
+const moveManifestOut = async (
   ctx: DrillContext,
   node: PlanNode,
   settings: DrillSettings,
+  {pod, name}: ManifestMove,
 ): Promise<TakenOff> => {
-  const held = heldManifest(settings.drillId);
+  const held = heldManifest(pod, settings.drillId);
   const host = ctx.hosts.get(node);
   checked(
     node,
     'Arming the guard',
-    await sudo(host, apiserverGuardArgv(held, guardSeconds(settings.maxSeconds))),
+    await sudo(host, manifestGuardArgv(pod, held, guardSeconds(settings.maxSeconds))),
   );
   let restoredAt: number | undefined;
   const restore = async () => {
     if (restoredAt !== undefined) return restoredAt;
     checked(
       node,
-      'Putting the apiserver manifest back',
-      await persistent(ctx, node, restoreApiserverArgv(held)),
+      `Putting the ${name} manifest back`,
+      await persistent(ctx, node, restoreManifestArgv(pod, held)),
     );
     restoredAt = ctx.clock.now();
     return restoredAt;
   };
   const at = ctx.clock.now();
   try {
-    checked(node, 'Moving the apiserver manifest away', await sudo(host, stopApiserverArgv(held)));
+    checked(
+      node,
+      `Moving the ${name} manifest away`,
+      await sudo(host, moveManifestOutArgv(pod, held)),
+    );
   } catch (error) {
     // The connection may have dropped after the move: put it back (a no-op when it never left).
     if (error instanceof HostError) await restore().catch(() => undefined);
     throw error;
   }
-  return {at, what: `${node.name}'s apiserver`, restore};
+  return {at, what: `${node.name}'s ${name}`, restore};
 };
 
 const stopUnit = async (
@@ -138,11 +164,9 @@ const stopUnit = async (
   };
 };
 
-/** --node-down's take-off, by the strategy's kind of it (kube-vip's manifest move joins here). */
-const nodeDown = (ctx: DrillContext, node: PlanNode, settings: DrillSettings) =>
-  stopUnit(ctx, node, settings, ctx.strategy.nodeDown);
-
-export const takeOff = (ctx: DrillContext, node: PlanNode, settings: DrillSettings) =>
-  settings.mode === 'apiserver'
-    ? stopApiserver(ctx, node, settings)
-    : nodeDown(ctx, node, settings);
+export const takeOff = (ctx: DrillContext, node: PlanNode, settings: DrillSettings) => {
+  const part = partTakenOff(settings.mode, ctx.strategy.nodeDown);
+  return part.kind === 'manifest'
+    ? moveManifestOut(ctx, node, settings, part)
+    : stopUnit(ctx, node, settings, part);
+};
