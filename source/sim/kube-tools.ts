@@ -266,8 +266,22 @@ export const crictl = async (env: SimEnv, argv: readonly string[]): Promise<Tool
       : []),
   ]);
   entries.sort((a, b) => b.startedAt - a.startedAt);
+  // crictl (cmd/crictl/container.go): --state picks one state (running unless -a or --state),
+  // case-insensitive; --name is a regular expression matched against the container's name.
+  const state = args.flags.get('state')?.toLowerCase();
+  if (state !== undefined && !['created', 'running', 'exited', 'unknown'].includes(state))
+    return fail(1, `FATA[0000] --state should be one of created, running, exited or unknown\n`);
+  const name = args.flags.get('name');
+  let pattern: RegExp | undefined;
+  try {
+    pattern = name === undefined ? undefined : new RegExp(name);
+  } catch {
+    return fail(1, `FATA[0000] listing containers: error parsing regexp: ${name}\n`);
+  }
+  const wanted = state ?? (args.flags.get('all') === 'true' ? undefined : 'running');
   for (const e of entries) {
-    if (args.flags.get('all') !== 'true' && e.state !== 'Running') continue;
+    if (wanted !== undefined && e.state.toLowerCase() !== wanted) continue;
+    if (pattern && !pattern.test(e.pod.name)) continue;
     rows.push([
       e.id.slice(0, 13),
       e.pod.image,
