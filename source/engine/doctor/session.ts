@@ -58,9 +58,10 @@ export const runDoctorSession = async (
   io.looking(false);
   let diagnosis = await runDiagnosis(plan, options);
   // The order of the first look; after a fix, later checks are read from the new look.
-  const order = [...keyed(diagnosis.results).keys()];
+  let byKey = keyed(diagnosis.results);
+  const order = [...byKey.keys()];
   for (const wanted of order) {
-    const current = keyed(diagnosis.results).get(wanted);
+    const current = byKey.get(wanted);
     if (current === undefined) continue;
     io.show(current, false);
     if (current.status !== 'fail' || !current.fix || current.fix.actions.length === 0) continue;
@@ -77,7 +78,8 @@ export const runDoctorSession = async (
     await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 3000));
     io.looking(true);
     diagnosis = await runDiagnosis(plan, options);
-    const again = keyed(diagnosis.results).get(wanted);
+    byKey = keyed(diagnosis.results);
+    const again = byKey.get(wanted);
     if (again) io.show(again, true);
   }
   return diagnosis;
