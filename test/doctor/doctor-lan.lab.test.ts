@@ -11,7 +11,7 @@
 import {describe, expect, it} from 'vitest';
 import {checksFor} from '../../source/core/doctor/index.js';
 import {secondsUntil, startApiserver, stopApiserver} from '../lab/drills.js';
-import {cli, cps, labCluster} from '../lab/lab-cluster.js';
+import {cli, cps, labCluster, onLan} from '../lab/lab-cluster.js';
 import {labSkipReason} from '../lab/skip.js';
 import {check, doctorArgs, failing, runDoctorJson} from './report.js';
 
@@ -24,14 +24,7 @@ describe.skipIf(skipReason !== undefined)(
   'ha-wizard doctor on a keepalived + HAProxy lab cluster (root)',
   () => {
     let vip = '';
-    const c = labCluster({
-      workers: ['w1'],
-      upArgs: ['--control-planes', '3', '--workers', '1', '--lan'],
-      planArgs: (up) => {
-        vip = up.lan?.vip ?? '';
-        return ['--endpoint', 'keepalived-haproxy', '--vip', vip];
-      },
-    });
+    const c = labCluster(onLan('keepalived-haproxy', (found) => (vip = found)));
     const {ok, sh} = c;
     const doctorJson = () =>
       runDoctorJson(doctorArgs(c.planDir(), c.lab().knownHostsFile), c.env());

@@ -9,7 +9,7 @@
 // with is read from inside them. Needs root and a built dist/; holds the lab lock.
 import {describe, expect, it} from 'vitest';
 import {secondsUntil} from '../lab/drills.js';
-import {cli, cps, labCluster, runProcess} from '../lab/lab-cluster.js';
+import {cli, cps, labCluster, onLan, runProcess} from '../lab/lab-cluster.js';
 import {receivedCommands} from '../lab/received-commands.js';
 import {labSkipReason} from '../lab/skip.js';
 import {parseDrillJson} from './drill-json.js';
@@ -25,14 +25,7 @@ const all = [...cps, ...workers];
 let vip = '';
 
 describe.skipIf(skipReason !== undefined)('ha-wizard drill on kube-vip, the lab LAN (root)', () => {
-  const c = labCluster({
-    workers,
-    upArgs: ['--control-planes', '3', '--workers', '1', '--lan'],
-    planArgs: (up) => {
-      vip = up.lan?.vip ?? '';
-      return ['--endpoint', 'kube-vip', '--vip', vip];
-    },
-  });
+  const c = labCluster(onLan('kube-vip', (found) => (vip = found)));
   const {ok, sh} = c;
   const measured: string[] = [];
 

@@ -9,7 +9,7 @@
 import {spawnSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import {secondsUntil} from '../lab/drills.js';
-import {cli, cps, labCluster, runProcess} from '../lab/lab-cluster.js';
+import {cli, cps, labCluster, onLan, runProcess} from '../lab/lab-cluster.js';
 import {receivedCommands} from '../lab/received-commands.js';
 import {labSkipReason} from '../lab/skip.js';
 import {parseDrillJson} from './drill-json.js';
@@ -27,24 +27,12 @@ let vip = '';
 describe.skipIf(skipReason !== undefined)(
   'ha-wizard drill on keepalived + HAProxy, the lab LAN (root)',
   () => {
-    const c = labCluster({
-      workers,
-      upArgs: ['--control-planes', '3', '--workers', '1', '--lan'],
-      planArgs: (up) => {
-        vip = up.lan?.vip ?? '';
-        return ['--endpoint', 'keepalived-haproxy', '--vip', vip];
-      },
-    });
+    const c = labCluster(onLan('keepalived-haproxy', (found) => (vip = found)));
     const {ok, sh} = c;
     const measured: string[] = [];
 
     const drillArgv = (...extra: string[]) => c.drillArgv('--json', ...extra);
-    const holders = async () => {
-      const found: string[] = [];
-      for (const host of cps)
-        if ((await sh(host, 'ip -4 -o addr show')).stdout.includes(` ${vip}/`)) found.push(host);
-      return found;
-    };
+    const holders = () => c.holdersOf(vip);
     const readyzFrom = async (host: string) =>
       (await sh(host, `curl -sk --max-time 1 https://${vip}:8443/readyz`)).stdout === 'ok';
 

@@ -13,7 +13,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {secondsUntil} from '../lab/drills.js';
-import {cli, cps, labCluster, mutatingCallsSince} from '../lab/lab-cluster.js';
+import {cli, cps, labCluster, onLan, mutatingCallsSince} from '../lab/lab-cluster.js';
 import {cutHost, mendHost, setSimSettings} from '../lab/lab.js';
 import {labSkipReason} from '../lab/skip.js';
 
@@ -29,14 +29,7 @@ const manifest = '/etc/kubernetes/manifests/kube-vip.yaml';
 let vip = '';
 
 describe.skipIf(skipReason !== undefined)('ha-wizard apply, kube-vip on the lab LAN (root)', () => {
-  const c = labCluster({
-    workers,
-    upArgs: ['--control-planes', '3', '--workers', '1', '--lan'],
-    planArgs: (up) => {
-      vip = up.lan?.vip ?? '';
-      return ['--endpoint', 'kube-vip', '--vip', vip];
-    },
-  });
+  const c = labCluster(onLan('kube-vip', (found) => (vip = found)));
   const {ok, sh, calls, apply, nodesFrom} = c;
   /** cp1's manifest as apply left it (admin.conf), for the #684 case at the end. */
   let initNodeManifest = '';

@@ -10,7 +10,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {secondsUntil} from '../lab/drills.js';
-import {cli, cps, labCluster, mutatingCallsSince} from '../lab/lab-cluster.js';
+import {cli, cps, labCluster, onLan, mutatingCallsSince} from '../lab/lab-cluster.js';
 import {labSkipReason} from '../lab/skip.js';
 
 const skipReason = labSkipReason('test/engine/lan-apply.lab.test.ts', {
@@ -33,13 +33,7 @@ describe.skipIf(skipReason !== undefined)(
   () => {
     const debianHaproxy = new Map<string, string>();
     const c = labCluster({
-      workers,
-      upArgs: ['--control-planes', '3', '--workers', '1', '--lan'],
-      planArgs: (up) => {
-        vip = up.lan?.vip ?? '';
-        // The default pod and service ranges: the lab's LAN lies outside both, as a home LAN does.
-        return ['--endpoint', 'keepalived-haproxy', '--vip', vip];
-      },
+      ...onLan('keepalived-haproxy', (found) => (vip = found)),
       // What the hosts had before the wizard: Debian's haproxy.cfg, no keepalived.conf.
       prepare: async (ok) => {
         for (const host of cps)

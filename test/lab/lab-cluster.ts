@@ -61,6 +61,24 @@ export const runProcess = (
  * A lab (`lab up … --json`, the CLI) and a plan for it (`ha-wizard plan`, the built CLI), set up in
  * beforeAll and always taken down in afterAll, with helpers that look inside the hosts.
  */
+/**
+ * labCluster's options for the LAN endpoints' lab files: 3 control planes and w1 on the lab's
+ * LAN (`up --lan`), planned with `endpoint` and the VIP up leaves free (handed to `onVip`), with
+ * the default pod and service ranges: the lab's LAN lies outside both, as a home LAN does.
+ */
+export const onLan = (
+  endpoint: 'keepalived-haproxy' | 'kube-vip',
+  onVip: (vip: string) => void,
+) => ({
+  workers: ['w1'],
+  upArgs: ['--control-planes', '3', '--workers', '1', '--lan'],
+  planArgs: (up: {readonly lan?: {readonly vip: string}}) => {
+    const vip = up.lan?.vip ?? '';
+    onVip(vip);
+    return ['--endpoint', endpoint, '--vip', vip];
+  },
+});
+
 export const labCluster = (options: {
   workers: readonly string[];
   upArgs: readonly string[];
